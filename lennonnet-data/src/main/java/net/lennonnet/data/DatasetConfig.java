@@ -1,0 +1,37 @@
+package net.lennonnet.data;
+
+import java.nio.file.Path;
+
+/**
+ * How {@link DatasetBuilder} turns raw images into a dataset.
+ *
+ * @param raw          a folder of class folders ({@code john/}, {@code not_john/})
+ * @param out          the dataset folder to write
+ * @param testPerClass images per class held out for the final test, chosen first; 1..100000
+ * @param valFraction  share of the remaining images used for validation, [0, 0.5]
+ * @param seed         seed of the split; the same seed and images give the same split
+ * @param maxPixels    images declaring more pixels than this are rejected before decoding
+ */
+public record DatasetConfig(Path raw, Path out, int testPerClass, double valFraction, long seed, long maxPixels) {
+
+    public static final int DEFAULT_TEST_PER_CLASS = 100;
+    public static final double DEFAULT_VAL_FRACTION = 0.1;
+
+    public DatasetConfig {
+        if (raw == null || out == null) {
+            throw new IllegalArgumentException("raw and out folders are required");
+        }
+        if (raw.toAbsolutePath().normalize().equals(out.toAbsolutePath().normalize())) {
+            throw new IllegalArgumentException("out must differ from raw, both are " + raw);
+        }
+        if (testPerClass < 1 || testPerClass > 100_000) {
+            throw new IllegalArgumentException("test images per class must be 1..100000, got " + testPerClass);
+        }
+        if (!(valFraction >= 0 && valFraction <= 0.5)) {
+            throw new IllegalArgumentException("validation fraction must be in [0, 0.5], got " + valFraction);
+        }
+        if (maxPixels < 1) {
+            throw new IllegalArgumentException("pixel cap must be positive, got " + maxPixels);
+        }
+    }
+}

@@ -1,0 +1,145 @@
+package net.lennonnet.model;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import java.util.zip.Adler32;
+import java.util.zip.CheckedInputStream;
+import org.deeplearning4j.common.resources.DL4JResources;
+import org.deeplearning4j.common.resources.ResourceType;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.graph.vertex.GraphVertex;
+import org.deeplearning4j.nn.params.BatchNormalizationParamInitializer;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.deeplearning4j.util.ModelSerializer;
+import org.deeplearning4j.zoo.model.ResNet50;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.nd4j.linalg.ops.transforms.Transforms;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Where backbones come from: the ImageNet weights when they are on this machine, or a random initialisation. */
+public final class Backbones {
+
+    private static final Logger log = LoggerFactory.getLogger(Backbones.class);
+
+    /** The zoo's file name and Adler32 checksum of the ImageNet ResNet-50 weights. */
+    public static final String PRETRAINED_FILE = "resnet50_dl4j_inference.v3.zip";
+    public static final long PRETRAINED_ADLER32 = 3914447815L;
+
+    /**
+     * A random backbone ends after stage 3. Measured on the demo images: a linear head on random
+     * stage-5 features reached 0.67 held-out accuracy, on random stage-3 features 0.91. Without
+     * ImageNet weights the deeper stages only blur what the earlier ones found.
+     */
+    private static final Pattern RANDOM_CUT = Pattern.compile("^(res|bn|act|short)[45].*|^avgpool$|^output$");
+    private static final String RANDOM_FEATURES_AFTER = "res3d_branch";
+
+    private Backbones() {}
+
+    /** The DL4J zoo cache file for the ImageNet weights (it may not exist). */
+    public static Path cachedPretrainedFile() {
+        return DL4JResources.getDirectory(ResourceType.ZOO_MODEL, "resnet50").toPath().resolve(PRETRAINED_FILE);
+    }
+
+    /**
+     * The ImageNet backbone from {@code explicit} if given, else from the DL4J cache if the file is
+     * there; empty when neither is available. A file that fails the checksum is refused, never used.
+     */
+    public static Optional<Backbone> pretrained(Optional<Path> explicit) throws IOException {
+        Path file = explicit.orElseGet(Backbones::cachedPretrainedFile);
+        if (explicit.isEmpty() && !Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new IOException("pretrained weights file not found: " + file);
+        }
+        long checksum = adler32(file);
+        if (checksum != PRETRAINED_ADLER32) {
+            throw new IOException("pretrained weights " + file + " have Adler32 checksum " + checksum + ", expected "
+                    + PRETRAINED_ADLER32 + " (a partial or different file); delete it and download again");
+        }
+        ComputationGraph graph = ModelSerializer.restoreComputationGraph(file.toFile(), false);
+        return Optional.of(new Backbone(graph, true, "ImageNet weights " + file));
+    }
+
+    /**
+     * A randomly initialised zoo ResNet-50, cut after stage 3 and globally average-pooled, with its
+     * batch-norm statistics calibrated on {@code calibration} images so that activations stay in range
+     * (the zoo's own random init overflows to infinity in inference mode).
+     *
+     * @param calibration a few preprocessed images, {@code [n, 3, h, w]} as from {@link InputContract#toInput}
+     */
+    public static Backbone random(InputContract contract, long seed, INDArray calibration) {
+        ResNet50 zoo = ResNet50.builder()
+                .numClasses(2)
+                .inputShape(new int[] {3, contract.height(), contract.width()})
+                .seed(seed)
+                .weightInit(WeightInit.RELU.getWeightInitFunction())
+                .build();
+        GraphBuilder builder = zoo.graphBuilder();
+        for (String name : new ArrayList<>(builder.getVertices().keySet())) {
+            if (RANDOM_CUT.matcher(name).matches()) {
+                builder.removeVertex(name, true);
+            }
+        }
+        builder.addLayer("avgpool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), RANDOM_FEATURES_AFTER)
+                .addLayer("output", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                        .nIn(512).nOut(2).activation(Activation.SOFTMAX).build(), "avgpool")
+                .setOutputs("output");
+        ComputationGraphConfiguration conf = builder.build();
+        ComputationGraph graph = new ComputationGraph(conf);
+        graph.init();
+        calibrateBatchNorm(graph, calibration);
+        return new Backbone(graph, false, "random initialisation (seed " + seed + "), cut after stage 3");
+    }
+
+    /**
+     * Sets every batch-norm layer's running mean and deviation to the statistics of its input on
+     * {@code calibration}, layer by layer in topological order (a data-dependent initialisation).
+     */
+    static void calibrateBatchNorm(ComputationGraph graph, INDArray calibration) {
+        int[] order = graph.topologicalSortOrder();
+        GraphVertex[] vertices = graph.getVertices();
+        int calibrated = 0;
+        for (int position : order) {
+            GraphVertex vertex = vertices[position];
+            if (!vertex.hasLayer() || !(vertex.getLayer().conf().getLayer() instanceof BatchNormalization bn)) {
+                continue;
+            }
+            String input = graph.getConfiguration().getVertexInputs().get(vertex.getVertexName()).get(0);
+            // output(List, ...) runs the graph only as far as the requested vertex.
+            INDArray activations = graph.output(List.of(input), false, new INDArray[] {calibration}, null)[0];
+            INDArray mean = activations.mean(0, 2, 3);
+            INDArray variance = activations.var(false, 0, 2, 3);
+            var params = vertex.getLayer().paramTable();
+            params.get(BatchNormalizationParamInitializer.GLOBAL_MEAN).assign(mean.reshape(params.get(BatchNormalizationParamInitializer.GLOBAL_MEAN).shape()));
+            INDArray std = Transforms.sqrt(variance.addi(bn.getEps()), false);
+            String stdKey = bn.isUseLogStd() ? BatchNormalizationParamInitializer.GLOBAL_LOG_STD : BatchNormalizationParamInitializer.GLOBAL_VAR;
+            INDArray value = bn.isUseLogStd() ? Transforms.log(std, 10, false) : std.muli(std);
+            params.get(stdKey).assign(value.reshape(params.get(stdKey).shape()));
+            calibrated++;
+        }
+        log.debug("calibrated {} batch-norm layers on {} images", calibrated, calibration.size(0));
+    }
+
+    private static long adler32(Path file) throws IOException {
+        Adler32 adler = new Adler32();
+        try (CheckedInputStream in = new CheckedInputStream(Files.newInputStream(file), adler)) {
+            in.transferTo(java.io.OutputStream.nullOutputStream());
+        }
+        return adler.getValue();
+    }
+}

@@ -1,0 +1,100 @@
+package net.lennonnet.model;
+
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
+
+/**
+ * Decoding untrusted image bytes into the one pixel format the rest of Lennonnet uses: 8-bit,
+ * three-channel, {@link BufferedImage#TYPE_3BYTE_BGR}, alpha composited onto white.
+ *
+ * <p>The type is decided from the bytes, never from a file name. The declared size is checked
+ * against a pixel cap before any pixel is decoded, so a decompression bomb costs nothing, and the
+ * whole image is decoded (a header check would let truncated files through).
+ */
+public final class Images {
+
+    /** Default pixel cap: 40 megapixels, larger than any camera photo worth classifying. */
+    public static final long DEFAULT_MAX_PIXELS = 40_000_000L;
+
+    private Images() {}
+
+    /** Decodes a file; see {@link #decode(byte[], long)}. */
+    public static BufferedImage decode(Path file, long maxPixels) throws IOException {
+        return decode(Files.readAllBytes(file), maxPixels);
+    }
+
+    /**
+     * Decodes image bytes to an 8-bit BGR image.
+     *
+     * @throws UndecodableImageException with a one-line reason when the bytes are empty, not an image,
+     *     too large, truncated or otherwise unreadable
+     */
+    public static BufferedImage decode(byte[] bytes, long maxPixels) throws UndecodableImageException {
+        if (bytes.length == 0) {
+            throw new UndecodableImageException("empty file");
+        }
+        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) {
+                throw new UndecodableImageException("not an image format Lennonnet can read");
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                long width = reader.getWidth(0);
+                long height = reader.getHeight(0);
+                if (width < 1 || height < 1) {
+                    throw new UndecodableImageException("image declares no pixels (" + width + "x" + height + ")");
+                }
+                if (width * height > maxPixels) {
+                    throw new UndecodableImageException("image too large: " + width + "x" + height
+                            + " pixels is over the cap of " + maxPixels);
+                }
+                List<String> warnings = new ArrayList<>();
+                reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
+                BufferedImage image = reader.read(0);
+                if (!warnings.isEmpty()) {
+                    // The JPEG reader reports a truncated file as a warning and returns grey pixels.
+                    throw new UndecodableImageException("damaged " + reader.getFormatName() + ": " + warnings.get(0));
+                }
+                return toBgr(image);
+            } finally {
+                reader.dispose();
+            }
+        } catch (UndecodableImageException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            // ImageIO's plugins throw IIOException, IndexOutOfBounds, IllegalArgument ... on bad data.
+            String detail = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            throw new UndecodableImageException("unreadable image: " + detail.lines().findFirst().orElse(""), e);
+        }
+    }
+
+    /** Converts any decoded image to 8-bit BGR, compositing transparency onto white. */
+    public static BufferedImage toBgr(BufferedImage image) {
+        if (image.getType() == BufferedImage.TYPE_3BYTE_BGR) {
+            return image;
+        }
+        BufferedImage bgr = new BufferedImage(image.getWidth(), image.getHeight(), BufferedImage.TYPE_3BYTE_BGR);
+        Graphics2D g = bgr.createGraphics();
+        try {
+            g.setColor(Color.WHITE);
+            g.fillRect(0, 0, image.getWidth(), image.getHeight());
+            g.drawImage(image, 0, 0, null);
+        } finally {
+            g.dispose();
+        }
+        return bgr;
+    }
+}

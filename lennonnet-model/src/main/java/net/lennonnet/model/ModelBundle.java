@@ -1,0 +1,118 @@
+package net.lennonnet.model;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Properties;
+import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.util.ModelSerializer;
+
+/**
+ * A saved Lennonnet model: a directory holding {@code model.zip} (the DL4J graph, without updater
+ * state) and {@code lennonnet.json} ({@link ModelMetadata}). Both files are written atomically, the
+ * weights first, so a crash never leaves metadata that points at half a model.
+ *
+ * <p>DL4J model files name Java classes in their JSON configuration: load only bundles you trust.
+ */
+public record ModelBundle(ComputationGraph graph, ModelMetadata metadata) {
+
+    public static final String MODEL_FILE = "model.zip";
+    public static final String METADATA_FILE = "lennonnet.json";
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    /** Writes the bundle into {@code dir} (created if needed) and returns the metadata as written. */
+    public static ModelMetadata write(Path dir, ComputationGraph graph, ModelMetadata metadata) throws IOException {
+        Files.createDirectories(dir);
+        Path model = dir.resolve(MODEL_FILE);
+        Path tmpModel = dir.resolve(MODEL_FILE + ".part");
+        ModelSerializer.writeModel(graph, tmpModel.toFile(), false);
+        String sha = sha256(tmpModel);
+        Files.move(tmpModel, model, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        ModelMetadata written = metadata.withModelSha256(sha);
+        Path tmpMeta = dir.resolve(METADATA_FILE + ".part");
+        JSON.writeValue(tmpMeta.toFile(), written);
+        Files.move(tmpMeta, dir.resolve(METADATA_FILE), StandardCopyOption.REPLACE_EXISTING,
+                StandardCopyOption.ATOMIC_MOVE);
+        return written;
+    }
+
+    /**
+     * Reads a bundle from its directory (or its {@code lennonnet.json}), refusing one whose weights do
+     * not match the recorded hash or whose output layer does not match the labels.
+     */
+    public static ModelBundle read(Path dirOrMetadata) throws IOException {
+        Path dir = Files.isDirectory(dirOrMetadata) ? dirOrMetadata : dirOrMetadata.toAbsolutePath().getParent();
+        Path metaFile = dir.resolve(METADATA_FILE);
+        Path model = dir.resolve(MODEL_FILE);
+        if (!Files.isRegularFile(metaFile) || !Files.isRegularFile(model)) {
+            throw new IOException("not a Lennonnet model: " + dir + " must hold " + MODEL_FILE + " and " + METADATA_FILE
+                    + " (the folder that 'lennonnet train --out' wrote)");
+        }
+        ModelMetadata metadata;
+        try {
+            metadata = JSON.readValue(metaFile.toFile(), ModelMetadata.class);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new IOException("unreadable model metadata " + metaFile + ": " + e.getMessage(), e);
+        }
+        String sha = sha256(model);
+        if (!sha.equals(metadata.modelSha256())) {
+            throw new IOException("model weights " + model + " do not match their metadata (SHA-256 " + sha
+                    + ", expected " + metadata.modelSha256() + "): the bundle is damaged or was mixed up");
+        }
+        ComputationGraph graph;
+        try {
+            graph = ModelSerializer.restoreComputationGraph(model.toFile(), false);
+        } catch (IOException | RuntimeException e) {
+            throw new IOException("could not load model weights " + model + ": " + e.getMessage(), e);
+        }
+        checkMatches(graph, metadata, model);
+        return new ModelBundle(graph, metadata);
+    }
+
+    private static void checkMatches(ComputationGraph graph, ModelMetadata metadata, Path model) throws IOException {
+        var outputs = graph.getConfiguration().getNetworkOutputs();
+        String head = metadata.head().outputVertex();
+        if (!outputs.equals(java.util.List.of(head)) || graph.getVertex(head) == null
+                || !(graph.getVertex(head).getLayer().conf().getLayer() instanceof FeedForwardLayer layer)
+                || layer.getNOut() != metadata.labels().size()) {
+            throw new IOException("model " + model + " does not match its metadata: expected one output '" + head
+                    + "' with " + metadata.labels().size() + " classes, found " + outputs);
+        }
+    }
+
+    /** Library versions this build was made with, for provenance. */
+    public static Properties versions() {
+        Properties p = new Properties();
+        try (InputStream in = ModelBundle.class.getResourceAsStream("versions.properties")) {
+            if (in != null) {
+                p.load(in);
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("versions.properties is unreadable inside the jar", e);
+        }
+        return p;
+    }
+
+    /** Hex SHA-256 of a file. */
+    public static String sha256(Path file) throws IOException {
+        try (DigestInputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
+            in.transferTo(java.io.OutputStream.nullOutputStream());
+            return HexFormat.of().formatHex(in.getMessageDigest().digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+}

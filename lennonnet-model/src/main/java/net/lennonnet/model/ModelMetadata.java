@@ -1,0 +1,52 @@
+package net.lennonnet.model;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything a saved model needs besides its weights, stored as {@code lennonnet.json} next to
+ * {@code model.zip}.
+ *
+ * @param format          bundle format version, currently {@value #FORMAT}
+ * @param labels          class names in output order; must be {@link Labels#ALL}
+ * @param input           the input contract the weights were trained with
+ * @param threshold       P(john) at or above which the answer is "john", in (0, 1)
+ * @param thresholdSource how the threshold was chosen (e.g. "default", "validation set, max accuracy")
+ * @param modelSha256     SHA-256 of {@code model.zip}; loading refuses a mismatch
+ * @param head            the trained head's feature and output vertices
+ * @param provenance      free-form provenance: backbone origin, dataset hash, hyperparameters, seed,
+ *                        library versions, git commit, training time
+ */
+public record ModelMetadata(int format, List<String> labels, InputContract input, double threshold,
+        String thresholdSource, String modelSha256, TransferGraph.Head head, Map<String, Object> provenance) {
+
+    public static final int FORMAT = 1;
+
+    public ModelMetadata {
+        if (format != FORMAT) {
+            throw new IllegalArgumentException("unsupported bundle format " + format + ", this Lennonnet reads " + FORMAT);
+        }
+        if (!Labels.ALL.equals(labels)) {
+            throw new IllegalArgumentException("labels must be " + Labels.ALL + ", got " + labels);
+        }
+        if (input == null) {
+            throw new IllegalArgumentException("input contract is missing");
+        }
+        if (!(threshold > 0 && threshold < 1)) {
+            throw new IllegalArgumentException("threshold must be in (0, 1), got " + threshold);
+        }
+        if (modelSha256 == null || !modelSha256.matches("[0-9a-f]{64}")) {
+            throw new IllegalArgumentException("model SHA-256 must be 64 hex digits, got " + modelSha256);
+        }
+        if (head == null) {
+            throw new IllegalArgumentException("head description is missing");
+        }
+        provenance = provenance == null ? Map.of() : Map.copyOf(provenance);
+        labels = List.copyOf(labels);
+    }
+
+    /** A copy with another model hash (the hash is known only once the weights are written). */
+    public ModelMetadata withModelSha256(String sha256) {
+        return new ModelMetadata(format, labels, input, threshold, thresholdSource, sha256, head, provenance);
+    }
+}
