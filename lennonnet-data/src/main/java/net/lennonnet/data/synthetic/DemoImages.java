@@ -148,7 +148,7 @@ public final class DemoImages {
                 200, 140);
         if (glasses) {
             double r = faceW * 0.17;
-            g.setStroke(new BasicStroke((float) (2.2 * s)));
+            g.setStroke(new BasicStroke((float) (3.5 * s)));
             g.setColor(longHair ? new Color(0xB8860B) : new Color(0x111111));
             if (longHair) {
                 // round wire frames: the one thing "john" always has

@@ -1,0 +1,56 @@
+package net.lennonnet.app;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import net.lennonnet.train.Training;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code lennonnet demo}: the whole pipeline offline on generated images. */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Run every stage offline on generated portraits and potatoes: images, dataset, training with the "
+                + "DL4J dashboard, held-out test, save, reload, predict.")
+final class DemoCommand implements Callable<Integer> {
+
+    @Option(names = "--work", defaultValue = "lennonnet-work", description = "Work folder. Default: ${DEFAULT-VALUE}.")
+    Path work;
+
+    @Option(names = "--per-class", defaultValue = "300", description = "Images per class. Default: ${DEFAULT-VALUE}.")
+    int perClass;
+
+    @Option(names = "--input-size", defaultValue = "128",
+            description = "Network input edge; smaller than ImageNet's 224 so the demo runs in minutes on 2 cores. Default: ${DEFAULT-VALUE}.")
+    int inputSize;
+
+    @Option(names = "--epochs", defaultValue = "300",
+            description = "Maximum epochs (each takes milliseconds: features are computed once). Default: ${DEFAULT-VALUE}.")
+    int epochs;
+
+    @Option(names = "--lr", defaultValue = "0.01", description = "Adam learning rate of the head. Default: ${DEFAULT-VALUE}.")
+    double learningRate;
+
+    @Option(names = "--patience", defaultValue = "30", description = "Early-stopping patience in epochs. Default: ${DEFAULT-VALUE}.")
+    int patience;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Seed. Default: ${DEFAULT-VALUE}.")
+    long seed;
+
+    @Option(names = "--ui-port", defaultValue = "9000", description = "DL4J dashboard port. Default: ${DEFAULT-VALUE}.")
+    int uiPort;
+
+    @Option(names = "--no-dashboard", description = "Do not start the DL4J dashboard.")
+    boolean noDashboard;
+
+    @Option(names = "--keep-dashboard", description = "After the run, keep the dashboard up until Enter (replays the stored run).")
+    boolean keepDashboard;
+
+    @Override
+    public Integer call() throws Exception {
+        DemoConfig config = new DemoConfig(work, perClass, inputSize, epochs, learningRate, patience, seed, noDashboard ? 0 : uiPort);
+        Demo.Result result = Demo.run(config, System.out);
+        if (keepDashboard && !noDashboard) {
+            DashboardCommand.serveUntilEnter(uiPort, result.training().model().resolve(Training.STATS));
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,33 @@
+package net.lennonnet.app;
+
+import java.nio.file.Path;
+
+/**
+ * The offline demo.
+ *
+ * @param work       everything goes under this folder: raw/, dataset/, model/
+ * @param perClass   generated images per class, 20..100000
+ * @param inputSize  network input edge in pixels (a random backbone; ImageNet weights use 224)
+ * @param epochs     maximum head-training epochs
+ * @param learningRate Adam learning rate of the head
+ * @param patience   early-stopping patience in epochs
+ * @param seed       seed of images, split and training
+ * @param uiPort     DL4J dashboard port, or 0 for none
+ */
+public record DemoConfig(Path work, int perClass, int inputSize, int epochs, double learningRate, int patience, long seed,
+        int uiPort) {
+
+    public DemoConfig {
+        if (work == null) {
+            throw new IllegalArgumentException("work folder is required");
+        }
+        if (perClass < 20 || perClass > 100_000) {
+            throw new IllegalArgumentException("images per class must be 20..100000, got " + perClass);
+        }
+    }
+
+    /** Test images per class: a fifth of each class, at most the original's 100. */
+    public int testPerClass() {
+        return Math.min(100, perClass / 5);
+    }
+}

@@ -1,0 +1,25 @@
+package net.lennonnet.app;
+
+import net.lennonnet.train.TrainCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code java -jar lennonnet.jar <command>}. */
+@Command(name = "lennonnet", mixinStandardHelpOptions = true, version = "lennonnet 0.1.0",
+        description = "Is this John Lennon? A ResNet-50 transfer-learning pipeline on Deeplearning4j.",
+        subcommands = {DemoCommand.class, DatasetCommand.class, TrainCommand.class, PredictCommand.class,
+            DashboardCommand.class})
+public final class Lennonnet {
+
+    private Lennonnet() {}
+
+    public static void main(String[] args) {
+        CommandLine cli = new CommandLine(new Lennonnet());
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            // A user sees one line naming what went wrong, not a stack trace.
+            cmd.getErr().println("lennonnet " + cmd.getCommandName() + ": " + e.getMessage());
+            return e instanceof IllegalArgumentException ? 2 : 1;
+        });
+        System.exit(cli.execute(args));
+    }
+}

@@ -1,0 +1,79 @@
+package net.lennonnet.app;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import net.lennonnet.model.LennonNet;
+import net.lennonnet.model.Prediction;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code lennonnet predict}: one line (or JSON object) per image. */
+@Command(name = "predict", mixinStandardHelpOptions = true,
+        description = "Say for each image whether it is John Lennon. Exit code 1 if any input failed.")
+final class PredictCommand implements Callable<Integer> {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Option(names = "--model", required = true, description = "Model folder written by 'lennonnet train --out'.")
+    Path model;
+
+    @Option(names = "--json", description = "One JSON object per image instead of text.")
+    boolean json;
+
+    @Parameters(arity = "1..*", paramLabel = "IMAGE_OR_DIR", description = "Images, or folders to walk.")
+    List<Path> inputs;
+
+    @Override
+    public Integer call() throws Exception {
+        int failures = 0;
+        try (LennonNet net = LennonNet.load(model)) {
+            for (Path file : expand(inputs)) {
+                try {
+                    Prediction p = net.predict(file);
+                    if (json) {
+                        Map<String, Object> row = new LinkedHashMap<>();
+                        row.put("path", file.toString());
+                        row.put("label", p.label());
+                        row.put("pJohn", p.probabilityJohn());
+                        row.put("pNotJohn", p.probabilityNotJohn());
+                        row.put("millis", p.elapsed().toMillis());
+                        System.out.println(JSON.writeValueAsString(row));
+                    } else {
+                        System.out.printf("%s\t%s\t%.4f%n", file, p.label(), p.probabilityJohn());
+                    }
+                } catch (IOException e) {
+                    failures++;
+                    if (json) {
+                        System.out.println(JSON.writeValueAsString(Map.of("path", file.toString(), "error", e.getMessage())));
+                    } else {
+                        System.err.println(file + ": " + e.getMessage());
+                    }
+                }
+            }
+        }
+        return failures == 0 ? 0 : 1;
+    }
+
+    private static List<Path> expand(List<Path> inputs) throws IOException {
+        List<Path> files = new ArrayList<>();
+        for (Path input : inputs) {
+            if (Files.isDirectory(input)) {
+                try (Stream<Path> walk = Files.walk(input)) {
+                    walk.filter(Files::isRegularFile).sorted().forEach(files::add);
+                }
+            } else {
+                files.add(input);
+            }
+        }
+        return files;
+    }
+}

@@ -1,0 +1,50 @@
+package net.lennonnet.train;
+
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * One training run.
+ *
+ * @param data         a dataset folder written by {@code lennonnet dataset}
+ * @param out          where the model bundle, history and dashboard stats go
+ * @param inputSize    square input edge when training on a random backbone, 32..1024; the ImageNet
+ *                     weights always use 224
+ * @param epochs       maximum epochs of head training, 1..10000
+ * @param batchSize    mini-batch size, 1..4096
+ * @param learningRate Adam learning rate of the head, (0, 1]
+ * @param patience     stop after this many epochs without a lower validation loss, 1..10000
+ * @param seed         seed of initialisation, shuffling and calibration
+ * @param weights      the ImageNet weights file; empty: the DL4J cache if the file is there, else random
+ * @param uiPort       port of the DL4J training dashboard, 1..65535; or 0 for no dashboard
+ */
+public record TrainConfig(Path data, Path out, int inputSize, int epochs, int batchSize, double learningRate,
+        int patience, long seed, Optional<Path> weights, int uiPort) {
+
+    public static final int DEFAULT_UI_PORT = 9000;
+
+    public TrainConfig {
+        if (data == null || out == null) {
+            throw new IllegalArgumentException("data and out folders are required");
+        }
+        if (inputSize < 32 || inputSize > 1024) {
+            throw new IllegalArgumentException("input size must be 32..1024 pixels, got " + inputSize);
+        }
+        if (epochs < 1 || epochs > 10_000) {
+            throw new IllegalArgumentException("epochs must be 1..10000, got " + epochs);
+        }
+        if (batchSize < 1 || batchSize > 4096) {
+            throw new IllegalArgumentException("batch size must be 1..4096, got " + batchSize);
+        }
+        if (!(learningRate > 0 && learningRate <= 1)) {
+            throw new IllegalArgumentException("learning rate must be in (0, 1], got " + learningRate);
+        }
+        if (patience < 1 || patience > 10_000) {
+            throw new IllegalArgumentException("patience must be 1..10000 epochs, got " + patience);
+        }
+        if (uiPort < 0 || uiPort > 65_535) {
+            throw new IllegalArgumentException("dashboard port must be 1..65535, or 0 for none, got " + uiPort);
+        }
+        weights = weights == null ? Optional.empty() : weights;
+    }
+}

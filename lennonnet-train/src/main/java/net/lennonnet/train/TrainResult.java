@@ -1,0 +1,19 @@
+package net.lennonnet.train;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * What a training run produced.
+ *
+ * @param model          the model bundle folder (what {@code --model} takes)
+ * @param history        every epoch trained
+ * @param bestEpoch      the epoch whose weights were kept (lowest validation loss)
+ * @param pretrained     whether the backbone had ImageNet weights
+ * @param classWeights   loss weight per class, john first
+ * @param test           the held-out test report
+ * @param featureSeconds time spent computing backbone features
+ * @param headSeconds    time spent training the head
+ */
+public record TrainResult(Path model, List<EpochStats> history, int bestEpoch, boolean pretrained,
+        double[] classWeights, TestReport test, double featureSeconds, double headSeconds) {}

@@ -1,0 +1,23 @@
+package net.lennonnet.train;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.Optional;
+
+/** A training run with the DL4J dashboard up while it trains (unless the config says port 0). */
+public final class TrainRun {
+
+    private TrainRun() {}
+
+    /** Trains, streaming statistics to the dashboard and to {@code out/dashboard-stats.bin} for replay. */
+    public static TrainResult withDashboard(TrainConfig config, PrintStream console) throws IOException {
+        if (config.uiPort() == 0) {
+            return Training.run(config, Optional.empty());
+        }
+        java.nio.file.Files.createDirectories(config.out());
+        try (Dashboard dashboard = Dashboard.start(config.uiPort(), config.out().resolve(Training.STATS))) {
+            console.println("DL4J training dashboard: " + dashboard.url());
+            return Training.run(config, Optional.of(dashboard));
+        }
+    }
+}

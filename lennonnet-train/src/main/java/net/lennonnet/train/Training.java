@@ -1,0 +1,305 @@
+package net.lennonnet.train;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import net.lennonnet.data.DatasetBuilder;
+import net.lennonnet.data.DatasetIterators;
+import net.lennonnet.data.Split;
+import net.lennonnet.model.Backbone;
+import net.lennonnet.model.Backbones;
+import net.lennonnet.model.InputContract;
+import net.lennonnet.model.Labels;
+import net.lennonnet.model.ModelBundle;
+import net.lennonnet.model.ModelMetadata;
+import net.lennonnet.model.TransferGraph;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.transferlearning.TransferLearningHelper;
+import org.deeplearning4j.ui.model.stats.StatsListener;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+import org.nd4j.linalg.factory.Nd4j;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A dataset to a trained model bundle, on the fast path: the backbone is frozen, so its features are
+ * computed once per image and every epoch trains only the two-class head on them.
+ */
+public final class Training {
+
+    public static final String HISTORY = "history.jsonl";
+    public static final String STATS = "dashboard-stats.bin";
+    public static final String TEST_DIR = "test";
+
+    private static final Logger log = LoggerFactory.getLogger(Training.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int CALIBRATION_IMAGES = 8;
+
+    private Training() {}
+
+    /** Backbone features and one-hot labels of one split. */
+    record Features(INDArray features, INDArray labels) {
+        int size() {
+            return (int) features.size(0);
+        }
+    }
+
+    /** Trains with no dashboard callback; see {@link #run(TrainConfig, Optional)}. */
+    public static TrainResult run(TrainConfig config) throws IOException {
+        return run(config, Optional.empty());
+    }
+
+    /**
+     * Trains a model on {@code config.data()} and writes the bundle to {@code config.out()}.
+     *
+     * @param dashboard where to stream training statistics, if anywhere
+     */
+    public static TrainResult run(TrainConfig config, Optional<Dashboard> dashboard) throws IOException {
+        long started = System.nanoTime();
+        Path data = config.data();
+        for (Split split : Split.values()) {
+            if (!Files.isDirectory(data.resolve(split.folder()))) {
+                throw new IOException("not a Lennonnet dataset: " + data + " has no " + split.folder()
+                        + "/ folder (make one with 'lennonnet dataset --raw DIR --out " + data + "')");
+            }
+        }
+        Files.createDirectories(config.out());
+
+        Optional<Backbone> pretrained = Backbones.pretrained(config.weights());
+        InputContract contract = pretrained.isPresent() ? InputContract.imagenet() : InputContract.square(config.inputSize());
+        Backbone backbone;
+        if (pretrained.isPresent()) {
+            backbone = pretrained.get();
+            log.info("backbone: {}", backbone.origin());
+        } else {
+            log.warn("No ImageNet ResNet-50 weights at {}: training on a RANDOMLY initialised backbone, whose features "
+                    + "only tell coarse shapes and colours apart. Real photos need the weights: pass --weights FILE "
+                    + "or place {} in that folder.", Backbones.cachedPretrainedFile(), Backbones.PRETRAINED_FILE);
+            backbone = Backbones.random(contract, config.seed(), calibrationBatch(data, contract, config.seed()));
+        }
+
+        int[] trainCounts = {countImages(data, Split.TRAIN, Labels.JOHN), countImages(data, Split.TRAIN, Labels.NOT_JOHN)};
+        double[] classWeights = classWeights(trainCounts);
+        log.info("training images: {} john, {} not_john; class weights {} / {}", trainCounts[0], trainCounts[1],
+                String.format("%.3f", classWeights[0]), String.format("%.3f", classWeights[1]));
+
+        ComputationGraph graph = TransferGraph.twoClass(backbone.graph(),
+                new TransferGraph.HeadOptions(config.learningRate(), classWeights, config.seed()));
+        TransferGraph.Head head = TransferGraph.findHead(graph);
+        TransferLearningHelper helper = new TransferLearningHelper(graph, head.featureVertex());
+
+        long featureStart = System.nanoTime();
+        Features train = featurize(helper, data, Split.TRAIN, contract, config);
+        Features validation = featurize(helper, data, Split.VALIDATION, contract, config);
+        Features test = featurize(helper, data, Split.TEST, contract, config);
+        double featureSeconds = seconds(featureStart);
+
+        ComputationGraph headGraph = helper.unfrozenGraph();
+        dashboard.ifPresent(d -> headGraph.setListeners(new StatsListener(d.storage())));
+        long headStart = System.nanoTime();
+        List<EpochStats> history = new ArrayList<>();
+        int bestEpoch = 0;
+        double bestLoss = Double.POSITIVE_INFINITY;
+        INDArray bestParams = headGraph.params().dup();
+        DataSet trainSet = new DataSet(train.features(), train.labels());
+        DataSet validationSet = new DataSet(validation.features(), validation.labels());
+        for (int epoch = 1; epoch <= config.epochs(); epoch++) {
+            long epochStart = System.nanoTime();
+            DataSet shuffled = trainSet.copy();
+            shuffled.shuffle(config.seed() + epoch);
+            for (DataSet batch : shuffled.batchBy(config.batchSize())) {
+                helper.fitFeaturized(batch);
+            }
+            double trainLoss = headGraph.score(trainSet);
+            double validationLoss = validation.size() == 0 ? trainLoss : headGraph.score(validationSet);
+            double validationAccuracy = accuracy(helper.outputFromFeaturized(validation.features()), validation.labels());
+            EpochStats stats = new EpochStats(epoch, trainLoss, validationLoss, validationAccuracy,
+                    config.learningRate(), seconds(epochStart));
+            history.add(stats);
+            writeHistory(config.out().resolve(HISTORY), history);
+            boolean improved = validationLoss < bestLoss;
+            if (improved) {
+                bestLoss = validationLoss;
+                bestEpoch = epoch;
+                bestParams = headGraph.params().dup();
+            }
+            log.info("epoch {}/{}: train loss {}, validation loss {}, validation accuracy {}{}", epoch, config.epochs(),
+                    fmt(trainLoss), fmt(validationLoss), fmt(validationAccuracy), improved ? " (best)" : "");
+            if (epoch - bestEpoch >= config.patience()) {
+                log.info("early stop: no better validation loss for {} epochs; keeping epoch {}", config.patience(), bestEpoch);
+                break;
+            }
+        }
+        headGraph.setParams(bestParams);
+        // The helper's head graph may hold copies of the head's weights: put them into the full graph.
+        graph.getLayer(head.outputVertex()).setParams(headGraph.getLayer(head.outputVertex()).params().dup());
+        double headSeconds = seconds(headStart);
+
+        double threshold = 0.5;
+        TestReport report = Evaluator.score(
+                probabilityJohn(helper.outputFromFeaturized(test.features())), isJohn(test.labels()), threshold);
+        Evaluator.write(report, config.out().resolve(TEST_DIR));
+        log.info("test: john {}/{} correct, not_john {}/{} correct, accuracy {}", report.johnCorrect(),
+                report.johnTotal(), report.notJohnCorrect(), report.notJohnTotal(), fmt(report.accuracy()));
+
+        Map<String, Object> provenance = new LinkedHashMap<>();
+        provenance.put("backbone", backbone.origin());
+        provenance.put("pretrained", backbone.pretrained());
+        provenance.put("dataset", data.toAbsolutePath().toString());
+        provenance.put("datasetManifestSha256", manifestHash(data));
+        provenance.put("trainImages", Map.of(Labels.JOHN, trainCounts[0], Labels.NOT_JOHN, trainCounts[1]));
+        provenance.put("classWeights", classWeights);
+        provenance.put("epochs", config.epochs());
+        provenance.put("bestEpoch", bestEpoch);
+        provenance.put("batchSize", config.batchSize());
+        provenance.put("learningRate", config.learningRate());
+        provenance.put("patience", config.patience());
+        provenance.put("seed", config.seed());
+        provenance.put("versions", ModelBundle.versions());
+        provenance.put("java", System.getProperty("java.version"));
+        provenance.put("gitCommit", gitCommit().orElse("unknown"));
+        provenance.put("trainingSeconds", seconds(started));
+        ModelMetadata metadata = new ModelMetadata(ModelMetadata.FORMAT, Labels.ALL, contract, threshold,
+                "default 0.5", "0".repeat(64), head, provenance);
+        ModelBundle.write(config.out(), graph, metadata);
+        log.info("model written to {} ({} s in all: {} s features, {} s head)", config.out(), fmt(seconds(started)),
+                fmt(featureSeconds), fmt(headSeconds));
+        return new TrainResult(config.out(), List.copyOf(history), bestEpoch, backbone.pretrained(), classWeights, report,
+                featureSeconds, headSeconds);
+    }
+
+    /** Inverse-frequency class weights, normalised so a balanced set gets 1 and 1. */
+    static double[] classWeights(int[] counts) {
+        int total = counts[0] + counts[1];
+        if (counts[0] == 0 || counts[1] == 0) {
+            throw new IllegalArgumentException("training needs images of both classes, got john " + counts[0]
+                    + ", not_john " + counts[1]);
+        }
+        return new double[] {total / (2.0 * counts[0]), total / (2.0 * counts[1])};
+    }
+
+    private static INDArray calibrationBatch(Path data, InputContract contract, long seed) throws IOException {
+        DataSetIterator it = DatasetIterators.of(data, Split.TRAIN, contract, CALIBRATION_IMAGES, seed);
+        return it.next().getFeatures();
+    }
+
+    private static Features featurize(TransferLearningHelper helper, Path data, Split split, InputContract contract,
+            TrainConfig config) throws IOException {
+        int total = countImages(data, split, Labels.JOHN) + countImages(data, split, Labels.NOT_JOHN);
+        if (total == 0) {
+            return new Features(Nd4j.create(0, 1), Nd4j.create(0, 2));
+        }
+        DataSetIterator it = DatasetIterators.of(data, split, contract, config.batchSize(), config.seed());
+        List<INDArray> features = new ArrayList<>();
+        List<INDArray> labels = new ArrayList<>();
+        long start = System.nanoTime();
+        long lastReport = start;
+        int done = 0;
+        while (it.hasNext()) {
+            DataSet featurized = helper.featurize(it.next());
+            INDArray f = featurized.getFeatures();
+            features.add(f.reshape(f.size(0), f.length() / f.size(0)).dup());
+            labels.add(featurized.getLabels().dup());
+            done += (int) f.size(0);
+            long now = System.nanoTime();
+            if (now - lastReport > TimeUnit.SECONDS.toNanos(5) || done == total) {
+                double rate = done / seconds(start);
+                log.info("{} features: {}/{} images, {} images/s, ETA {} s", split.folder(), done, total, fmt(rate),
+                        Math.round((total - done) / Math.max(rate, 1e-9)));
+                lastReport = now;
+            }
+        }
+        return new Features(Nd4j.concat(0, features.toArray(INDArray[]::new)),
+                Nd4j.concat(0, labels.toArray(INDArray[]::new)));
+    }
+
+    static int countImages(Path data, Split split, String label) throws IOException {
+        Path dir = data.resolve(split.folder()).resolve(label);
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            return (int) files.filter(p -> p.getFileName().toString().endsWith(".png")).count();
+        }
+    }
+
+    private static double accuracy(INDArray output, INDArray labels) {
+        if (labels.size(0) == 0) {
+            return 0;
+        }
+        INDArray predicted = output.argMax(1);
+        INDArray truth = labels.argMax(1);
+        return predicted.eq(truth).castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).meanNumber().doubleValue();
+    }
+
+    private static double[] probabilityJohn(INDArray output) {
+        return output.getColumn(0).toDoubleVector();
+    }
+
+    private static boolean[] isJohn(INDArray labels) {
+        boolean[] out = new boolean[(int) labels.size(0)];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = labels.getDouble(i, 0) > 0.5;
+        }
+        return out;
+    }
+
+    private static void writeHistory(Path file, List<EpochStats> history) throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".part");
+        try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+            for (EpochStats e : history) {
+                w.write(JSON.writeValueAsString(e));
+                w.write('\n');
+            }
+        }
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private static String manifestHash(Path data) throws IOException {
+        Path report = data.resolve(DatasetBuilder.REPORT);
+        if (!Files.isRegularFile(report)) {
+            return "unknown";
+        }
+        JsonNode node = JSON.readTree(report.toFile());
+        return node.path("manifestSha256").asText("unknown");
+    }
+
+    private static Optional<String> gitCommit() {
+        try {
+            Process p = new ProcessBuilder("git", "rev-parse", "HEAD").redirectErrorStream(true).start();
+            if (!p.waitFor(5, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return Optional.empty();
+            }
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            return p.exitValue() == 0 && out.matches("[0-9a-f]{40}") ? Optional.of(out) : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty(); // no git on this machine: provenance says "unknown"
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+    }
+
+    private static double seconds(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1e9;
+    }
+
+    private static String fmt(double v) {
+        return String.format("%.4f", v);
+    }
+}
