@@ -41,7 +41,8 @@ public record ModelMetadata(int format, List<String> labels, InputContract input
         if (head == null) {
             throw new IllegalArgumentException("head description is missing");
         }
-        provenance = provenance == null ? Map.of() : Map.copyOf(provenance);
+        provenance = provenance == null ? Map.of()
+                : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(provenance));
         labels = List.copyOf(labels);
     }
 

@@ -1,0 +1,47 @@
+package net.lennonnet.data;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Path;
+import net.lennonnet.data.synthetic.DemoImages;
+import net.lennonnet.model.Images;
+import net.lennonnet.model.InputContract;
+import org.datavec.api.records.metadata.RecordMetaDataURI;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+
+/** Training (DataVec's ImageRecordReader on dataset files) and prediction (decoded image) see the same tensor. */
+class OnePreprocessingPathTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void trainingAndPredictionInputsAreIdentical() throws IOException {
+        Path raw = tmp.resolve("raw");
+        new DemoImages(100).write(raw, 8, 3);
+        new DatasetBuilder(new DatasetConfig(raw, tmp.resolve("ds"), 2, 0.1, 1, Images.DEFAULT_MAX_PIXELS)).build();
+        InputContract contract = InputContract.square(64);
+
+        DataSetIterator it = DatasetIterators.of(tmp.resolve("ds"), Split.TRAIN, contract, 4, 5);
+        assertThat(it.getLabels()).containsExactly("john", "not_john");
+        DataSet batch = it.next();
+        assertThat(batch.getFeatures().shape()).containsExactly(4, 3, 64, 64);
+        int checked = 0;
+        for (int i = 0; i < 4; i++) {
+            URI file = ((RecordMetaDataURI) batch.getExampleMetaData().get(i)).getURI();
+            INDArray viaPrediction = contract.toInput(Images.decode(Path.of(file), Images.DEFAULT_MAX_PIXELS));
+            INDArray viaTraining = batch.getFeatures().get(org.nd4j.linalg.indexing.NDArrayIndex.interval(i, i + 1));
+            assertThat(viaPrediction.equalsWithEps(viaTraining, 1e-4)).as("image %s", file).isTrue();
+            String folder = Path.of(file).getParent().getFileName().toString();
+            assertThat(batch.getLabels().getDouble(i, folder.equals("john") ? 0 : 1)).isEqualTo(1.0);
+            checked++;
+        }
+        assertThat(checked).isEqualTo(4);
+    }
+}

@@ -1,0 +1,102 @@
+package net.lennonnet.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.awt.Color;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.Random;
+import java.util.zip.CRC32;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+
+class ImagesTest {
+
+    static byte[] encode(BufferedImage image, String format) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        assertThat(ImageIO.write(image, format, out)).as("writer for " + format).isTrue();
+        return out.toByteArray();
+    }
+
+    static BufferedImage solid(int w, int h, int type, Color color) {
+        BufferedImage img = new BufferedImage(w, h, type);
+        var g = img.createGraphics();
+        g.setColor(color);
+        g.fillRect(0, 0, w, h);
+        g.dispose();
+        return img;
+    }
+
+    @Test
+    void decodesPngAndJpegToEightBitBgr() throws IOException {
+        BufferedImage red = solid(40, 30, BufferedImage.TYPE_INT_RGB, new Color(200, 10, 20));
+        for (String format : new String[] {"png", "jpg", "bmp"}) {
+            BufferedImage decoded = Images.decode(encode(red, format), Images.DEFAULT_MAX_PIXELS);
+            assertThat(decoded.getType()).isEqualTo(BufferedImage.TYPE_3BYTE_BGR);
+            assertThat(decoded.getWidth()).isEqualTo(40);
+            assertThat(decoded.getHeight()).isEqualTo(30);
+            Color c = new Color(decoded.getRGB(20, 15));
+            assertThat(c.getRed()).as(format).isBetween(190, 210);
+            assertThat(c.getBlue()).as(format).isBetween(10, 30);
+        }
+    }
+
+    @Test
+    void compositesTransparencyOntoWhite() throws IOException {
+        BufferedImage clear = new BufferedImage(8, 8, BufferedImage.TYPE_INT_ARGB);
+        BufferedImage decoded = Images.decode(encode(clear, "png"), Images.DEFAULT_MAX_PIXELS);
+        assertThat(decoded.getRGB(3, 3) & 0xFFFFFF).isEqualTo(0xFFFFFF);
+    }
+
+    @Test
+    void rejectsEmptyRandomAndTextBytesWithAReason() {
+        assertThatThrownBy(() -> Images.decode(new byte[0], 100)).isInstanceOf(UndecodableImageException.class)
+                .hasMessage("empty file");
+        byte[] noise = new byte[4096];
+        new Random(1).nextBytes(noise);
+        assertThatThrownBy(() -> Images.decode(noise, 1_000_000)).isInstanceOf(UndecodableImageException.class)
+                .hasMessageContaining("not an image format");
+        byte[] html = "<html><body>Not found</body></html>".getBytes();
+        assertThatThrownBy(() -> Images.decode(html, 1_000_000)).isInstanceOf(UndecodableImageException.class);
+    }
+
+    @Test
+    void rejectsTruncatedPngAndJpeg() throws IOException {
+        BufferedImage img = noisy(64, 64);
+        for (String format : new String[] {"png", "jpg"}) {
+            byte[] whole = encode(img, format);
+            byte[] half = Arrays.copyOf(whole, whole.length / 2);
+            assertThatThrownBy(() -> Images.decode(half, Images.DEFAULT_MAX_PIXELS)).as(format)
+                    .isInstanceOf(UndecodableImageException.class);
+        }
+    }
+
+    @Test
+    void refusesADecompressionBombBeforeDecodingIt() throws IOException {
+        byte[] png = encode(solid(1, 1, BufferedImage.TYPE_INT_RGB, Color.BLACK), "png");
+        // Rewrite the IHDR chunk to declare 30000 x 30000 pixels, with a valid CRC.
+        ByteBuffer buf = ByteBuffer.wrap(png);
+        buf.putInt(16, 30_000).putInt(20, 30_000);
+        CRC32 crc = new CRC32();
+        crc.update(png, 12, 17);
+        buf.putInt(29, (int) crc.getValue());
+        assertThatThrownBy(() -> Images.decode(png, Images.DEFAULT_MAX_PIXELS))
+                .isInstanceOf(UndecodableImageException.class)
+                .hasMessageContaining("30000x30000");
+    }
+
+    static BufferedImage noisy(int w, int h) {
+        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR);
+        Random rnd = new Random(7);
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                img.setRGB(x, y, rnd.nextInt(0xFFFFFF));
+            }
+        }
+        return img;
+    }
+}

@@ -1,0 +1,32 @@
+package net.lennonnet.model;
+
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.activations.Activation;
+
+/** Small graphs with the ImageNet ResNet-50's top structure: {@code ... -> flatten_1 -> fc1000 (softmax dense)}. */
+final class TinyGraphs {
+
+    private TinyGraphs() {}
+
+    static ComputationGraph imagenetShaped(int size, long seed) {
+        var conf = new NeuralNetConfiguration.Builder().seed(seed).graphBuilder()
+                .addInputs("input_1")
+                .setInputTypes(InputType.convolutional(size, size, 3))
+                .addLayer("conv1", new ConvolutionLayer.Builder(3, 3).nOut(8).activation(Activation.RELU).build(), "input_1")
+                .addLayer("avg_pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), "conv1")
+                .addLayer("flatten_1", new ActivationLayer.Builder().activation(Activation.IDENTITY).build(), "avg_pool")
+                .addLayer("fc1000", new DenseLayer.Builder().nOut(10).activation(Activation.SOFTMAX).build(), "flatten_1")
+                .setOutputs("fc1000")
+                .build();
+        ComputationGraph graph = new ComputationGraph(conf);
+        graph.init();
+        return graph;
+    }
+}
