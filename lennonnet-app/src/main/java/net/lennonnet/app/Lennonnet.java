@@ -14,12 +14,17 @@ public final class Lennonnet {
     private Lennonnet() {}
 
     public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line with Lennonnet's error handling, for main and for tests. */
+    public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Lennonnet());
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             // A user sees one line naming what went wrong, not a stack trace.
             cmd.getErr().println("lennonnet " + cmd.getCommandName() + ": " + e.getMessage());
             return e instanceof IllegalArgumentException ? 2 : 1;
         });
-        System.exit(cli.execute(args));
+        return cli;
     }
 }

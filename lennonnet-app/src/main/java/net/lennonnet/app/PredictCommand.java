@@ -12,7 +12,10 @@ import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import net.lennonnet.model.LennonNet;
 import net.lennonnet.model.Prediction;
+import java.io.PrintWriter;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -22,6 +25,9 @@ import picocli.CommandLine.Parameters;
 final class PredictCommand implements Callable<Integer> {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--model", required = true, description = "Model folder written by 'lennonnet train --out'.")
     Path model;
@@ -34,6 +40,8 @@ final class PredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
         int failures = 0;
         try (LennonNet net = LennonNet.load(model)) {
             for (Path file : expand(inputs)) {
@@ -46,20 +54,22 @@ final class PredictCommand implements Callable<Integer> {
                         row.put("pJohn", p.probabilityJohn());
                         row.put("pNotJohn", p.probabilityNotJohn());
                         row.put("millis", p.elapsed().toMillis());
-                        System.out.println(JSON.writeValueAsString(row));
+                        out.println(JSON.writeValueAsString(row));
                     } else {
-                        System.out.printf("%s\t%s\t%.4f%n", file, p.label(), p.probabilityJohn());
+                        out.printf("%s\t%s\t%.4f%n", file, p.label(), p.probabilityJohn());
                     }
                 } catch (IOException e) {
                     failures++;
                     if (json) {
-                        System.out.println(JSON.writeValueAsString(Map.of("path", file.toString(), "error", e.getMessage())));
+                        out.println(JSON.writeValueAsString(Map.of("path", file.toString(), "error", e.getMessage())));
                     } else {
-                        System.err.println(file + ": " + e.getMessage());
+                        err.println(file + ": " + e.getMessage());
                     }
                 }
+                out.flush();
             }
         }
+        err.flush();
         return failures == 0 ? 0 : 1;
     }
 

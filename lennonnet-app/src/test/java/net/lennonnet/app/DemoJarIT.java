@@ -1,0 +1,126 @@
+package net.lennonnet.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import net.lennonnet.model.LennonNet;
+import net.lennonnet.model.Prediction;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The main job as a user runs it: {@code java -jar lennonnet.jar demo}, at reduced size, with the real
+ * DL4J dashboard, then {@code predict} on what it wrote. Real outcomes are asserted, not "it ran".
+ */
+class DemoJarIT {
+
+    static final Path JAR = Path.of("target", "lennonnet.jar");
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    static Path work;
+
+    static Proc demo;
+
+    record Proc(int exit, String out, String err) {}
+
+    static Proc java(String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx3g", "-jar", JAR.toString()));
+        cmd.addAll(List.of(args));
+        Path out = Files.createTempFile(work, "out", ".txt");
+        Path err = Files.createTempFile(work, "err", ".txt");
+        Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        if (!p.waitFor(10, TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+            throw new AssertionError("lennonnet " + args[0] + " did not finish in 10 minutes");
+        }
+        return new Proc(p.exitValue(), Files.readString(out), Files.readString(err));
+    }
+
+    @BeforeAll
+    static void runTheDemo() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        demo = java("demo", "--work", work.toString(), "--per-class", "150", "--input-size", "96", "--seed", "1",
+                "--ui-port", String.valueOf(port));
+    }
+
+    @Test
+    void theDemoRunsEveryStageAndExitsByItself() {
+        assertThat(demo.exit()).as(demo.err()).isZero();
+        assertThat(demo.out()).contains("1/6", "2/6", "3/6", "5/6", "6/6");
+        assertThat(demo.out()).containsPattern("DL4J training dashboard: http://localhost:\\d+/train/overview");
+        assertThat(demo.err()).contains("RANDOMLY initialised backbone").contains("--weights");
+        assertThat(demo.err()).doesNotContain("Exception");
+    }
+
+    @Test
+    void heldOutAccuracyIsClearlyAboveChance() throws IOException {
+        JsonNode report = JSON.readTree(work.resolve("model/test/test-report.json").toFile());
+        assertThat(report.get("johnTotal").asInt()).isEqualTo(30);
+        assertThat(report.get("notJohnTotal").asInt()).isEqualTo(30);
+        assertThat(report.get("accuracy").asDouble()).isGreaterThanOrEqualTo(0.9);
+    }
+
+    @Test
+    void histogramsHaveTheOriginalsBinsAndCountEveryTestImage() throws IOException {
+        JsonNode report = JSON.readTree(work.resolve("model/test/test-report.json").toFile());
+        for (String label : List.of("john", "not_john")) {
+            JsonNode h25 = report.get("histograms25").get(label);
+            JsonNode h2 = report.get("histograms2").get(label);
+            assertThat(h25).hasSize(25);
+            assertThat(h2).hasSize(2);
+            int sum25 = 0;
+            for (JsonNode n : h25) {
+                sum25 += n.asInt();
+            }
+            assertThat(sum25).isEqualTo(30);
+            assertThat(h2.get(0).asInt() + h2.get(1).asInt()).isEqualTo(30);
+            assertThat(work.resolve("model/test/p-john-" + label + "-25bins.png")).isNotEmptyFile();
+            assertThat(work.resolve("model/test/p-john-" + label + "-2bins.png")).isNotEmptyFile();
+        }
+        int johnRight = report.get("histograms2").get("john").get(1).asInt();
+        assertThat(johnRight).isEqualTo(report.get("johnCorrect").asInt());
+    }
+
+    @Test
+    void theSavedModelReloadsAndAgreesWithThePredictCommand() throws Exception {
+        Path image = Files.list(work.resolve("dataset/test/john")).sorted().findFirst().orElseThrow();
+        Prediction embedded;
+        try (LennonNet net = LennonNet.load(work.resolve("model"))) {
+            embedded = net.predict(image);
+        }
+        Proc cli = java("predict", "--model", work.resolve("model").toString(), "--json", image.toString());
+        assertThat(cli.exit()).as(cli.err()).isZero();
+        JsonNode row = JSON.readTree(cli.out().strip());
+        assertThat(row.get("path").asText()).isEqualTo(image.toString());
+        assertThat(row.get("pJohn").asDouble()).isCloseTo(embedded.probabilityJohn(), org.assertj.core.data.Offset.offset(1e-6));
+        assertThat(row.get("label").asText()).isEqualTo(embedded.label());
+        assertThat(work.resolve("model/dashboard-stats.bin")).isNotEmptyFile();
+    }
+
+    @Test
+    void predictReportsEachBadFileAndExitsNonZero() throws Exception {
+        Path bad = work.resolve("not-an-image.jpg");
+        Files.writeString(bad, "<html>403 Forbidden</html>", StandardCharsets.UTF_8);
+        Path good = Files.list(work.resolve("dataset/test/not_john")).sorted().findFirst().orElseThrow();
+        Proc cli = java("predict", "--model", work.resolve("model").toString(), good.toString(), bad.toString());
+        assertThat(cli.exit()).isEqualTo(1);
+        assertThat(cli.out()).contains(good.toString());
+        assertThat(cli.err().strip()).isEqualTo(bad + ": not an image format Lennonnet can read");
+    }
+}

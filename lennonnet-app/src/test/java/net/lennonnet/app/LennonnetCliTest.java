@@ -1,0 +1,62 @@
+package net.lennonnet.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import picocli.CommandLine;
+
+class LennonnetCliTest {
+
+    record Run(int exit, String out, String err) {}
+
+    static Run run(String... args) {
+        CommandLine cli = Lennonnet.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        int exit = cli.execute(args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    @Test
+    void listsOnlyTheCommandsThatWork() {
+        Run help = run("--help");
+        assertThat(help.exit()).isZero();
+        assertThat(help.out()).contains("demo", "dataset", "train", "predict", "dashboard");
+        assertThat(help.out()).doesNotContain("scrape", "serve", "analyze", "evaluate");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"demo,--work", "dataset,--raw", "dataset,--out", "train,--data", "train,--out", "predict,--model",
+        "predict,--json", "dashboard,--stats"})
+    void everyCommandHasHelpWithItsContractOptions(String command, String option) {
+        Run help = run(command, "--help");
+        assertThat(help.exit()).isZero();
+        assertThat(help.out()).contains(option);
+    }
+
+    @Test
+    void aMissingModelIsOneLineNotAStackTrace(@TempDir Path tmp) {
+        Run r = run("predict", "--model", tmp.toString(), tmp.resolve("x.jpg").toString());
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err().strip()).startsWith("lennonnet predict: not a Lennonnet model").doesNotContain("\tat ");
+        assertThat(r.err().strip().lines()).hasSize(1);
+    }
+
+    @Test
+    void badOptionsExitWithUsageError() {
+        Run r = run("dataset", "--raw", "a");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("Missing required option: '--out=<out>'");
+        Run bad = run("dataset", "--raw", "/nonexistent-raw", "--out", "/tmp/x", "--val-fraction", "0.9");
+        assertThat(bad.exit()).isEqualTo(2);
+        assertThat(bad.err()).contains("validation fraction must be in [0, 0.5], got 0.9");
+    }
+}

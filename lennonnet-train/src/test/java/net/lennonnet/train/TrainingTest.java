@@ -1,0 +1,99 @@
+package net.lennonnet.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import net.lennonnet.data.DatasetBuilder;
+import net.lennonnet.data.DatasetConfig;
+import net.lennonnet.data.synthetic.DemoImages;
+import net.lennonnet.model.Images;
+import net.lennonnet.model.LennonNet;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Machinery, not accuracy: a short run on a small generated set, watched in the real dashboard. */
+class TrainingTest {
+
+    @TempDir
+    static Path tmp;
+
+    static Path dataset;
+
+    @BeforeAll
+    static void smallDataset() throws IOException {
+        Path raw = tmp.resolve("raw");
+        new DemoImages(64).write(raw, 30, 11);
+        dataset = tmp.resolve("dataset");
+        new DatasetBuilder(new DatasetConfig(raw, dataset, 6, 0.2, 11, Images.DEFAULT_MAX_PIXELS)).build();
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    @Test
+    void trainsSavesAndServesTheRunInTheDashboard() throws Exception {
+        Path out = tmp.resolve("model");
+        int port = freePort();
+        TrainConfig config = new TrainConfig(dataset, out, 64, 4, 16, 0.01, 10, 3, Optional.empty(), port);
+        Path stats = out.resolve(Training.STATS);
+        Files.createDirectories(out);
+        TrainResult result;
+        HttpResponse<String> page;
+        try (Dashboard dashboard = Dashboard.start(port, stats)) {
+            result = Training.run(config, Optional.of(dashboard));
+            page = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(dashboard.url())).build(),
+                    HttpResponse.BodyHandlers.ofString());
+        }
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).containsIgnoringCase("<html");
+        assertThat(Files.size(stats)).as("stats stored for replay").isPositive();
+
+        assertThat(result.history()).hasSize(4);
+        assertThat(result.history()).allSatisfy(e -> {
+            assertThat(e.trainLoss()).isFinite().isPositive();
+            assertThat(e.validationLoss()).isFinite().isPositive();
+        });
+        List<String> history = Files.readAllLines(out.resolve(Training.HISTORY));
+        assertThat(history).hasSize(4);
+        assertThat(history.get(3)).contains("\"validationLoss\"");
+        assertThat(result.test().johnTotal()).isEqualTo(6);
+        assertThat(result.test().histograms25().get("john").total()).isEqualTo(6);
+
+        // The saved model, reloaded, answers like the in-memory head did for the test set.
+        try (LennonNet net = LennonNet.load(out)) {
+            assertThat(net.metadata().input().height()).isEqualTo(64);
+            assertThat(net.metadata().provenance()).containsEntry("pretrained", false).containsKey("datasetManifestSha256");
+            int johnCorrect = 0;
+            try (var files = Files.list(dataset.resolve("test/john"))) {
+                for (Path f : files.toList()) {
+                    johnCorrect += net.predict(f).isJohn() ? 1 : 0;
+                }
+            }
+            assertThat(johnCorrect).isEqualTo(result.test().johnCorrect());
+        }
+    }
+
+    @Test
+    void refusesAFolderThatIsNoDataset() {
+        TrainConfig config = new TrainConfig(tmp.resolve("nothing"), tmp.resolve("m2"), 64, 1, 8, 0.01, 1, 1,
+                Optional.empty(), 0);
+        assertThatThrownBy(() -> Training.run(config)).isInstanceOf(IOException.class)
+                .hasMessageContaining("not a Lennonnet dataset");
+        assertThatThrownBy(() -> new TrainConfig(dataset, tmp, 64, 0, 8, 0.01, 1, 1, Optional.empty(), 0))
+                .hasMessage("epochs must be 1..10000, got 0");
+    }
+}
