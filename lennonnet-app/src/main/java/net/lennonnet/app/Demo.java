@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Optional;
 import java.util.stream.Stream;
 import net.lennonnet.data.DatasetBuilder;
 import net.lennonnet.data.DatasetConfig;
@@ -50,11 +49,10 @@ public final class Demo {
         DatasetReport report = new DatasetBuilder(new DatasetConfig(raw, dataset, config.testPerClass(), 0.1,
                 config.seed(), Images.DEFAULT_MAX_PIXELS)).build();
 
-        console.printf("3/6 building the ResNet-50 transfer graph; 4/6 training (input %dx%d)%n", config.inputSize(),
-                config.inputSize());
+        console.printf("3/6 building the ResNet-50 transfer graph; 4/6 training its head%n");
         TrainConfig train = new TrainConfig(dataset, model, config.inputSize(), config.epochs(), 32, config.learningRate(),
                 config.patience(),
-                config.seed(), Optional.empty(), config.uiPort());
+                config.seed(), config.weights(), config.uiPort());
         TrainResult result = TrainRun.withDashboard(train, console);
 
         var t = result.test();

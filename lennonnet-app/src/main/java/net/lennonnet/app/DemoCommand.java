@@ -38,6 +38,10 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--ui-port", defaultValue = "9000", description = "DL4J dashboard port. Default: ${DEFAULT-VALUE}.")
     int uiPort;
 
+    @Option(names = "--weights",
+            description = "ImageNet ResNet-50 weights file; default: the DL4J zoo cache if present, else a random backbone.")
+    Path weights;
+
     @Option(names = "--no-dashboard", description = "Do not start the DL4J dashboard.")
     boolean noDashboard;
 
@@ -46,7 +50,8 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        DemoConfig config = new DemoConfig(work, perClass, inputSize, epochs, learningRate, patience, seed, noDashboard ? 0 : uiPort);
+        DemoConfig config = new DemoConfig(work, perClass, inputSize, epochs, learningRate, patience, seed, noDashboard ? 0 : uiPort,
+                java.util.Optional.ofNullable(weights));
         Demo.Result result = Demo.run(config, System.out);
         if (keepDashboard && !noDashboard) {
             DashboardCommand.serveUntilEnter(uiPort, result.training().model().resolve(Training.STATS));

@@ -1,6 +1,7 @@
 package net.lennonnet.app;
 
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * The offline demo.
@@ -13,9 +14,10 @@ import java.nio.file.Path;
  * @param patience   early-stopping patience in epochs
  * @param seed       seed of images, split and training
  * @param uiPort     DL4J dashboard port, or 0 for none
+ * @param weights    the ImageNet weights file; empty: the DL4J cache if present, else a random backbone
  */
 public record DemoConfig(Path work, int perClass, int inputSize, int epochs, double learningRate, int patience, long seed,
-        int uiPort) {
+        int uiPort, Optional<Path> weights) {
 
     public DemoConfig {
         if (work == null) {
@@ -24,6 +26,7 @@ public record DemoConfig(Path work, int perClass, int inputSize, int epochs, dou
         if (perClass < 20 || perClass > 100_000) {
             throw new IllegalArgumentException("images per class must be 20..100000, got " + perClass);
         }
+        weights = weights == null ? Optional.empty() : weights;
     }
 
     /** Test images per class: a fifth of each class, at most the original's 100. */

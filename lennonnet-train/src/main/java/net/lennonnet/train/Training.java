@@ -92,6 +92,8 @@ public final class Training {
             backbone = Backbones.random(contract, config.seed(), calibrationBatch(data, contract, config.seed()));
         }
 
+        log.info("input {}x{} {}, {}", contract.width(), contract.height(), contract.channelOrder(),
+                contract.normalisation());
         int[] trainCounts = {countImages(data, Split.TRAIN, Labels.JOHN), countImages(data, Split.TRAIN, Labels.NOT_JOHN)};
         double[] classWeights = classWeights(trainCounts);
         log.info("training images: {} john, {} not_john; class weights {} / {}", trainCounts[0], trainCounts[1],
