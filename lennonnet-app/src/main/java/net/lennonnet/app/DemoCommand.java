@@ -2,6 +2,7 @@ package net.lennonnet.app;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import net.lennonnet.model.WeightsChoice;
 import net.lennonnet.train.Training;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -51,7 +52,7 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         DemoConfig config = new DemoConfig(work, perClass, inputSize, epochs, learningRate, patience, seed, noDashboard ? 0 : uiPort,
-                java.util.Optional.ofNullable(weights));
+                weights == null ? new WeightsChoice.CachedOrRandom() : new WeightsChoice.LocalFile(weights));
         Demo.Result result = Demo.run(config, System.out);
         if (keepDashboard && !noDashboard) {
             DashboardCommand.serveUntilEnter(uiPort, result.training().model().resolve(Training.STATS));

@@ -1,7 +1,7 @@
 package net.lennonnet.app;
 
 import java.nio.file.Path;
-import java.util.Optional;
+import net.lennonnet.model.WeightsChoice;
 
 /**
  * The offline demo.
@@ -14,10 +14,10 @@ import java.util.Optional;
  * @param patience   early-stopping patience in epochs
  * @param seed       seed of images, split and training
  * @param uiPort     DL4J dashboard port, or 0 for none
- * @param weights    the ImageNet weights file; empty: the DL4J cache if present, else a random backbone
+ * @param weights    where the backbone comes from; the demo never downloads unless told to
  */
 public record DemoConfig(Path work, int perClass, int inputSize, int epochs, double learningRate, int patience, long seed,
-        int uiPort, Optional<Path> weights) {
+        int uiPort, WeightsChoice weights) {
 
     public DemoConfig {
         if (work == null) {
@@ -26,7 +26,7 @@ public record DemoConfig(Path work, int perClass, int inputSize, int epochs, dou
         if (perClass < 20 || perClass > 100_000) {
             throw new IllegalArgumentException("images per class must be 20..100000, got " + perClass);
         }
-        weights = weights == null ? Optional.empty() : weights;
+        weights = weights == null ? new WeightsChoice.CachedOrRandom() : weights;
     }
 
     /** Test images per class: a fifth of each class, at most the original's 100. */

@@ -7,8 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
-import java.util.zip.Adler32;
-import java.util.zip.CheckedInputStream;
 import org.deeplearning4j.common.resources.DL4JResources;
 import org.deeplearning4j.common.resources.ResourceType;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
@@ -55,24 +53,39 @@ public final class Backbones {
     }
 
     /**
-     * The ImageNet backbone from {@code explicit} if given, else from the DL4J cache if the file is
-     * there; empty when neither is available. A file that fails the checksum is refused, never used.
+     * The ImageNet backbone the choice asks for, or empty when it asks for (or falls back to) a random
+     * one. A file that fails its checksum is refused, never used.
      */
-    public static Optional<Backbone> pretrained(Optional<Path> explicit) throws IOException {
-        Path file = explicit.orElseGet(Backbones::cachedPretrainedFile);
-        if (explicit.isEmpty() && !Files.isRegularFile(file)) {
-            return Optional.empty();
+    public static Optional<Backbone> pretrained(WeightsChoice choice) throws IOException {
+        if (choice instanceof WeightsChoice.LocalFile local) {
+            return Optional.of(load(local.file(), PRETRAINED_ADLER32));
         }
+        if (choice instanceof WeightsChoice.Download download) {
+            return Optional.of(load(PretrainedWeights.fetch(download.source()), download.source().adler32()));
+        }
+        if (choice instanceof WeightsChoice.CachedOrRandom && Files.isRegularFile(cachedPretrainedFile())) {
+            return Optional.of(load(cachedPretrainedFile(), PRETRAINED_ADLER32));
+        }
+        return Optional.empty();
+    }
+
+    /** Loads a weights file after checking its Adler32 checksum. */
+    public static Backbone load(Path file, long expectedAdler32) throws IOException {
         if (!Files.isRegularFile(file)) {
             throw new IOException("pretrained weights file not found: " + file);
         }
-        long checksum = adler32(file);
-        if (checksum != PRETRAINED_ADLER32) {
+        long checksum = PretrainedWeights.adler32(file);
+        if (checksum != expectedAdler32) {
             throw new IOException("pretrained weights " + file + " have Adler32 checksum " + checksum + ", expected "
-                    + PRETRAINED_ADLER32 + " (a partial or different file); delete it and download again");
+                    + expectedAdler32 + " (a partial or different file); delete it and download again");
         }
-        ComputationGraph graph = ModelSerializer.restoreComputationGraph(file.toFile(), false);
-        return Optional.of(new Backbone(graph, true, "ImageNet weights " + file));
+        ComputationGraph graph;
+        try {
+            graph = ModelSerializer.restoreComputationGraph(file.toFile(), false);
+        } catch (IOException | RuntimeException e) {
+            throw new IOException("could not read pretrained weights " + file + ": " + e.getMessage(), e);
+        }
+        return new Backbone(graph, true, "ImageNet weights " + file + " (Adler32 " + checksum + ")");
     }
 
     /**
@@ -135,11 +148,4 @@ public final class Backbones {
         log.debug("calibrated {} batch-norm layers on {} images", calibrated, calibration.size(0));
     }
 
-    private static long adler32(Path file) throws IOException {
-        Adler32 adler = new Adler32();
-        try (CheckedInputStream in = new CheckedInputStream(Files.newInputStream(file), adler)) {
-            in.transferTo(java.io.OutputStream.nullOutputStream());
-        }
-        return adler.getValue();
-    }
 }

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Optional;
 import org.deeplearning4j.common.resources.DL4JResources;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -26,26 +25,26 @@ class BackbonesTest {
     void noWeightsInTheCacheMeansNoPretrainedBackbone() throws IOException {
         DL4JResources.setBaseDirectory(tmp.toFile());
         assertThat(Backbones.cachedPretrainedFile()).startsWithRaw(tmp).endsWithRaw(Path.of("models", "resnet50", Backbones.PRETRAINED_FILE));
-        assertThat(Backbones.pretrained(Optional.empty())).isEmpty();
+        assertThat(Backbones.pretrained(new WeightsChoice.CachedOrRandom())).isEmpty();
     }
 
     @Test
     void aFileThatFailsTheChecksumIsRefusedWhereverItComesFrom() throws IOException {
         Path partial = tmp.resolve("resnet50.zip");
         Files.write(partial, new byte[] {'P', 'K', 3, 4, 0, 0});
-        assertThatThrownBy(() -> Backbones.pretrained(Optional.of(partial))).isInstanceOf(IOException.class)
+        assertThatThrownBy(() -> Backbones.pretrained(new WeightsChoice.LocalFile(partial))).isInstanceOf(IOException.class)
                 .hasMessageContaining("Adler32 checksum").hasMessageContaining("expected 3914447815");
 
         DL4JResources.setBaseDirectory(tmp.toFile());
         Path cached = Backbones.cachedPretrainedFile();
         Files.createDirectories(cached.getParent());
         Files.copy(partial, cached);
-        assertThatThrownBy(() -> Backbones.pretrained(Optional.empty())).hasMessageContaining("Adler32 checksum");
+        assertThatThrownBy(() -> Backbones.pretrained(new WeightsChoice.CachedOrRandom())).hasMessageContaining("Adler32 checksum");
     }
 
     @Test
     void anExplicitFileThatIsMissingIsAnError() {
-        assertThatThrownBy(() -> Backbones.pretrained(Optional.of(tmp.resolve("nope.zip"))))
+        assertThatThrownBy(() -> Backbones.pretrained(new WeightsChoice.LocalFile(tmp.resolve("nope.zip"))))
                 .isInstanceOf(IOException.class).hasMessageContaining("pretrained weights file not found");
     }
 }

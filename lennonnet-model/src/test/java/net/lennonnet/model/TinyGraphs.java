@@ -11,11 +11,12 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.activations.Activation;
 
 /** Small graphs with the ImageNet ResNet-50's top structure: {@code ... -> flatten_1 -> fc1000 (softmax dense)}. */
-final class TinyGraphs {
+public final class TinyGraphs {
 
     private TinyGraphs() {}
 
-    static ComputationGraph imagenetShaped(int size, long seed) {
+    /** A graph ending {@code flatten_1 -> fc1000} like the ImageNet ResNet-50, with one small convolution. */
+    public static ComputationGraph imagenetShaped(int size, long seed) {
         var conf = new NeuralNetConfiguration.Builder().seed(seed).graphBuilder()
                 .addInputs("input_1")
                 .setInputTypes(InputType.convolutional(size, size, 3))

@@ -1,8 +1,11 @@
 package net.lennonnet.train;
 
 import java.nio.file.Path;
-import java.util.Optional;
+import java.net.URI;
+import net.lennonnet.model.WeightsChoice;
+import net.lennonnet.model.WeightsSource;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -17,8 +20,44 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "Model folder to write (model.zip, lennonnet.json, history, test report).")
     Path out;
 
-    @Option(names = "--weights", description = "ImageNet ResNet-50 weights file; default: the DL4J zoo cache if present, else a random backbone.")
-    Path weights;
+    @ArgGroup(exclusive = true, multiplicity = "0..1")
+    WeightsOptions weights;
+
+    /** Where the ImageNet weights come from; default: the official URL (or the verified cached copy). */
+    static final class WeightsOptions {
+        @Option(names = "--weights", description = "A local copy of resnet50_dl4j_inference.v3.zip.")
+        Path file;
+
+        @Option(names = "--weights-mirror", description = "Base URL of a mirror of the DL4J download host.")
+        URI mirror;
+
+        @ArgGroup(exclusive = false)
+        Explicit explicit;
+
+        @Option(names = "--random-backbone", description = "No ImageNet weights: a random, calibrated backbone (for tests and demos).")
+        boolean random;
+
+        WeightsChoice choice() {
+            if (file != null) {
+                return new WeightsChoice.LocalFile(file);
+            }
+            if (mirror != null) {
+                return new WeightsChoice.Download(WeightsSource.mirror(mirror));
+            }
+            if (explicit != null) {
+                return new WeightsChoice.Download(new WeightsSource(explicit.url, explicit.adler32));
+            }
+            return random ? new WeightsChoice.RandomInit() : new WeightsChoice.Download(WeightsSource.official());
+        }
+    }
+
+    static final class Explicit {
+        @Option(names = "--weights-url", required = true, description = "URL of a weights zip.")
+        URI url;
+
+        @Option(names = "--weights-adler32", required = true, description = "Its Adler32 checksum.")
+        long adler32;
+    }
 
     @Option(names = "--input-size", defaultValue = "224", description = "Input edge in pixels for a random backbone (ImageNet weights always use 224). Default: ${DEFAULT-VALUE}.")
     int inputSize;
@@ -47,7 +86,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         TrainConfig config = new TrainConfig(data, out, inputSize, epochs, batchSize, learningRate, patience, seed,
-                Optional.ofNullable(weights), noDashboard ? 0 : uiPort);
+                weights == null ? new WeightsChoice.Download(WeightsSource.official()) : weights.choice(),
+                noDashboard ? 0 : uiPort);
         TrainResult result = TrainRun.withDashboard(config, System.err);
         TestReport t = result.test();
         System.out.printf("john %d/%d correct, not_john %d/%d correct, accuracy %.3f; model in %s%n", t.johnCorrect(),

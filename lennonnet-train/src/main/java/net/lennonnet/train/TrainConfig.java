@@ -1,7 +1,7 @@
 package net.lennonnet.train;
 
 import java.nio.file.Path;
-import java.util.Optional;
+import net.lennonnet.model.WeightsChoice;
 
 /**
  * One training run.
@@ -15,11 +15,11 @@ import java.util.Optional;
  * @param learningRate Adam learning rate of the head, (0, 1]
  * @param patience     stop after this many epochs without a lower validation loss, 1..10000
  * @param seed         seed of initialisation, shuffling and calibration
- * @param weights      the ImageNet weights file; empty: the DL4J cache if the file is there, else random
+ * @param weights      where the backbone weights come from
  * @param uiPort       port of the DL4J training dashboard, 1..65535; or 0 for no dashboard
  */
 public record TrainConfig(Path data, Path out, int inputSize, int epochs, int batchSize, double learningRate,
-        int patience, long seed, Optional<Path> weights, int uiPort) {
+        int patience, long seed, WeightsChoice weights, int uiPort) {
 
     public static final int DEFAULT_UI_PORT = 9000;
 
@@ -45,6 +45,8 @@ public record TrainConfig(Path data, Path out, int inputSize, int epochs, int ba
         if (uiPort < 0 || uiPort > 65_535) {
             throw new IllegalArgumentException("dashboard port must be 1..65535, or 0 for none, got " + uiPort);
         }
-        weights = weights == null ? Optional.empty() : weights;
+        if (weights == null) {
+            throw new IllegalArgumentException("a weights choice is required");
+        }
     }
 }

@@ -86,9 +86,9 @@ public final class Training {
             backbone = pretrained.get();
             log.info("backbone: {}", backbone.origin());
         } else {
-            log.warn("No ImageNet ResNet-50 weights at {}: training on a RANDOMLY initialised backbone, whose features "
-                    + "only tell coarse shapes and colours apart. Real photos need the weights: pass --weights FILE "
-                    + "or place {} in that folder.", Backbones.cachedPretrainedFile(), Backbones.PRETRAINED_FILE);
+            log.warn("No ImageNet ResNet-50 weights (none at {}): training on a RANDOMLY initialised backbone, whose "
+                    + "features only tell coarse shapes and colours apart. Real photos need the weights: "
+                    + "'lennonnet train' downloads them, or pass --weights FILE.", Backbones.cachedPretrainedFile());
             backbone = Backbones.random(contract, config.seed(), calibrationBatch(data, contract, config.seed()));
         }
 

@@ -18,6 +18,15 @@ import net.lennonnet.data.DatasetConfig;
 import net.lennonnet.data.synthetic.DemoImages;
 import net.lennonnet.model.Images;
 import net.lennonnet.model.LennonNet;
+import net.lennonnet.model.WeightsChoice;
+import net.lennonnet.model.PretrainedWeights;
+import net.lennonnet.model.TinyGraphs;
+import net.lennonnet.model.WeightsSource;
+import okhttp3.mockwebserver.MockResponse;
+import okhttp3.mockwebserver.MockWebServer;
+import okio.Buffer;
+import org.deeplearning4j.common.resources.DL4JResources;
+import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,7 +57,7 @@ class TrainingTest {
     void trainsSavesAndServesTheRunInTheDashboard() throws Exception {
         Path out = tmp.resolve("model");
         int port = freePort();
-        TrainConfig config = new TrainConfig(dataset, out, 64, 4, 16, 0.01, 10, 3, Optional.empty(), port);
+        TrainConfig config = new TrainConfig(dataset, out, 64, 4, 16, 0.01, 10, 3, new WeightsChoice.RandomInit(), port);
         Path stats = out.resolve(Training.STATS);
         Files.createDirectories(out);
         TrainResult result;
@@ -90,10 +99,36 @@ class TrainingTest {
     @Test
     void refusesAFolderThatIsNoDataset() {
         TrainConfig config = new TrainConfig(tmp.resolve("nothing"), tmp.resolve("m2"), 64, 1, 8, 0.01, 1, 1,
-                Optional.empty(), 0);
+                new WeightsChoice.RandomInit(), 0);
         assertThatThrownBy(() -> Training.run(config)).isInstanceOf(IOException.class)
                 .hasMessageContaining("not a Lennonnet dataset");
-        assertThatThrownBy(() -> new TrainConfig(dataset, tmp, 64, 0, 8, 0.01, 1, 1, Optional.empty(), 0))
+        assertThatThrownBy(() -> new TrainConfig(dataset, tmp, 64, 0, 8, 0.01, 1, 1, new WeightsChoice.RandomInit(), 0))
                 .hasMessage("epochs must be 1..10000, got 0");
+    }
+
+    @Test
+    void trainsOnWeightsDownloadedFromALocalMirror() throws Exception {
+        Path zip = tmp.resolve("stand-in-weights.zip");
+        ModelSerializer.writeModel(TinyGraphs.imagenetShaped(224, 5), zip.toFile(), false);
+        long adler32 = PretrainedWeights.adler32(zip);
+        DL4JResources.setBaseDirectory(Files.createDirectories(tmp.resolve("dl4j-cache")).toFile());
+        try (MockWebServer server = new MockWebServer()) {
+            server.enqueue(new MockResponse().setBody(new Buffer().write(Files.readAllBytes(zip))));
+            WeightsSource source = new WeightsSource(server.url("/weights/stand-in.zip").uri(), adler32);
+            Path out = tmp.resolve("model-pretrained");
+            TrainResult result = Training.run(new TrainConfig(dataset, out, 64, 3, 16, 0.01, 10, 3,
+                    new WeightsChoice.Download(source), 0));
+            assertThat(result.pretrained()).isTrue();
+            try (LennonNet net = LennonNet.load(out)) {
+                // ImageNet weights fix the input at 224, whatever --input-size said
+                assertThat(net.metadata().input().height()).isEqualTo(224);
+                assertThat(net.metadata().head().featureVertex()).isEqualTo("flatten_1");
+                assertThat(net.metadata().head().outputVertex()).isEqualTo("fc1000");
+                assertThat((String) net.metadata().provenance().get("backbone")).contains("ImageNet weights")
+                        .contains(String.valueOf(adler32));
+            }
+        } finally {
+            DL4JResources.resetBaseDirectoryLocation();
+        }
     }
 }
