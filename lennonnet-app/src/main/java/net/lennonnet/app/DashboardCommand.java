@@ -3,7 +3,7 @@ package net.lennonnet.app;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import net.lennonnet.train.Dashboard;
+import net.lennonnet.train.dashboard.Dashboard;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -30,7 +30,8 @@ final class DashboardCommand implements Callable<Integer> {
     /** Serves the stored run until a line (or end of input) arrives on standard input. */
     static void serveUntilEnter(int port, Path stats) throws java.io.IOException {
         try (Dashboard dashboard = Dashboard.start(port, stats)) {
-            System.out.println("DL4J training dashboard: " + dashboard.url() + " (press Enter to stop)");
+            System.out.println("DL4J training dashboard: " + dashboard.url() + " and " + dashboard.lennonnetUrl()
+                    + " (press Enter to stop)");
             int c;
             do {
                 c = System.in.read();

@@ -11,4 +11,4 @@ package net.lennonnet.train;
  * @param seconds            wall time of the epoch
  */
 public record EpochStats(int epoch, double trainLoss, double validationLoss, double validationAccuracy,
-        double learningRate, double seconds) {}
+        double learningRate, double seconds) implements java.io.Serializable {}

@@ -3,6 +3,7 @@ package net.lennonnet.train;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.Optional;
+import net.lennonnet.train.dashboard.Dashboard;
 
 /** A training run with the DL4J dashboard up while it trains (unless the config says port 0). */
 public final class TrainRun {
@@ -16,7 +17,8 @@ public final class TrainRun {
         }
         java.nio.file.Files.createDirectories(config.out());
         try (Dashboard dashboard = Dashboard.start(config.uiPort(), config.out().resolve(Training.STATS))) {
-            console.println("DL4J training dashboard: " + dashboard.url());
+            console.println("DL4J training dashboard: " + dashboard.url() + " (validation loss: "
+                    + dashboard.lennonnetUrl() + ")");
             return Training.run(config, Optional.of(dashboard));
         }
     }

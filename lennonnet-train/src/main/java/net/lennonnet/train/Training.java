@@ -25,6 +25,8 @@ import net.lennonnet.model.Labels;
 import net.lennonnet.model.ModelBundle;
 import net.lennonnet.model.ModelMetadata;
 import net.lennonnet.model.TransferGraph;
+import net.lennonnet.train.dashboard.Dashboard;
+import net.lennonnet.train.dashboard.EpochRecord;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.transferlearning.TransferLearningHelper;
 import org.deeplearning4j.ui.model.stats.StatsListener;
@@ -112,6 +114,8 @@ public final class Training {
 
         ComputationGraph headGraph = helper.unfrozenGraph();
         dashboard.ifPresent(d -> headGraph.setListeners(new StatsListener(d.storage())));
+        String session = "lennonnet-" + java.time.Instant.now().toString().replace(':', '-');
+        dashboard.ifPresent(d -> d.storage().putStaticInfo(EpochRecord.runStart(session, System.currentTimeMillis())));
         long headStart = System.nanoTime();
         List<EpochStats> history = new ArrayList<>();
         int bestEpoch = 0;
@@ -132,6 +136,7 @@ public final class Training {
             EpochStats stats = new EpochStats(epoch, trainLoss, validationLoss, validationAccuracy,
                     config.learningRate(), seconds(epochStart));
             history.add(stats);
+            dashboard.ifPresent(d -> d.storage().putUpdate(new EpochRecord(session, System.currentTimeMillis(), stats)));
             writeHistory(config.out().resolve(HISTORY), history);
             boolean improved = validationLoss < bestLoss;
             if (improved) {

@@ -3,6 +3,8 @@ package net.lennonnet.train;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -18,6 +20,7 @@ import net.lennonnet.data.DatasetConfig;
 import net.lennonnet.data.synthetic.DemoImages;
 import net.lennonnet.model.Images;
 import net.lennonnet.model.LennonNet;
+import net.lennonnet.train.dashboard.Dashboard;
 import net.lennonnet.model.WeightsChoice;
 import net.lennonnet.model.PretrainedWeights;
 import net.lennonnet.model.TinyGraphs;
@@ -62,13 +65,30 @@ class TrainingTest {
         Files.createDirectories(out);
         TrainResult result;
         HttpResponse<String> page;
+        HttpResponse<String> lennonnetPage;
+        JsonNode liveEpochs;
         try (Dashboard dashboard = Dashboard.start(port, stats)) {
             result = Training.run(config, Optional.of(dashboard));
-            page = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(dashboard.url())).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            page = get(dashboard.url());
+            lennonnetPage = get(dashboard.lennonnetUrl());
+            liveEpochs = epochsOfOnlySession(port);
         }
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.body()).containsIgnoringCase("<html");
+        assertThat(lennonnetPage.statusCode()).isEqualTo(200);
+        assertThat(lennonnetPage.body()).contains("Lennonnet training", "/lennonnet/data/");
+        assertThat(liveEpochs).hasSize(4);
+        for (int i = 0; i < 4; i++) {
+            assertThat(liveEpochs.get(i).get("epoch").asInt()).isEqualTo(i + 1);
+            assertThat(liveEpochs.get(i).get("validationLoss").asDouble())
+                    .isEqualTo(result.history().get(i).validationLoss());
+        }
+
+        // Replay: a fresh dashboard on the stored file shows the same validation-loss series.
+        try (Dashboard replay = Dashboard.start(port, stats)) {
+            JsonNode replayed = epochsOfOnlySession(port);
+            assertThat(replayed).isEqualTo(liveEpochs);
+        }
         assertThat(Files.size(stats)).as("stats stored for replay").isPositive();
 
         assertThat(result.history()).hasSize(4);
@@ -94,6 +114,18 @@ class TrainingTest {
             }
             assertThat(johnCorrect).isEqualTo(result.test().johnCorrect());
         }
+    }
+
+    static HttpResponse<String> get(String url) throws IOException, InterruptedException {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    static JsonNode epochsOfOnlySession(int port) throws IOException, InterruptedException {
+        ObjectMapper json = new ObjectMapper();
+        JsonNode sessions = json.readTree(get("http://localhost:" + port + "/lennonnet/sessions").body());
+        assertThat(sessions).hasSize(1);
+        return json.readTree(get("http://localhost:" + port + "/lennonnet/data/" + sessions.get(0).asText()).body());
     }
 
     @Test

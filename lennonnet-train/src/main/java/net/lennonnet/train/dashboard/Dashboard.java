@@ -1,4 +1,4 @@
-package net.lennonnet.train;
+package net.lennonnet.train.dashboard;
 
 import java.nio.file.Path;
 import org.deeplearning4j.core.storage.StatsStorage;
@@ -42,6 +42,11 @@ public final class Dashboard implements AutoCloseable {
     /** The dashboard's training overview page on this machine. */
     public String url() {
         return "http://localhost:" + port + "/train/overview";
+    }
+
+    /** The Lennonnet page: loss curves, validation accuracy, learning rate and epoch time. */
+    public String lennonnetUrl() {
+        return "http://localhost:" + port + "/lennonnet";
     }
 
     @Override

@@ -1,0 +1,122 @@
+package net.lennonnet.train.dashboard;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vertx.ext.web.RoutingContext;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import net.lennonnet.train.EpochStats;
+import org.deeplearning4j.core.storage.Persistable;
+import org.deeplearning4j.core.storage.StatsStorage;
+import org.deeplearning4j.core.storage.StatsStorageEvent;
+import org.deeplearning4j.ui.api.HttpMethod;
+import org.deeplearning4j.ui.api.Route;
+import org.deeplearning4j.ui.api.UIModule;
+import org.deeplearning4j.ui.i18n.I18NResource;
+
+/**
+ * The Lennonnet page of the DL4J dashboard ({@code /lennonnet}): training and validation loss,
+ * validation accuracy, learning rate and epoch time per epoch, read from the attached stats
+ * storage, so a replayed run shows them too. DL4J's own pages have no validation-loss chart.
+ *
+ * <p>Loaded by the DL4J UI server through {@code META-INF/services/org.deeplearning4j.ui.api.UIModule}.
+ * JSON: {@code /lennonnet/sessions} lists runs, {@code /lennonnet/data/:sessionId} gives their epochs.
+ */
+public final class LennonnetUiModule implements UIModule {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final List<StatsStorage> storages = new CopyOnWriteArrayList<>();
+
+    @Override
+    public List<String> getCallbackTypeIDs() {
+        return List.of(EpochRecord.TYPE_ID);
+    }
+
+    @Override
+    public List<Route> getRoutes() {
+        return List.of(
+                new Route("/lennonnet", HttpMethod.GET, (params, rc) -> page(rc)),
+                new Route("/lennonnet/sessions", HttpMethod.GET, (params, rc) -> json(rc, sessions())),
+                new Route("/lennonnet/data/:sessionId", HttpMethod.GET, (params, rc) -> json(rc, epochs(params.get(0)))));
+    }
+
+    /** Sessions that have Lennonnet epoch records, oldest first. */
+    public List<String> sessions() {
+        List<String> ids = new ArrayList<>();
+        for (StatsStorage storage : storages) {
+            for (String session : storage.listSessionIDs()) {
+                if (storage.listTypeIDsForSession(session).contains(EpochRecord.TYPE_ID) && !ids.contains(session)) {
+                    ids.add(session);
+                }
+            }
+        }
+        return ids;
+    }
+
+    /** The epochs stored for a session, in epoch order. */
+    public List<EpochStats> epochs(String sessionId) {
+        List<EpochStats> epochs = new ArrayList<>();
+        for (StatsStorage storage : storages) {
+            for (Persistable p : storage.getAllUpdatesAfter(sessionId, EpochRecord.TYPE_ID, 0)) {
+                if (p instanceof EpochRecord record && record.stats().epoch() > 0) {
+                    epochs.add(record.stats());
+                }
+            }
+        }
+        epochs.sort(Comparator.comparingInt(EpochStats::epoch));
+        return epochs;
+    }
+
+    @Override
+    public void reportStorageEvents(Collection<StatsStorageEvent> events) {
+        // The page polls /lennonnet/data; nothing to push.
+    }
+
+    @Override
+    public void onAttach(StatsStorage storage) {
+        storages.add(storage);
+    }
+
+    @Override
+    public void onDetach(StatsStorage storage) {
+        storages.remove(storage);
+    }
+
+    @Override
+    public List<I18NResource> getInternationalizationResources() {
+        return List.of();
+    }
+
+    private static void json(RoutingContext rc, Object body) {
+        try {
+            rc.response().putHeader("content-type", "application/json").end(JSON.writeValueAsString(body));
+        } catch (JsonProcessingException e) {
+            rc.response().setStatusCode(500).end("{\"error\":\"could not encode the run\"}");
+        }
+    }
+
+    private static void page(RoutingContext rc) {
+        rc.response().putHeader("content-type", "text/html; charset=utf-8").end(PAGE);
+    }
+
+    private static final String PAGE = load("lennonnet.html");
+
+    private static String load(String name) {
+        try (InputStream in = LennonnetUiModule.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException(name + " is missing from the Lennonnet jar");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
