@@ -52,7 +52,7 @@ public final class Demo {
         console.printf("3/6 building the ResNet-50 transfer graph; 4/6 training its head%n");
         TrainConfig train = new TrainConfig(dataset, model, config.inputSize(), config.epochs(), 32, config.learningRate(),
                 config.patience(),
-                config.seed(), config.weights(), config.uiPort());
+                config.seed(), config.weights(), config.uiPort(), TrainConfig.defaultFeatureCache(dataset), false);
         TrainResult result = TrainRun.withDashboard(train, console);
 
         var t = result.test();

@@ -83,11 +83,18 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--no-dashboard", description = "Do not start the DL4J dashboard.")
     boolean noDashboard;
 
+    @Option(names = "--feature-cache", description = "Backbone feature cache folder. Default: DATA/feature-cache.")
+    Path featureCache;
+
+    @Option(names = "--resume", description = "Continue from the checkpoint in --out (after a crash or to train more epochs).")
+    boolean resume;
+
     @Override
     public Integer call() throws Exception {
         TrainConfig config = new TrainConfig(data, out, inputSize, epochs, batchSize, learningRate, patience, seed,
                 weights == null ? new WeightsChoice.Download(WeightsSource.official()) : weights.choice(),
-                noDashboard ? 0 : uiPort);
+                noDashboard ? 0 : uiPort, featureCache == null ? TrainConfig.defaultFeatureCache(data) : featureCache,
+                resume);
         TrainResult result = TrainRun.withDashboard(config, System.err);
         TestReport t = result.test();
         System.out.printf("john %d/%d correct, not_john %d/%d correct, accuracy %.3f; model in %s%n", t.johnCorrect(),

@@ -17,11 +17,19 @@ import net.lennonnet.model.WeightsChoice;
  * @param seed         seed of initialisation, shuffling and calibration
  * @param weights      where the backbone weights come from
  * @param uiPort       port of the DL4J training dashboard, 1..65535; or 0 for no dashboard
+ * @param featureCache where backbone features are cached (see {@link #defaultFeatureCache})
+ * @param resume       continue from the checkpoint in {@code out} if there is one
  */
 public record TrainConfig(Path data, Path out, int inputSize, int epochs, int batchSize, double learningRate,
-        int patience, long seed, WeightsChoice weights, int uiPort) {
+        int patience, long seed, WeightsChoice weights, int uiPort,
+        Path featureCache, boolean resume) {
 
     public static final int DEFAULT_UI_PORT = 9000;
+
+    /** The default feature cache: {@code feature-cache/} inside the dataset folder. */
+    public static Path defaultFeatureCache(Path data) {
+        return data.resolve("feature-cache");
+    }
 
     public TrainConfig {
         if (data == null || out == null) {
@@ -44,6 +52,9 @@ public record TrainConfig(Path data, Path out, int inputSize, int epochs, int ba
         }
         if (uiPort < 0 || uiPort > 65_535) {
             throw new IllegalArgumentException("dashboard port must be 1..65535, or 0 for none, got " + uiPort);
+        }
+        if (featureCache == null) {
+            throw new IllegalArgumentException("a feature cache folder is required");
         }
         if (weights == null) {
             throw new IllegalArgumentException("a weights choice is required");

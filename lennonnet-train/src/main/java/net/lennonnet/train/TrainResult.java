@@ -13,7 +13,8 @@ import java.util.List;
  * @param classWeights   loss weight per class, john first
  * @param test           the held-out test report
  * @param featureSeconds time spent computing backbone features
+ * @param featuresComputed images whose features were computed (not found in the cache)
  * @param headSeconds    time spent training the head
  */
 public record TrainResult(Path model, List<EpochStats> history, int bestEpoch, boolean pretrained,
-        double[] classWeights, TestReport test, double featureSeconds, double headSeconds) {}
+        double[] classWeights, TestReport test, double featureSeconds, int featuresComputed, double headSeconds) {}

@@ -25,6 +25,7 @@ import net.lennonnet.model.Labels;
 import net.lennonnet.model.ModelBundle;
 import net.lennonnet.model.ModelMetadata;
 import net.lennonnet.model.TransferGraph;
+import net.lennonnet.train.Featurizer.Features;
 import net.lennonnet.train.dashboard.Dashboard;
 import net.lennonnet.train.dashboard.EpochRecord;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -52,13 +53,6 @@ public final class Training {
     private static final int CALIBRATION_IMAGES = 8;
 
     private Training() {}
-
-    /** Backbone features and one-hot labels of one split. */
-    record Features(INDArray features, INDArray labels) {
-        int size() {
-            return (int) features.size(0);
-        }
-    }
 
     /** Trains with no dashboard callback; see {@link #run(TrainConfig, Optional)}. */
     public static TrainResult run(TrainConfig config) throws IOException {
@@ -101,60 +95,32 @@ public final class Training {
         log.info("training images: {} john, {} not_john; class weights {} / {}", trainCounts[0], trainCounts[1],
                 String.format("%.3f", classWeights[0]), String.format("%.3f", classWeights[1]));
 
+        String backboneKey = Featurizer.backboneKey(backbone.graph(), contract,
+                TransferGraph.findHead(backbone.graph()).featureVertex());
         ComputationGraph graph = TransferGraph.twoClass(backbone.graph(),
                 new TransferGraph.HeadOptions(config.learningRate(), classWeights, config.seed()));
         TransferGraph.Head head = TransferGraph.findHead(graph);
         TransferLearningHelper helper = new TransferLearningHelper(graph, head.featureVertex());
+        FeatureCache cache = new FeatureCache(config.featureCache(), backboneKey);
+        log.info("feature cache: {}", cache.dir());
 
         long featureStart = System.nanoTime();
-        Features train = featurize(helper, data, Split.TRAIN, contract, config);
-        Features validation = featurize(helper, data, Split.VALIDATION, contract, config);
-        Features test = featurize(helper, data, Split.TEST, contract, config);
+        Featurizer featurizer = new Featurizer(helper, contract, cache, config.batchSize());
+        Features train = featurizer.featurize(data, Split.TRAIN);
+        Features validation = featurizer.featurize(data, Split.VALIDATION);
+        Features test = featurizer.featurize(data, Split.TEST);
         double featureSeconds = seconds(featureStart);
 
-        ComputationGraph headGraph = helper.unfrozenGraph();
-        dashboard.ifPresent(d -> headGraph.setListeners(new StatsListener(d.storage())));
-        String session = "lennonnet-" + java.time.Instant.now().toString().replace(':', '-');
-        dashboard.ifPresent(d -> d.storage().putStaticInfo(EpochRecord.runStart(session, System.currentTimeMillis())));
         long headStart = System.nanoTime();
-        List<EpochStats> history = new ArrayList<>();
-        int bestEpoch = 0;
-        double bestLoss = Double.POSITIVE_INFINITY;
-        INDArray bestParams = headGraph.params().dup();
-        DataSet trainSet = new DataSet(train.features(), train.labels());
-        DataSet validationSet = new DataSet(validation.features(), validation.labels());
-        for (int epoch = 1; epoch <= config.epochs(); epoch++) {
-            long epochStart = System.nanoTime();
-            DataSet shuffled = trainSet.copy();
-            shuffled.shuffle(config.seed() + epoch);
-            for (DataSet batch : shuffled.batchBy(config.batchSize())) {
-                helper.fitFeaturized(batch);
-            }
-            double trainLoss = headGraph.score(trainSet);
-            double validationLoss = validation.size() == 0 ? trainLoss : headGraph.score(validationSet);
-            double validationAccuracy = accuracy(helper.outputFromFeaturized(validation.features()), validation.labels());
-            EpochStats stats = new EpochStats(epoch, trainLoss, validationLoss, validationAccuracy,
-                    config.learningRate(), seconds(epochStart));
-            history.add(stats);
-            dashboard.ifPresent(d -> d.storage().putUpdate(new EpochRecord(session, System.currentTimeMillis(), stats)));
-            writeHistory(config.out().resolve(HISTORY), history);
-            boolean improved = validationLoss < bestLoss;
-            if (improved) {
-                bestLoss = validationLoss;
-                bestEpoch = epoch;
-                bestParams = headGraph.params().dup();
-            }
-            log.info("epoch {}/{}: train loss {}, validation loss {}, validation accuracy {}{}", epoch, config.epochs(),
-                    fmt(trainLoss), fmt(validationLoss), fmt(validationAccuracy), improved ? " (best)" : "");
-            if (epoch - bestEpoch >= config.patience()) {
-                log.info("early stop: no better validation loss for {} epochs; keeping epoch {}", config.patience(), bestEpoch);
-                break;
-            }
-        }
-        headGraph.setParams(bestParams);
+        String runKey = backboneKey + "|seed=" + config.seed() + "|batch=" + config.batchSize() + "|lr="
+                + config.learningRate();
+        HeadTraining headTraining = trainHead(config, helper, train, validation, runKey, dashboard);
         // The helper's head graph may hold copies of the head's weights: put them into the full graph.
-        graph.getLayer(head.outputVertex()).setParams(headGraph.getLayer(head.outputVertex()).params().dup());
+        graph.getLayer(head.outputVertex()).setParams(
+                helper.unfrozenGraph().getLayer(head.outputVertex()).params().dup());
         double headSeconds = seconds(headStart);
+        List<EpochStats> history = headTraining.history();
+        int bestEpoch = headTraining.bestEpoch();
 
         double threshold = 0.5;
         TestReport report = Evaluator.score(
@@ -186,7 +152,96 @@ public final class Training {
         log.info("model written to {} ({} s in all: {} s features, {} s head)", config.out(), fmt(seconds(started)),
                 fmt(featureSeconds), fmt(headSeconds));
         return new TrainResult(config.out(), List.copyOf(history), bestEpoch, backbone.pretrained(), classWeights, report,
-                featureSeconds, headSeconds);
+                featureSeconds, train.computed() + validation.computed() + test.computed(), headSeconds);
+    }
+
+    private record HeadTraining(List<EpochStats> history, int bestEpoch) {}
+
+    /**
+     * Epochs over cached features: shuffle (seeded by epoch), fit, score train and validation, store
+     * the epoch, checkpoint, stop early. Leaves the best epoch's weights in the head graph.
+     */
+    private static HeadTraining trainHead(TrainConfig config, TransferLearningHelper helper, Features train,
+            Features validation, String runKey, Optional<Dashboard> dashboard) throws IOException {
+        ComputationGraph headGraph = helper.unfrozenGraph();
+        List<EpochStats> history = new ArrayList<>();
+        Checkpoint.State state = null;
+        int firstEpoch = 1;
+        String session = "lennonnet-" + java.time.Instant.now().toString().replace(':', '-');
+        Optional<Checkpoint.State> saved = config.resume() ? Checkpoint.read(config.out()) : Optional.empty();
+        if (saved.isPresent()) {
+            state = saved.get();
+            if (!state.runKey().equals(runKey)) {
+                throw new IllegalArgumentException("the checkpoint in " + config.out() + " is from another run ("
+                        + state.runKey() + "); resume needs the same data, backbone, seed, batch size and learning "
+                        + "rate, or a fresh --out");
+            }
+            ComputationGraph restored = Checkpoint.load(config.out(), state.headFile());
+            headGraph.setParams(restored.params());
+            headGraph.getUpdater().setStateViewArray(restored.getUpdater().getStateViewArray().dup());
+            headGraph.getConfiguration().setIterationCount(restored.getConfiguration().getIterationCount());
+            headGraph.getConfiguration().setEpochCount(restored.getConfiguration().getEpochCount());
+            history.addAll(readHistory(config.out().resolve(HISTORY), state.epoch()));
+            firstEpoch = state.epoch() + 1;
+            session = state.session();
+            log.info("resuming after epoch {} (best so far: epoch {})", state.epoch(), state.bestEpoch());
+        } else if (config.resume()) {
+            log.info("no checkpoint in {}: starting at epoch 1", config.out());
+        }
+        String sessionId = session;
+        dashboard.ifPresent(d -> {
+            headGraph.setListeners(new StatsListener(d.storage()));
+            d.storage().putStaticInfo(EpochRecord.runStart(sessionId, System.currentTimeMillis()));
+        });
+        DataSet trainSet = new DataSet(train.features(), train.labels());
+        DataSet validationSet = new DataSet(validation.features(), validation.labels());
+        for (int epoch = firstEpoch; epoch <= config.epochs(); epoch++) {
+            if (state != null && epoch - state.bestEpoch() > config.patience()) {
+                break; // resumed a run that had already stopped early
+            }
+            long epochStart = System.nanoTime();
+            DataSet shuffled = trainSet.copy();
+            shuffled.shuffle(config.seed() + epoch);
+            for (DataSet batch : shuffled.batchBy(config.batchSize())) {
+                helper.fitFeaturized(batch);
+            }
+            double trainLoss = headGraph.score(trainSet);
+            double validationLoss = validation.size() == 0 ? trainLoss : headGraph.score(validationSet);
+            double validationAccuracy = accuracy(helper.outputFromFeaturized(validation.features()), validation.labels());
+            EpochStats stats = new EpochStats(epoch, trainLoss, validationLoss, validationAccuracy,
+                    config.learningRate(), seconds(epochStart));
+            history.add(stats);
+            writeHistory(config.out().resolve(HISTORY), history);
+            dashboard.ifPresent(d -> d.storage().putUpdate(new EpochRecord(sessionId, System.currentTimeMillis(), stats)));
+            boolean improved = state == null || validationLoss < state.bestLoss();
+            state = Checkpoint.write(config.out(), epoch, headGraph, improved, state, validationLoss, runKey, sessionId);
+            log.info("epoch {}/{}: train loss {}, validation loss {}, validation accuracy {}{}", epoch, config.epochs(),
+                    fmt(trainLoss), fmt(validationLoss), fmt(validationAccuracy), improved ? " (best)" : "");
+            if (epoch - state.bestEpoch() >= config.patience()) {
+                log.info("early stop: no better validation loss for {} epochs; keeping epoch {}", config.patience(),
+                        state.bestEpoch());
+                break;
+            }
+        }
+        if (state == null) {
+            throw new IllegalArgumentException("no epoch was trained: --epochs " + config.epochs()
+                    + " is not past the checkpoint's epoch");
+        }
+        headGraph.setParams(Checkpoint.load(config.out(), state.bestFile()).params());
+        return new HeadTraining(List.copyOf(history), state.bestEpoch());
+    }
+
+    private static List<EpochStats> readHistory(Path file, int epochs) throws IOException {
+        List<EpochStats> history = new ArrayList<>();
+        if (Files.isRegularFile(file)) {
+            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                EpochStats e = JSON.readValue(line, EpochStats.class);
+                if (e.epoch() <= epochs) {
+                    history.add(e);
+                }
+            }
+        }
+        return history;
     }
 
     /** Inverse-frequency class weights, normalised so a balanced set gets 1 and 1. */
@@ -202,36 +257,6 @@ public final class Training {
     private static INDArray calibrationBatch(Path data, InputContract contract, long seed) throws IOException {
         DataSetIterator it = DatasetIterators.of(data, Split.TRAIN, contract, CALIBRATION_IMAGES, seed);
         return it.next().getFeatures();
-    }
-
-    private static Features featurize(TransferLearningHelper helper, Path data, Split split, InputContract contract,
-            TrainConfig config) throws IOException {
-        int total = countImages(data, split, Labels.JOHN) + countImages(data, split, Labels.NOT_JOHN);
-        if (total == 0) {
-            return new Features(Nd4j.create(0, 1), Nd4j.create(0, 2));
-        }
-        DataSetIterator it = DatasetIterators.of(data, split, contract, config.batchSize(), config.seed());
-        List<INDArray> features = new ArrayList<>();
-        List<INDArray> labels = new ArrayList<>();
-        long start = System.nanoTime();
-        long lastReport = start;
-        int done = 0;
-        while (it.hasNext()) {
-            DataSet featurized = helper.featurize(it.next());
-            INDArray f = featurized.getFeatures();
-            features.add(f.reshape(f.size(0), f.length() / f.size(0)).dup());
-            labels.add(featurized.getLabels().dup());
-            done += (int) f.size(0);
-            long now = System.nanoTime();
-            if (now - lastReport > TimeUnit.SECONDS.toNanos(5) || done == total) {
-                double rate = done / seconds(start);
-                log.info("{} features: {}/{} images, {} images/s, ETA {} s", split.folder(), done, total, fmt(rate),
-                        Math.round((total - done) / Math.max(rate, 1e-9)));
-                lastReport = now;
-            }
-        }
-        return new Features(Nd4j.concat(0, features.toArray(INDArray[]::new)),
-                Nd4j.concat(0, labels.toArray(INDArray[]::new)));
     }
 
     static int countImages(Path data, Split split, String label) throws IOException {

@@ -3,6 +3,7 @@ package net.lennonnet.train;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -60,7 +61,8 @@ class TrainingTest {
     void trainsSavesAndServesTheRunInTheDashboard() throws Exception {
         Path out = tmp.resolve("model");
         int port = freePort();
-        TrainConfig config = new TrainConfig(dataset, out, 64, 4, 16, 0.01, 10, 3, new WeightsChoice.RandomInit(), port);
+        TrainConfig config = new TrainConfig(dataset, out, 64, 4, 16, 0.01, 10, 3, new WeightsChoice.RandomInit(), port,
+                TrainConfig.defaultFeatureCache(dataset), false);
         Path stats = out.resolve(Training.STATS);
         Files.createDirectories(out);
         TrainResult result;
@@ -128,13 +130,77 @@ class TrainingTest {
         return json.readTree(get("http://localhost:" + port + "/lennonnet/data/" + sessions.get(0).asText()).body());
     }
 
+    private TrainConfig config(Path out, int epochs, Path cache, boolean resume) {
+        return new TrainConfig(dataset, out, 64, epochs, 16, 0.01, 100, 3, new WeightsChoice.RandomInit(), 0, cache,
+                resume);
+    }
+
+    @Test
+    void aResumedRunEndsExactlyWhereAnUninterruptedOneDoes() throws Exception {
+        Path cache = tmp.resolve("resume-cache");
+        TrainResult straight = Training.run(config(tmp.resolve("straight"), 6, cache, false));
+        assertThat(straight.featuresComputed()).isEqualTo(60);
+
+        Path interrupted = tmp.resolve("interrupted");
+        TrainResult firstHalf = Training.run(config(interrupted, 3, cache, false));
+        assertThat(firstHalf.featuresComputed()).as("every feature came from the cache").isZero();
+        assertThat(firstHalf.history()).hasSize(3);
+        TrainResult resumed = Training.run(config(interrupted, 6, cache, true));
+
+        assertThat(resumed.history()).extracting(EpochStats::epoch).containsExactly(1, 2, 3, 4, 5, 6);
+        assertThat(Files.readAllLines(interrupted.resolve(Training.HISTORY))).hasSize(6);
+        for (int i = 0; i < 6; i++) {
+            assertThat(resumed.history().get(i).validationLoss()).as("epoch %d", i + 1)
+                    .isEqualTo(straight.history().get(i).validationLoss());
+            assertThat(resumed.history().get(i).trainLoss()).isEqualTo(straight.history().get(i).trainLoss());
+        }
+        assertThat(resumed.bestEpoch()).isEqualTo(straight.bestEpoch());
+        try (LennonNet a = LennonNet.load(tmp.resolve("straight")); LennonNet b = LennonNet.load(interrupted)) {
+            Path image = Files.list(dataset.resolve("test/not_john")).sorted().findFirst().orElseThrow();
+            assertThat(b.predict(image).probabilityJohn()).isEqualTo(a.predict(image).probabilityJohn());
+        }
+        try (var files = Files.list(interrupted.resolve(Checkpoint.DIR))) {
+            assertThat(files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".part"))).isEmpty();
+        }
+    }
+
+    @Test
+    void resumingWithOtherSettingsIsRefused() throws Exception {
+        Path out = tmp.resolve("settings");
+        Training.run(config(out, 2, tmp.resolve("shared-cache"), false));
+        TrainConfig otherSeed = new TrainConfig(dataset, out, 64, 4, 16, 0.01, 100, 4, new WeightsChoice.RandomInit(),
+                0, tmp.resolve("shared-cache"), true);
+        assertThatThrownBy(() -> Training.run(otherSeed)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("the checkpoint in").hasMessageContaining("is from another run");
+    }
+
+    @Test
+    void aDamagedCacheEntryIsComputedAgainWithTheSameResult() throws Exception {
+        Path cache = tmp.resolve("cache-damage");
+        TrainResult first = Training.run(config(tmp.resolve("d1"), 2, cache, false));
+        Path entry;
+        try (var all = Files.walk(cache)) {
+            entry = all.filter(p -> p.toString().endsWith(".f32")).sorted().findFirst().orElseThrow();
+        }
+        Files.write(entry, new byte[] {1, 2, 3});
+        TrainResult second = Training.run(config(tmp.resolve("d2"), 2, cache, false));
+        assertThat(second.featuresComputed()).isEqualTo(1);
+        // Recomputed alone rather than in a batch of 16, the features may differ in the last float bits.
+        for (int i = 0; i < 2; i++) {
+            assertThat(second.history().get(i).validationLoss())
+                    .isCloseTo(first.history().get(i).validationLoss(), org.assertj.core.data.Offset.offset(1e-5));
+            assertThat(second.history().get(i).validationAccuracy()).isEqualTo(first.history().get(i).validationAccuracy());
+        }
+    }
+
     @Test
     void refusesAFolderThatIsNoDataset() {
         TrainConfig config = new TrainConfig(tmp.resolve("nothing"), tmp.resolve("m2"), 64, 1, 8, 0.01, 1, 1,
-                new WeightsChoice.RandomInit(), 0);
+                new WeightsChoice.RandomInit(), 0, tmp.resolve("cache"), false);
         assertThatThrownBy(() -> Training.run(config)).isInstanceOf(IOException.class)
                 .hasMessageContaining("not a Lennonnet dataset");
-        assertThatThrownBy(() -> new TrainConfig(dataset, tmp, 64, 0, 8, 0.01, 1, 1, new WeightsChoice.RandomInit(), 0))
+        assertThatThrownBy(() -> new TrainConfig(dataset, tmp, 64, 0, 8, 0.01, 1, 1, new WeightsChoice.RandomInit(), 0,
+                tmp, false))
                 .hasMessage("epochs must be 1..10000, got 0");
     }
 
@@ -149,7 +215,7 @@ class TrainingTest {
             WeightsSource source = new WeightsSource(server.url("/weights/stand-in.zip").uri(), adler32);
             Path out = tmp.resolve("model-pretrained");
             TrainResult result = Training.run(new TrainConfig(dataset, out, 64, 3, 16, 0.01, 10, 3,
-                    new WeightsChoice.Download(source), 0));
+                    new WeightsChoice.Download(source), 0, tmp.resolve("cache-pretrained"), false));
             assertThat(result.pretrained()).isTrue();
             try (LennonNet net = LennonNet.load(out)) {
                 // ImageNet weights fix the input at 224, whatever --input-size said

@@ -1,0 +1,177 @@
+package net.lennonnet.train;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import net.lennonnet.data.Split;
+import net.lennonnet.model.InputContract;
+import net.lennonnet.model.Labels;
+import org.datavec.api.records.Record;
+import org.datavec.api.records.metadata.RecordMetaData;
+import org.datavec.api.split.CollectionInputSplit;
+import org.datavec.api.writable.NDArrayWritable;
+import org.datavec.image.recordreader.ImageRecordReader;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.transferlearning.TransferLearningHelper;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Backbone features for every image of a split: from the {@link FeatureCache} when it has them,
+ * otherwise read through DataVec's {@code ImageRecordReader}, normalised by the input contract, run
+ * through the frozen backbone and stored in the cache.
+ */
+final class Featurizer {
+
+    private static final Logger log = LoggerFactory.getLogger(Featurizer.class);
+
+    private final TransferLearningHelper helper;
+    private final InputContract contract;
+    private final FeatureCache cache;
+    private final int batchSize;
+
+    Featurizer(TransferLearningHelper helper, InputContract contract, FeatureCache cache, int batchSize) {
+        this.helper = helper;
+        this.contract = contract;
+        this.cache = cache;
+        this.batchSize = batchSize;
+    }
+
+    /** Features, one-hot labels and files of one split, files in name order within each class. */
+    record Features(INDArray features, INDArray labels, List<Path> files, int computed) {
+        int size() {
+            return files.size();
+        }
+    }
+
+    /**
+     * A key that changes whenever features would: a hash of the backbone's weights, the input
+     * contract and the vertex the features are read from.
+     */
+    static String backboneKey(ComputationGraph backbone, InputContract contract, String featureVertex) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            digest.update(("lennonnet-features-v1|" + contract + "|" + featureVertex + "|")
+                    .getBytes(StandardCharsets.UTF_8));
+            ByteBuffer weights = backbone.params().data().asNio();
+            digest.update(weights.duplicate());
+            return HexFormat.of().formatHex(digest.digest()).substring(0, 24);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+
+    Features featurize(Path data, Split split) throws IOException {
+        List<Path> files = new ArrayList<>();
+        List<Integer> classes = new ArrayList<>();
+        for (int c = 0; c < Labels.ALL.size(); c++) {
+            Path dir = data.resolve(split.folder()).resolve(Labels.ALL.get(c));
+            if (!Files.isDirectory(dir)) {
+                continue;
+            }
+            try (Stream<Path> list = Files.list(dir)) {
+                for (Path f : list.filter(p -> p.getFileName().toString().endsWith(".png")).sorted().toList()) {
+                    files.add(f);
+                    classes.add(c);
+                }
+            }
+        }
+        Map<Path, String> hashes = new HashMap<>();
+        Map<String, float[]> features = new HashMap<>();
+        List<Path> missing = new ArrayList<>();
+        for (Path f : files) {
+            String sha = sha256(Files.readAllBytes(f));
+            hashes.put(f.toAbsolutePath().normalize(), sha);
+            Optional<float[]> cached = cache.get(sha);
+            if (cached.isPresent()) {
+                features.put(sha, cached.get());
+            } else {
+                missing.add(f);
+            }
+        }
+        if (!missing.isEmpty()) {
+            compute(missing, hashes, features, split);
+        }
+        log.info("{} features: {} images, {} from the cache, {} computed", split.folder(), files.size(),
+                files.size() - missing.size(), missing.size());
+        if (files.isEmpty()) {
+            return new Features(Nd4j.create(0, 1), Nd4j.create(0, Labels.ALL.size()), List.of(), 0);
+        }
+        float[][] matrix = new float[files.size()][];
+        INDArray labels = Nd4j.zeros(files.size(), Labels.ALL.size());
+        for (int i = 0; i < files.size(); i++) {
+            matrix[i] = features.get(hashes.get(files.get(i).toAbsolutePath().normalize()));
+            labels.putScalar(i, classes.get(i), 1.0);
+        }
+        return new Features(Nd4j.create(matrix), labels, List.copyOf(files), missing.size());
+    }
+
+    private void compute(List<Path> missing, Map<Path, String> hashes, Map<String, float[]> features, Split split)
+            throws IOException {
+        List<URI> uris = missing.stream().map(p -> p.toAbsolutePath().normalize().toUri()).toList();
+        ImageRecordReader reader = new ImageRecordReader(contract.height(), contract.width(), 3);
+        reader.initialize(new CollectionInputSplit(uris));
+        List<INDArray> batch = new ArrayList<>();
+        List<String> batchKeys = new ArrayList<>();
+        long start = System.nanoTime();
+        long lastReport = start;
+        int done = 0;
+        while (reader.hasNext()) {
+            Record record = reader.nextRecord();
+            batch.add(((NDArrayWritable) record.getRecord().get(0)).get());
+            batchKeys.add(hashes.get(Path.of(uriOf(record.getMetaData())).toAbsolutePath().normalize()));
+            if (batch.size() == batchSize || !reader.hasNext()) {
+                INDArray input = Nd4j.concat(0, batch.toArray(INDArray[]::new));
+                contract.preProcessor().transform(input);
+                INDArray out = helper.featurize(new DataSet(input, Nd4j.zeros(input.size(0), Labels.ALL.size())))
+                        .getFeatures();
+                INDArray rows = out.reshape(out.size(0), out.length() / out.size(0));
+                for (int i = 0; i < batchKeys.size(); i++) {
+                    float[] f = rows.getRow(i).toFloatVector();
+                    cache.put(batchKeys.get(i), f);
+                    features.put(batchKeys.get(i), f);
+                }
+                done += batch.size();
+                batch.clear();
+                batchKeys.clear();
+                long now = System.nanoTime();
+                if (now - lastReport > TimeUnit.SECONDS.toNanos(5) || done == missing.size()) {
+                    double rate = done / ((now - start) / 1e9);
+                    log.info("{} features: {}/{} images computed, {} images/s, ETA {} s", split.folder(), done,
+                            missing.size(), String.format("%.1f", rate),
+                            Math.round((missing.size() - done) / Math.max(rate, 1e-9)));
+                    lastReport = now;
+                }
+            }
+        }
+        reader.close();
+    }
+
+    private static URI uriOf(RecordMetaData meta) {
+        return meta.getURI();
+    }
+
+    static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+}
