@@ -4,7 +4,9 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import net.lennonnet.model.WeightsChoice;
 import net.lennonnet.train.Training;
+import net.lennonnet.train.dashboard.DashboardOptions;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code lennonnet demo}: the whole pipeline offline on generated images. */
@@ -36,26 +38,23 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "Seed. Default: ${DEFAULT-VALUE}.")
     long seed;
 
-    @Option(names = "--ui-port", defaultValue = "9000", description = "DL4J dashboard port. Default: ${DEFAULT-VALUE}.")
-    int uiPort;
-
     @Option(names = "--weights",
             description = "ImageNet ResNet-50 weights file; default: the DL4J zoo cache if present, else a random backbone.")
     Path weights;
 
-    @Option(names = "--no-dashboard", description = "Do not start the DL4J dashboard.")
-    boolean noDashboard;
+    @Mixin
+    DashboardOptions dashboard;
 
     @Option(names = "--keep-dashboard", description = "After the run, keep the dashboard up until Enter (replays the stored run).")
     boolean keepDashboard;
 
     @Override
     public Integer call() throws Exception {
-        DemoConfig config = new DemoConfig(work, perClass, inputSize, epochs, learningRate, patience, seed, noDashboard ? 0 : uiPort,
+        DemoConfig config = new DemoConfig(work, perClass, inputSize, epochs, learningRate, patience, seed, dashboard.port(),
                 weights == null ? new WeightsChoice.CachedOrRandom() : new WeightsChoice.LocalFile(weights));
         Demo.Result result = Demo.run(config, System.out);
-        if (keepDashboard && !noDashboard) {
-            DashboardCommand.serveUntilEnter(uiPort, result.training().model().resolve(Training.STATS));
+        if (keepDashboard && dashboard.port() != 0) {
+            DashboardCommand.serveUntilEnter(dashboard.port(), result.training().model().resolve(Training.STATS));
         }
         return 0;
     }

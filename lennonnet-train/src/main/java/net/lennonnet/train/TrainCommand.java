@@ -6,7 +6,9 @@ import net.lennonnet.model.WeightsChoice;
 import net.lennonnet.model.WeightsSource;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
+import net.lennonnet.train.dashboard.DashboardOptions;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code lennonnet train}: a dataset folder to a model folder. */
@@ -77,11 +79,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "Seed. Default: ${DEFAULT-VALUE}.")
     long seed;
 
-    @Option(names = "--ui-port", defaultValue = "9000", description = "DL4J dashboard port. Default: ${DEFAULT-VALUE}.")
-    int uiPort;
-
-    @Option(names = "--no-dashboard", description = "Do not start the DL4J dashboard.")
-    boolean noDashboard;
+    @Mixin
+    DashboardOptions dashboard;
 
     @Option(names = "--feature-cache", description = "Backbone feature cache folder. Default: DATA/feature-cache.")
     Path featureCache;
@@ -93,7 +92,7 @@ public final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         TrainConfig config = new TrainConfig(data, out, inputSize, epochs, batchSize, learningRate, patience, seed,
                 weights == null ? new WeightsChoice.Download(WeightsSource.official()) : weights.choice(),
-                noDashboard ? 0 : uiPort, featureCache == null ? TrainConfig.defaultFeatureCache(data) : featureCache,
+                dashboard.port(), featureCache == null ? TrainConfig.defaultFeatureCache(data) : featureCache,
                 resume);
         TrainResult result = TrainRun.withDashboard(config, System.err);
         TestReport t = result.test();

@@ -1,0 +1,18 @@
+package net.lennonnet.train.dashboard;
+
+import picocli.CommandLine.Option;
+
+/** The dashboard options every training command shares (a picocli mixin). */
+public final class DashboardOptions {
+
+    @Option(names = "--ui-port", defaultValue = "9000", description = "DL4J dashboard port. Default: ${DEFAULT-VALUE}.")
+    int uiPort;
+
+    @Option(names = "--no-dashboard", description = "Do not start the DL4J dashboard.")
+    boolean noDashboard;
+
+    /** The port to serve on, or 0 when the dashboard is off. */
+    public int port() {
+        return noDashboard ? 0 : uiPort;
+    }
+}
