@@ -14,6 +14,7 @@ import net.lennonnet.model.Images;
 import net.lennonnet.model.Labels;
 import net.lennonnet.model.LennonNet;
 import net.lennonnet.model.Prediction;
+import net.lennonnet.train.Augmentation;
 import net.lennonnet.train.TrainConfig;
 import net.lennonnet.train.TrainResult;
 import net.lennonnet.train.TrainRun;
@@ -52,7 +53,8 @@ public final class Demo {
         console.printf("3/6 building the ResNet-50 transfer graph; 4/6 training its head%n");
         TrainConfig train = new TrainConfig(dataset, model, config.inputSize(), config.epochs(), 32, config.learningRate(),
                 config.patience(),
-                config.seed(), config.weights(), config.uiPort(), TrainConfig.defaultFeatureCache(dataset), false);
+                config.seed(), config.weights(), config.uiPort(), TrainConfig.defaultFeatureCache(dataset), false,
+                Augmentation.none());
         TrainResult result = TrainRun.withDashboard(train, console);
 
         var t = result.test();

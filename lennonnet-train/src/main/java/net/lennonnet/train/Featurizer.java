@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import net.lennonnet.data.Split;
+import net.lennonnet.model.Images;
 import net.lennonnet.model.InputContract;
 import net.lennonnet.model.Labels;
 import org.datavec.api.records.Record;
@@ -77,7 +78,16 @@ final class Featurizer {
         }
     }
 
+    /** Features of a split's images as they are. */
     Features featurize(Path data, Split split) throws IOException {
+        return featurize(data, split, Augmentation.none());
+    }
+
+    /**
+     * Features of a split's images and of their augmented views: with K views, K rows per image,
+     * image by image.
+     */
+    Features featurize(Path data, Split split, Augmentation augmentation) throws IOException {
         List<Path> files = new ArrayList<>();
         List<Integer> classes = new ArrayList<>();
         for (int c = 0; c < Labels.ALL.size(); c++) {
@@ -108,18 +118,82 @@ final class Featurizer {
         if (!missing.isEmpty()) {
             compute(missing, hashes, features, split);
         }
-        log.info("{} features: {} images, {} from the cache, {} computed", split.folder(), files.size(),
-                files.size() - missing.size(), missing.size());
+        int computedViews = augmentation.views() > 1 ? computeViews(files, hashes, features, augmentation) : 0;
+        log.info("{} features: {} images, {} from the cache, {} computed{}", split.folder(), files.size(),
+                files.size() - missing.size(), missing.size(),
+                augmentation.views() > 1 ? "; " + (augmentation.views() - 1) + " augmented views each, " + computedViews
+                        + " computed" : "");
         if (files.isEmpty()) {
             return new Features(Nd4j.create(0, 1), Nd4j.create(0, Labels.ALL.size()), List.of(), 0);
         }
-        float[][] matrix = new float[files.size()][];
-        INDArray labels = Nd4j.zeros(files.size(), Labels.ALL.size());
+        int views = augmentation.views();
+        float[][] matrix = new float[files.size() * views][];
+        INDArray labels = Nd4j.zeros(files.size() * views, Labels.ALL.size());
+        List<Path> rows = new ArrayList<>();
         for (int i = 0; i < files.size(); i++) {
-            matrix[i] = features.get(hashes.get(files.get(i).toAbsolutePath().normalize()));
-            labels.putScalar(i, classes.get(i), 1.0);
+            String sha = hashes.get(files.get(i).toAbsolutePath().normalize());
+            for (int v = 0; v < views; v++) {
+                int row = i * views + v;
+                matrix[row] = features.get(viewKey(sha, augmentation, v));
+                labels.putScalar(row, classes.get(i), 1.0);
+                rows.add(files.get(i));
+            }
         }
-        return new Features(Nd4j.create(matrix), labels, List.copyOf(files), missing.size());
+        return new Features(Nd4j.create(matrix), labels, List.copyOf(rows), missing.size() + computedViews);
+    }
+
+    /** The cache key of a view: the image's own hash for view 0. */
+    static String viewKey(String imageSha256, Augmentation augmentation, int view) {
+        return view == 0 ? imageSha256
+                : sha256((imageSha256 + "|" + augmentation.key() + "|" + view).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Features of views 1..K-1 that the cache lacks, from the decoded image through the prediction path. */
+    private int computeViews(List<Path> files, Map<Path, String> hashes, Map<String, float[]> features,
+            Augmentation augmentation) throws IOException {
+        List<INDArray> batch = new ArrayList<>();
+        List<String> keys = new ArrayList<>();
+        int computed = 0;
+        for (Path file : files) {
+            String sha = hashes.get(file.toAbsolutePath().normalize());
+            java.awt.image.BufferedImage image = null;
+            for (int v = 1; v < augmentation.views(); v++) {
+                String key = viewKey(sha, augmentation, v);
+                Optional<float[]> cached = cache.get(key);
+                if (cached.isPresent()) {
+                    features.put(key, cached.get());
+                    continue;
+                }
+                if (image == null) {
+                    image = Images.decode(file, Images.DEFAULT_MAX_PIXELS);
+                }
+                batch.add(contract.toInput(augmentation.view(image, sha, v)));
+                keys.add(key);
+                if (batch.size() == batchSize) {
+                    computed += flush(batch, keys, features);
+                }
+            }
+        }
+        if (!batch.isEmpty()) {
+            computed += flush(batch, keys, features);
+        }
+        return computed;
+    }
+
+    /** Runs already-normalised inputs through the backbone and caches the rows. */
+    private int flush(List<INDArray> batch, List<String> keys, Map<String, float[]> features) throws IOException {
+        INDArray input = Nd4j.concat(0, batch.toArray(INDArray[]::new));
+        INDArray out = helper.featurize(new DataSet(input, Nd4j.zeros(input.size(0), Labels.ALL.size()))).getFeatures();
+        INDArray rows = out.reshape(out.size(0), out.length() / out.size(0));
+        for (int i = 0; i < keys.size(); i++) {
+            float[] f = rows.getRow(i).toFloatVector();
+            cache.put(keys.get(i), f);
+            features.put(keys.get(i), f);
+        }
+        int n = keys.size();
+        batch.clear();
+        keys.clear();
+        return n;
     }
 
     private void compute(List<Path> missing, Map<Path, String> hashes, Map<String, float[]> features, Split split)
@@ -137,19 +211,10 @@ final class Featurizer {
             batch.add(((NDArrayWritable) record.getRecord().get(0)).get());
             batchKeys.add(hashes.get(Path.of(uriOf(record.getMetaData())).toAbsolutePath().normalize()));
             if (batch.size() == batchSize || !reader.hasNext()) {
-                INDArray input = Nd4j.concat(0, batch.toArray(INDArray[]::new));
-                contract.preProcessor().transform(input);
-                INDArray out = helper.featurize(new DataSet(input, Nd4j.zeros(input.size(0), Labels.ALL.size())))
-                        .getFeatures();
-                INDArray rows = out.reshape(out.size(0), out.length() / out.size(0));
-                for (int i = 0; i < batchKeys.size(); i++) {
-                    float[] f = rows.getRow(i).toFloatVector();
-                    cache.put(batchKeys.get(i), f);
-                    features.put(batchKeys.get(i), f);
+                for (INDArray image : batch) {
+                    contract.preProcessor().transform(image);
                 }
-                done += batch.size();
-                batch.clear();
-                batchKeys.clear();
+                done += flush(batch, batchKeys, features);
                 long now = System.nanoTime();
                 if (now - lastReport > TimeUnit.SECONDS.toNanos(5) || done == missing.size()) {
                     double rate = done / ((now - start) / 1e9);

@@ -85,6 +85,19 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--feature-cache", description = "Backbone feature cache folder. Default: DATA/feature-cache.")
     Path featureCache;
 
+    @Option(names = "--augment-views", defaultValue = "1",
+            description = "Views per training image: 1 is the image alone; K adds K-1 flipped, cropped, colour-jittered copies, each cached. Default: ${DEFAULT-VALUE}.")
+    int views;
+
+    @Option(names = "--crop", defaultValue = "0.1", description = "Largest share cut from each side in a view. Default: ${DEFAULT-VALUE}.")
+    double crop;
+
+    @Option(names = "--jitter", defaultValue = "0.1", description = "Largest brightness/contrast change in a view. Default: ${DEFAULT-VALUE}.")
+    double jitter;
+
+    @Option(names = "--no-flip", description = "Never mirror a view.")
+    boolean noFlip;
+
     @Option(names = "--resume", description = "Continue from the checkpoint in --out (after a crash or to train more epochs).")
     boolean resume;
 
@@ -93,7 +106,7 @@ public final class TrainCommand implements Callable<Integer> {
         TrainConfig config = new TrainConfig(data, out, inputSize, epochs, batchSize, learningRate, patience, seed,
                 weights == null ? new WeightsChoice.Download(WeightsSource.official()) : weights.choice(),
                 dashboard.port(), featureCache == null ? TrainConfig.defaultFeatureCache(data) : featureCache,
-                resume);
+                resume, new Augmentation(views, !noFlip, crop, jitter));
         TrainResult result = TrainRun.withDashboard(config, System.err);
         TestReport t = result.test();
         System.out.printf("john %d/%d correct, not_john %d/%d correct, accuracy %.3f; model in %s%n", t.johnCorrect(),

@@ -19,10 +19,11 @@ import net.lennonnet.model.WeightsChoice;
  * @param uiPort       port of the DL4J training dashboard, 1..65535; or 0 for no dashboard
  * @param featureCache where backbone features are cached (see {@link #defaultFeatureCache})
  * @param resume       continue from the checkpoint in {@code out} if there is one
+ * @param augmentation augmented views of each training image
  */
 public record TrainConfig(Path data, Path out, int inputSize, int epochs, int batchSize, double learningRate,
         int patience, long seed, WeightsChoice weights, int uiPort,
-        Path featureCache, boolean resume) {
+        Path featureCache, boolean resume, Augmentation augmentation) {
 
     public static final int DEFAULT_UI_PORT = 9000;
 
@@ -52,6 +53,9 @@ public record TrainConfig(Path data, Path out, int inputSize, int epochs, int ba
         }
         if (uiPort < 0 || uiPort > 65_535) {
             throw new IllegalArgumentException("dashboard port must be 1..65535, or 0 for none, got " + uiPort);
+        }
+        if (augmentation == null) {
+            throw new IllegalArgumentException("an augmentation setting is required (Augmentation.none() for none)");
         }
         if (featureCache == null) {
             throw new IllegalArgumentException("a feature cache folder is required");

@@ -106,14 +106,14 @@ public final class Training {
 
         long featureStart = System.nanoTime();
         Featurizer featurizer = new Featurizer(helper, contract, cache, config.batchSize());
-        Features train = featurizer.featurize(data, Split.TRAIN);
+        Features train = featurizer.featurize(data, Split.TRAIN, config.augmentation());
         Features validation = featurizer.featurize(data, Split.VALIDATION);
         Features test = featurizer.featurize(data, Split.TEST);
         double featureSeconds = seconds(featureStart);
 
         long headStart = System.nanoTime();
         String runKey = backboneKey + "|seed=" + config.seed() + "|batch=" + config.batchSize() + "|lr="
-                + config.learningRate();
+                + config.learningRate() + "|views=" + config.augmentation().views() + "|" + config.augmentation().key();
         HeadTraining headTraining = trainHead(config, helper, train, validation, runKey, dashboard);
         // The helper's head graph may hold copies of the head's weights: put them into the full graph.
         graph.getLayer(head.outputVertex()).setParams(
@@ -141,6 +141,7 @@ public final class Training {
         provenance.put("batchSize", config.batchSize());
         provenance.put("learningRate", config.learningRate());
         provenance.put("patience", config.patience());
+        provenance.put("augmentation", config.augmentation());
         provenance.put("seed", config.seed());
         provenance.put("versions", ModelBundle.versions());
         provenance.put("java", System.getProperty("java.version"));

@@ -62,7 +62,7 @@ class TrainingTest {
         Path out = tmp.resolve("model");
         int port = freePort();
         TrainConfig config = new TrainConfig(dataset, out, 64, 4, 16, 0.01, 10, 3, new WeightsChoice.RandomInit(), port,
-                TrainConfig.defaultFeatureCache(dataset), false);
+                TrainConfig.defaultFeatureCache(dataset), false, Augmentation.none());
         Path stats = out.resolve(Training.STATS);
         Files.createDirectories(out);
         TrainResult result;
@@ -132,7 +132,7 @@ class TrainingTest {
 
     private TrainConfig config(Path out, int epochs, Path cache, boolean resume) {
         return new TrainConfig(dataset, out, 64, epochs, 16, 0.01, 100, 3, new WeightsChoice.RandomInit(), 0, cache,
-                resume);
+                resume, Augmentation.none());
     }
 
     @Test
@@ -169,7 +169,7 @@ class TrainingTest {
         Path out = tmp.resolve("settings");
         Training.run(config(out, 2, tmp.resolve("shared-cache"), false));
         TrainConfig otherSeed = new TrainConfig(dataset, out, 64, 4, 16, 0.01, 100, 4, new WeightsChoice.RandomInit(),
-                0, tmp.resolve("shared-cache"), true);
+                0, tmp.resolve("shared-cache"), true, Augmentation.none());
         assertThatThrownBy(() -> Training.run(otherSeed)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("the checkpoint in").hasMessageContaining("is from another run");
     }
@@ -194,13 +194,31 @@ class TrainingTest {
     }
 
     @Test
+    void augmentedViewsAreComputedOnceAndTrainedOn() throws Exception {
+        Path cache = tmp.resolve("aug-cache");
+        Augmentation three = new Augmentation(3, true, 0.1, 0.1);
+        TrainConfig config = new TrainConfig(dataset, tmp.resolve("aug"), 64, 2, 16, 0.01, 10, 3,
+                new WeightsChoice.RandomInit(), 0, cache, false, three);
+        TrainResult first = Training.run(config);
+        int trainImages = Training.countImages(dataset, net.lennonnet.data.Split.TRAIN, "john")
+                + Training.countImages(dataset, net.lennonnet.data.Split.TRAIN, "not_john");
+        // every image once, plus two views of each training image
+        assertThat(first.featuresComputed()).isEqualTo(60 + 2 * trainImages);
+        TrainResult again = Training.run(new TrainConfig(dataset, tmp.resolve("aug2"), 64, 2, 16, 0.01, 10, 3,
+                new WeightsChoice.RandomInit(), 0, cache, false, three));
+        assertThat(again.featuresComputed()).isZero();
+        assertThat(again.history()).extracting(EpochStats::trainLoss)
+                .isEqualTo(first.history().stream().map(EpochStats::trainLoss).toList());
+    }
+
+    @Test
     void refusesAFolderThatIsNoDataset() {
         TrainConfig config = new TrainConfig(tmp.resolve("nothing"), tmp.resolve("m2"), 64, 1, 8, 0.01, 1, 1,
-                new WeightsChoice.RandomInit(), 0, tmp.resolve("cache"), false);
+                new WeightsChoice.RandomInit(), 0, tmp.resolve("cache"), false, Augmentation.none());
         assertThatThrownBy(() -> Training.run(config)).isInstanceOf(IOException.class)
                 .hasMessageContaining("not a Lennonnet dataset");
         assertThatThrownBy(() -> new TrainConfig(dataset, tmp, 64, 0, 8, 0.01, 1, 1, new WeightsChoice.RandomInit(), 0,
-                tmp, false))
+                tmp, false, Augmentation.none()))
                 .hasMessage("epochs must be 1..10000, got 0");
     }
 
@@ -215,7 +233,7 @@ class TrainingTest {
             WeightsSource source = new WeightsSource(server.url("/weights/stand-in.zip").uri(), adler32);
             Path out = tmp.resolve("model-pretrained");
             TrainResult result = Training.run(new TrainConfig(dataset, out, 64, 3, 16, 0.01, 10, 3,
-                    new WeightsChoice.Download(source), 0, tmp.resolve("cache-pretrained"), false));
+                    new WeightsChoice.Download(source), 0, tmp.resolve("cache-pretrained"), false, Augmentation.none()));
             assertThat(result.pretrained()).isTrue();
             try (LennonNet net = LennonNet.load(out)) {
                 // ImageNet weights fix the input at 224, whatever --input-size said
