@@ -156,13 +156,13 @@ public final class Training {
                 featureSeconds, train.computed() + validation.computed() + test.computed(), headSeconds);
     }
 
-    private record HeadTraining(List<EpochStats> history, int bestEpoch) {}
+    record HeadTraining(List<EpochStats> history, int bestEpoch) {}
 
     /**
      * Epochs over cached features: shuffle (seeded by epoch), fit, score train and validation, store
      * the epoch, checkpoint, stop early. Leaves the best epoch's weights in the head graph.
      */
-    private static HeadTraining trainHead(TrainConfig config, TransferLearningHelper helper, Features train,
+    static HeadTraining trainHead(TrainConfig config, TransferLearningHelper helper, Features train,
             Features validation, String runKey, Optional<Dashboard> dashboard) throws IOException {
         ComputationGraph headGraph = helper.unfrozenGraph();
         List<EpochStats> history = new ArrayList<>();
