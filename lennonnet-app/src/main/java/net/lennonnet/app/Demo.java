@@ -15,6 +15,7 @@ import net.lennonnet.model.Labels;
 import net.lennonnet.model.LennonNet;
 import net.lennonnet.model.Prediction;
 import net.lennonnet.train.Augmentation;
+import net.lennonnet.train.FineTuning;
 import net.lennonnet.train.TrainConfig;
 import net.lennonnet.train.TrainResult;
 import net.lennonnet.train.TrainRun;
@@ -54,7 +55,7 @@ public final class Demo {
         TrainConfig train = new TrainConfig(dataset, model, config.inputSize(), config.epochs(), 32, config.learningRate(),
                 config.patience(),
                 config.seed(), config.weights(), config.uiPort(), TrainConfig.defaultFeatureCache(dataset), false,
-                Augmentation.none());
+                Augmentation.none(), FineTuning.off());
         TrainResult result = TrainRun.withDashboard(train, console);
 
         var t = result.test();

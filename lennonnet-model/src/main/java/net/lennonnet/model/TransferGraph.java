@@ -56,6 +56,33 @@ public final class TransferGraph {
 
     private TransferGraph() {}
 
+    /**
+     * The vertex that feeds the graph's last ResNet stage (the highest N among vertices named
+     * {@code resN...}): {@code res4f_branch} in the zoo graph, an {@code activation_} vertex in the
+     * ImageNet one. Freezing up to it leaves the last stage and the head trainable.
+     */
+    public static String lastStageInput(ComputationGraph graph) {
+        java.util.regex.Pattern stage = java.util.regex.Pattern.compile("^res(\\d)");
+        int last = -1;
+        for (var vertex : graph.getVertices()) {
+            var m = stage.matcher(vertex.getVertexName());
+            if (m.find()) {
+                last = Math.max(last, Integer.parseInt(m.group(1)));
+            }
+        }
+        if (last < 0) {
+            throw new IllegalArgumentException("no ResNet stage (vertices named resN...) in this graph to fine-tune");
+        }
+        String prefix = "res" + last;
+        for (int index : graph.topologicalSortOrder()) {
+            var vertex = graph.getVertices()[index];
+            if (vertex.getVertexName().startsWith(prefix)) {
+                return graph.getConfiguration().getVertexInputs().get(vertex.getVertexName()).get(0);
+            }
+        }
+        throw new IllegalStateException("stage " + prefix + " vanished from the topological order");
+    }
+
     /** Finds the classification head of a graph with one output whose layer has one input. */
     public static Head findHead(ComputationGraph graph) {
         List<String> outputs = graph.getConfiguration().getNetworkOutputs();
@@ -76,6 +103,14 @@ public final class TransferGraph {
 
     /** The backbone with a new two-class head and every other layer frozen. */
     public static ComputationGraph twoClass(ComputationGraph backbone, HeadOptions options) {
+        return twoClass(backbone, options, findHead(backbone).featureVertex());
+    }
+
+    /**
+     * The backbone with a new two-class head, frozen up to and including {@code frozenUpTo}: the head's
+     * input for the fast path, {@link #lastStageInput} to fine-tune the last stage as well.
+     */
+    public static ComputationGraph twoClass(ComputationGraph backbone, HeadOptions options, String frozenUpTo) {
         Head head = findHead(backbone);
         FineTuneConfiguration fineTune = new FineTuneConfiguration.Builder()
                 .updater(new Adam(options.learningRate()))
@@ -90,7 +125,7 @@ public final class TransferGraph {
                 .build();
         return new TransferLearning.GraphBuilder(backbone)
                 .fineTuneConfiguration(fineTune)
-                .setFeatureExtractor(head.featureVertex())
+                .setFeatureExtractor(frozenUpTo)
                 .removeVertexKeepConnections(head.outputVertex())
                 .addLayer(head.outputVertex(), output, head.featureVertex())
                 .build();

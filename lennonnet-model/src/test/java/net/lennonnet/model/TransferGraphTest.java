@@ -65,5 +65,16 @@ class TransferGraphTest {
         // Calibrated batch norm keeps activations in a sane range (the zoo's own init gives -Infinity here).
         assertThat(features.isInfinite().any() || features.isNaN().any()).isFalse();
         assertThat(features.maxNumber().doubleValue()).isBetween(0.01, 1000.0);
+
+        // The last stage of the cut graph is stage 3; fine-tuning unfreezes from its input on.
+        String boundary = TransferGraph.lastStageInput(backbone.graph());
+        assertThat(backbone.graph().getConfiguration().getVertexInputs().get("res3a_branch2a")).containsExactly(boundary);
+        assertThat(boundary).startsWith("res2");
+    }
+
+    @Test
+    void aGraphWithoutResNetStagesCannotBeFineTuned() {
+        assertThatThrownBy(() -> TransferGraph.lastStageInput(TinyGraphs.imagenetShaped(32, 1)))
+                .hasMessageContaining("no ResNet stage");
     }
 }

@@ -98,6 +98,13 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--no-flip", description = "Never mirror a view.")
     boolean noFlip;
 
+    @Option(names = "--fine-tune-epochs", defaultValue = "0",
+            description = "After the head: epochs of fine-tuning the last ResNet stage on images (slow: a backbone pass per image and epoch). Default: ${DEFAULT-VALUE}.")
+    int fineTuneEpochs;
+
+    @Option(names = "--fine-tune-lr", defaultValue = "0.0001", description = "Learning rate of fine-tuning. Default: ${DEFAULT-VALUE}.")
+    double fineTuneLr;
+
     @Option(names = "--resume", description = "Continue from the checkpoint in --out (after a crash or to train more epochs).")
     boolean resume;
 
@@ -106,7 +113,7 @@ public final class TrainCommand implements Callable<Integer> {
         TrainConfig config = new TrainConfig(data, out, inputSize, epochs, batchSize, learningRate, patience, seed,
                 weights == null ? new WeightsChoice.Download(WeightsSource.official()) : weights.choice(),
                 dashboard.port(), featureCache == null ? TrainConfig.defaultFeatureCache(data) : featureCache,
-                resume, new Augmentation(views, !noFlip, crop, jitter));
+                resume, new Augmentation(views, !noFlip, crop, jitter), new FineTuning(fineTuneEpochs, fineTuneLr));
         TrainResult result = TrainRun.withDashboard(config, System.err);
         TestReport t = result.test();
         System.out.printf("john %d/%d correct, not_john %d/%d correct, accuracy %.3f; model in %s%n", t.johnCorrect(),

@@ -20,10 +20,12 @@ import net.lennonnet.model.WeightsChoice;
  * @param featureCache where backbone features are cached (see {@link #defaultFeatureCache})
  * @param resume       continue from the checkpoint in {@code out} if there is one
  * @param augmentation augmented views of each training image
+ * @param fineTuning   whether and how to fine-tune the last stage after the head
  */
 public record TrainConfig(Path data, Path out, int inputSize, int epochs, int batchSize, double learningRate,
         int patience, long seed, WeightsChoice weights, int uiPort,
-        Path featureCache, boolean resume, Augmentation augmentation) {
+        Path featureCache, boolean resume, Augmentation augmentation,
+        FineTuning fineTuning) {
 
     public static final int DEFAULT_UI_PORT = 9000;
 
@@ -53,6 +55,9 @@ public record TrainConfig(Path data, Path out, int inputSize, int epochs, int ba
         }
         if (uiPort < 0 || uiPort > 65_535) {
             throw new IllegalArgumentException("dashboard port must be 1..65535, or 0 for none, got " + uiPort);
+        }
+        if (fineTuning == null) {
+            throw new IllegalArgumentException("a fine-tuning setting is required (FineTuning.off() for none)");
         }
         if (augmentation == null) {
             throw new IllegalArgumentException("an augmentation setting is required (Augmentation.none() for none)");

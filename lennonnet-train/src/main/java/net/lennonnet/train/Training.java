@@ -122,9 +122,21 @@ public final class Training {
         List<EpochStats> history = headTraining.history();
         int bestEpoch = headTraining.bestEpoch();
 
+        double[] testProbabilities = probabilityJohn(helper.outputFromFeaturized(test.features()));
+        boolean[] testIsJohn = isJohn(test.labels());
+        if (config.fineTuning().enabled()) {
+            FineTuned tuned = fineTune(config, backbone, contract, classWeights, head, graph, history,
+                    headTraining.session(), dashboard);
+            graph = tuned.graph();
+            history = tuned.history();
+            bestEpoch = tuned.bestEpoch();
+            List<double[]> scored = scoreImages(graph, data, Split.TEST, contract, config.batchSize());
+            testProbabilities = scored.get(0);
+            testIsJohn = toBooleans(scored.get(1));
+        }
+
         double threshold = 0.5;
-        TestReport report = Evaluator.score(
-                probabilityJohn(helper.outputFromFeaturized(test.features())), isJohn(test.labels()), threshold);
+        TestReport report = Evaluator.score(testProbabilities, testIsJohn, threshold);
         Evaluator.write(report, config.out().resolve(TEST_DIR));
         log.info("test: john {}/{} correct, not_john {}/{} correct, accuracy {}", report.johnCorrect(),
                 report.johnTotal(), report.notJohnCorrect(), report.notJohnTotal(), fmt(report.accuracy()));
@@ -142,6 +154,7 @@ public final class Training {
         provenance.put("learningRate", config.learningRate());
         provenance.put("patience", config.patience());
         provenance.put("augmentation", config.augmentation());
+        provenance.put("fineTuning", config.fineTuning());
         provenance.put("seed", config.seed());
         provenance.put("versions", ModelBundle.versions());
         provenance.put("java", System.getProperty("java.version"));
@@ -156,7 +169,104 @@ public final class Training {
                 featureSeconds, train.computed() + validation.computed() + test.computed(), headSeconds);
     }
 
-    record HeadTraining(List<EpochStats> history, int bestEpoch) {}
+    record HeadTraining(List<EpochStats> history, int bestEpoch, String session) {}
+
+    private record FineTuned(ComputationGraph graph, List<EpochStats> history, int bestEpoch) {}
+
+    /**
+     * Unfreezes the last ResNet stage and trains it with the head on images (DataVec), at the
+     * fine-tuning learning rate; keeps the epoch with the lowest validation loss, counting the
+     * converged head as the starting point to beat.
+     */
+    private static FineTuned fineTune(TrainConfig config, Backbone backbone, InputContract contract,
+            double[] classWeights, TransferGraph.Head head, ComputationGraph trained, List<EpochStats> headHistory,
+            String session, Optional<Dashboard> dashboard) throws IOException {
+        String boundary = TransferGraph.lastStageInput(backbone.graph());
+        ComputationGraph tuned = TransferGraph.twoClass(backbone.graph(),
+                new TransferGraph.HeadOptions(config.fineTuning().learningRate(), classWeights, config.seed()), boundary);
+        tuned.getLayer(head.outputVertex()).setParams(trained.getLayer(head.outputVertex()).params().dup());
+        dashboard.ifPresent(d -> tuned.setListeners(new StatsListener(d.storage())));
+        log.info("fine-tuning everything after {} for {} epochs at learning rate {} (slow path: images, not cached "
+                + "features)", boundary, config.fineTuning().epochs(), config.fineTuning().learningRate());
+        List<EpochStats> history = new ArrayList<>(headHistory);
+        int bestEpoch = history.isEmpty() ? 0 : history.stream()
+                .min(java.util.Comparator.comparingDouble(EpochStats::validationLoss)).orElseThrow().epoch();
+        double bestLoss = history.stream().mapToDouble(EpochStats::validationLoss).min().orElse(Double.POSITIVE_INFINITY);
+        INDArray bestParams = tuned.params().dup();
+        int offset = history.isEmpty() ? 0 : history.get(history.size() - 1).epoch();
+        for (int e = 1; e <= config.fineTuning().epochs(); e++) {
+            long start = System.nanoTime();
+            DataSetIterator it = DatasetIterators.of(config.data(), Split.TRAIN, contract, config.batchSize(),
+                    config.seed() + offset + e);
+            double lossSum = 0;
+            long seen = 0;
+            while (it.hasNext()) {
+                DataSet batch = it.next();
+                tuned.fit(batch);
+                lossSum += tuned.score() * batch.numExamples();
+                seen += batch.numExamples();
+            }
+            double[] validation = lossAndAccuracy(tuned, config.data(), Split.VALIDATION, contract, config.batchSize());
+            EpochStats stats = new EpochStats(offset + e, lossSum / Math.max(1, seen), validation[0], validation[1],
+                    config.fineTuning().learningRate(), seconds(start));
+            history.add(stats);
+            writeHistory(config.out().resolve(HISTORY), history);
+            dashboard.ifPresent(d -> d.storage().putUpdate(new EpochRecord(session, System.currentTimeMillis(), stats)));
+            boolean improved = stats.validationLoss() < bestLoss;
+            if (improved) {
+                bestLoss = stats.validationLoss();
+                bestEpoch = stats.epoch();
+                bestParams = tuned.params().dup();
+            }
+            log.info("fine-tune epoch {} ({}): train loss {}, validation loss {}, validation accuracy {}{}", e,
+                    stats.epoch(), fmt(stats.trainLoss()), fmt(stats.validationLoss()), fmt(stats.validationAccuracy()),
+                    improved ? " (best)" : "");
+        }
+        tuned.setParams(bestParams);
+        return new FineTuned(tuned, List.copyOf(history), bestEpoch);
+    }
+
+    /** Mean loss and accuracy of a graph on a split's images. */
+    private static double[] lossAndAccuracy(ComputationGraph graph, Path data, Split split, InputContract contract,
+            int batchSize) throws IOException {
+        DataSetIterator it = DatasetIterators.of(data, split, contract, batchSize, 0);
+        double lossSum = 0;
+        double right = 0;
+        long n = 0;
+        while (it.hasNext()) {
+            DataSet batch = it.next();
+            lossSum += graph.score(batch) * batch.numExamples();
+            right += accuracy(graph.outputSingle(false, batch.getFeatures()), batch.getLabels()) * batch.numExamples();
+            n += batch.numExamples();
+        }
+        return new double[] {lossSum / Math.max(1, n), right / Math.max(1, n)};
+    }
+
+    /** P(john) and truth (1 for john) for every image of a split. */
+    private static List<double[]> scoreImages(ComputationGraph graph, Path data, Split split, InputContract contract,
+            int batchSize) throws IOException {
+        DataSetIterator it = DatasetIterators.of(data, split, contract, batchSize, 0);
+        List<Double> p = new ArrayList<>();
+        List<Double> truth = new ArrayList<>();
+        while (it.hasNext()) {
+            DataSet batch = it.next();
+            INDArray out = graph.outputSingle(false, batch.getFeatures());
+            for (int i = 0; i < batch.numExamples(); i++) {
+                p.add(out.getDouble(i, 0));
+                truth.add(batch.getLabels().getDouble(i, 0));
+            }
+        }
+        return List.of(p.stream().mapToDouble(Double::doubleValue).toArray(),
+                truth.stream().mapToDouble(Double::doubleValue).toArray());
+    }
+
+    private static boolean[] toBooleans(double[] oneForJohn) {
+        boolean[] out = new boolean[oneForJohn.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = oneForJohn[i] > 0.5;
+        }
+        return out;
+    }
 
     /**
      * Epochs over cached features: shuffle (seeded by epoch), fit, score train and validation, store
@@ -229,7 +339,7 @@ public final class Training {
                     + " is not past the checkpoint's epoch");
         }
         headGraph.setParams(Checkpoint.load(config.out(), state.bestFile()).params());
-        return new HeadTraining(List.copyOf(history), state.bestEpoch());
+        return new HeadTraining(List.copyOf(history), state.bestEpoch(), sessionId);
     }
 
     private static List<EpochStats> readHistory(Path file, int epochs) throws IOException {

@@ -61,7 +61,7 @@ public final class HeadBenchmark {
                 labels.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, val)).dup(), List.of(), 0);
         Path out = Files.createTempDirectory("head-benchmark");
         TrainConfig config = new TrainConfig(out, out, 224, epochs, 32, 1e-3, epochs, 1, new WeightsChoice.RandomInit(),
-                0, out.resolve("cache"), false, Augmentation.none());
+                0, out.resolve("cache"), false, Augmentation.none(), FineTuning.off());
         long start = System.nanoTime();
         Training.HeadTraining result = Training.trainHead(config, helper, train, validation, "benchmark", Optional.empty());
         double seconds = (System.nanoTime() - start) / 1e9;

@@ -62,7 +62,7 @@ class TrainingTest {
         Path out = tmp.resolve("model");
         int port = freePort();
         TrainConfig config = new TrainConfig(dataset, out, 64, 4, 16, 0.01, 10, 3, new WeightsChoice.RandomInit(), port,
-                TrainConfig.defaultFeatureCache(dataset), false, Augmentation.none());
+                TrainConfig.defaultFeatureCache(dataset), false, Augmentation.none(), FineTuning.off());
         Path stats = out.resolve(Training.STATS);
         Files.createDirectories(out);
         TrainResult result;
@@ -132,7 +132,7 @@ class TrainingTest {
 
     private TrainConfig config(Path out, int epochs, Path cache, boolean resume) {
         return new TrainConfig(dataset, out, 64, epochs, 16, 0.01, 100, 3, new WeightsChoice.RandomInit(), 0, cache,
-                resume, Augmentation.none());
+                resume, Augmentation.none(), FineTuning.off());
     }
 
     @Test
@@ -169,7 +169,7 @@ class TrainingTest {
         Path out = tmp.resolve("settings");
         Training.run(config(out, 2, tmp.resolve("shared-cache"), false));
         TrainConfig otherSeed = new TrainConfig(dataset, out, 64, 4, 16, 0.01, 100, 4, new WeightsChoice.RandomInit(),
-                0, tmp.resolve("shared-cache"), true, Augmentation.none());
+                0, tmp.resolve("shared-cache"), true, Augmentation.none(), FineTuning.off());
         assertThatThrownBy(() -> Training.run(otherSeed)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("the checkpoint in").hasMessageContaining("is from another run");
     }
@@ -198,27 +198,53 @@ class TrainingTest {
         Path cache = tmp.resolve("aug-cache");
         Augmentation three = new Augmentation(3, true, 0.1, 0.1);
         TrainConfig config = new TrainConfig(dataset, tmp.resolve("aug"), 64, 2, 16, 0.01, 10, 3,
-                new WeightsChoice.RandomInit(), 0, cache, false, three);
+                new WeightsChoice.RandomInit(), 0, cache, false, three, FineTuning.off());
         TrainResult first = Training.run(config);
         int trainImages = Training.countImages(dataset, net.lennonnet.data.Split.TRAIN, "john")
                 + Training.countImages(dataset, net.lennonnet.data.Split.TRAIN, "not_john");
         // every image once, plus two views of each training image
         assertThat(first.featuresComputed()).isEqualTo(60 + 2 * trainImages);
         TrainResult again = Training.run(new TrainConfig(dataset, tmp.resolve("aug2"), 64, 2, 16, 0.01, 10, 3,
-                new WeightsChoice.RandomInit(), 0, cache, false, three));
+                new WeightsChoice.RandomInit(), 0, cache, false, three, FineTuning.off()));
         assertThat(again.featuresComputed()).isZero();
         assertThat(again.history()).extracting(EpochStats::trainLoss)
                 .isEqualTo(first.history().stream().map(EpochStats::trainLoss).toList());
     }
 
     @Test
+    void fineTuningTrainsTheLastStageOnlyAndKeepsItsBestEpoch() throws Exception {
+        Path cache = tmp.resolve("ft-cache");
+        TrainResult headOnly = Training.run(new TrainConfig(dataset, tmp.resolve("head-only"), 64, 3, 16, 0.01, 10, 3,
+                new WeightsChoice.RandomInit(), 0, cache, false, Augmentation.none(), FineTuning.off()));
+        TrainResult tuned = Training.run(new TrainConfig(dataset, tmp.resolve("fine-tuned"), 64, 3, 16, 0.01, 10, 3,
+                new WeightsChoice.RandomInit(), 0, cache, false, Augmentation.none(), new FineTuning(2, 1e-3)));
+
+        assertThat(tuned.history()).extracting(EpochStats::epoch).containsExactly(1, 2, 3, 4, 5);
+        assertThat(tuned.history().subList(0, 3)).isEqualTo(headOnly.history().stream()
+                .map(e -> tuned.history().get(e.epoch() - 1)).toList());
+        assertThat(tuned.history().get(3).learningRate()).isEqualTo(1e-3);
+        assertThat(tuned.history().subList(3, 5)).allSatisfy(e -> assertThat(e.validationLoss()).isFinite().isPositive());
+        try (LennonNet a = LennonNet.load(tmp.resolve("head-only")); LennonNet b = LennonNet.load(tmp.resolve("fine-tuned"))) {
+            // stage 2 stays frozen whatever happens
+            assertThat(b.graph().getLayer("res2a_branch2a").params()).isEqualTo(a.graph().getLayer("res2a_branch2a").params());
+            boolean stageThreeMoved = !b.graph().getLayer("res3d_branch2c").params()
+                    .equalsWithEps(a.graph().getLayer("res3d_branch2c").params(), 0);
+            if (tuned.bestEpoch() > 3) {
+                assertThat(stageThreeMoved).as("a fine-tuning epoch was kept").isTrue();
+            } else {
+                assertThat(stageThreeMoved).as("the head alone was best, so nothing changed").isFalse();
+            }
+        }
+    }
+
+    @Test
     void refusesAFolderThatIsNoDataset() {
         TrainConfig config = new TrainConfig(tmp.resolve("nothing"), tmp.resolve("m2"), 64, 1, 8, 0.01, 1, 1,
-                new WeightsChoice.RandomInit(), 0, tmp.resolve("cache"), false, Augmentation.none());
+                new WeightsChoice.RandomInit(), 0, tmp.resolve("cache"), false, Augmentation.none(), FineTuning.off());
         assertThatThrownBy(() -> Training.run(config)).isInstanceOf(IOException.class)
                 .hasMessageContaining("not a Lennonnet dataset");
         assertThatThrownBy(() -> new TrainConfig(dataset, tmp, 64, 0, 8, 0.01, 1, 1, new WeightsChoice.RandomInit(), 0,
-                tmp, false, Augmentation.none()))
+                tmp, false, Augmentation.none(), FineTuning.off()))
                 .hasMessage("epochs must be 1..10000, got 0");
     }
 
@@ -233,7 +259,7 @@ class TrainingTest {
             WeightsSource source = new WeightsSource(server.url("/weights/stand-in.zip").uri(), adler32);
             Path out = tmp.resolve("model-pretrained");
             TrainResult result = Training.run(new TrainConfig(dataset, out, 64, 3, 16, 0.01, 10, 3,
-                    new WeightsChoice.Download(source), 0, tmp.resolve("cache-pretrained"), false, Augmentation.none()));
+                    new WeightsChoice.Download(source), 0, tmp.resolve("cache-pretrained"), false, Augmentation.none(), FineTuning.off()));
             assertThat(result.pretrained()).isTrue();
             try (LennonNet net = LennonNet.load(out)) {
                 // ImageNet weights fix the input at 224, whatever --input-size said
