@@ -18,18 +18,22 @@ final class DashboardCommand implements Callable<Integer> {
     @Option(names = "--ui-port", defaultValue = "9000", description = "Port. Default: ${DEFAULT-VALUE}.")
     int port;
 
+    @Option(names = "--ui-host", defaultValue = Dashboard.LOOPBACK,
+            description = "Address to listen on; 0.0.0.0 for every interface. Default: ${DEFAULT-VALUE} (this machine only).")
+    String host;
+
     @Override
     public Integer call() throws Exception {
         if (!Files.isRegularFile(stats)) {
             throw new IllegalArgumentException("no stats file at " + stats);
         }
-        serveUntilEnter(port, stats);
+        serveUntilEnter(port, host, stats);
         return 0;
     }
 
     /** Serves the stored run until a line (or end of input) arrives on standard input. */
-    static void serveUntilEnter(int port, Path stats) throws java.io.IOException {
-        try (Dashboard dashboard = Dashboard.start(port, stats)) {
+    static void serveUntilEnter(int port, String host, Path stats) throws java.io.IOException {
+        try (Dashboard dashboard = Dashboard.start(port, stats, host)) {
             System.out.println("DL4J training dashboard: " + dashboard.url() + " and " + dashboard.lennonnetUrl()
                     + " (press Enter to stop)");
             int c;

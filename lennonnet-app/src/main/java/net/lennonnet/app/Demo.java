@@ -39,6 +39,11 @@ public final class Demo {
     private Demo() {}
 
     public static Result run(DemoConfig config, PrintStream console) throws IOException {
+        return run(config, net.lennonnet.train.dashboard.Dashboard.LOOPBACK, console);
+    }
+
+    /** Runs the demo with the dashboard listening on {@code uiHost}. */
+    public static Result run(DemoConfig config, String uiHost, PrintStream console) throws IOException {
         Path raw = config.work().resolve("raw");
         Path dataset = config.work().resolve("dataset");
         Path model = config.work().resolve("model");
@@ -56,7 +61,7 @@ public final class Demo {
                 config.patience(),
                 config.seed(), config.weights(), config.uiPort(), TrainConfig.defaultFeatureCache(dataset), false,
                 Augmentation.none(), FineTuning.off());
-        TrainResult result = TrainRun.withDashboard(train, console);
+        TrainResult result = TrainRun.withDashboard(train, uiHost, console);
 
         var t = result.test();
         console.printf("5/6 held-out test: john %d/%d correct, not_john %d/%d correct, accuracy %.3f; histograms in %s%n",

@@ -52,9 +52,9 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         DemoConfig config = new DemoConfig(work, perClass, inputSize, epochs, learningRate, patience, seed, dashboard.port(),
                 weights == null ? new WeightsChoice.CachedOrRandom() : new WeightsChoice.LocalFile(weights));
-        Demo.Result result = Demo.run(config, System.out);
+        Demo.Result result = Demo.run(config, dashboard.host(), System.out);
         if (keepDashboard && dashboard.port() != 0) {
-            DashboardCommand.serveUntilEnter(dashboard.port(), result.training().model().resolve(Training.STATS));
+            DashboardCommand.serveUntilEnter(dashboard.port(), dashboard.host(), result.training().model().resolve(Training.STATS));
         }
         return 0;
     }

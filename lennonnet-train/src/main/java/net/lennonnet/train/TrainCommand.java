@@ -114,10 +114,13 @@ public final class TrainCommand implements Callable<Integer> {
                 weights == null ? new WeightsChoice.Download(WeightsSource.official()) : weights.choice(),
                 dashboard.port(), featureCache == null ? TrainConfig.defaultFeatureCache(data) : featureCache,
                 resume, new Augmentation(views, !noFlip, crop, jitter), new FineTuning(fineTuneEpochs, fineTuneLr));
-        TrainResult result = TrainRun.withDashboard(config, System.err);
+        TrainResult result = TrainRun.withDashboard(config, dashboard.host(), System.err);
         TestReport t = result.test();
-        System.out.printf("john %d/%d correct, not_john %d/%d correct, accuracy %.3f; model in %s%n", t.johnCorrect(),
-                t.johnTotal(), t.notJohnCorrect(), t.notJohnTotal(), t.accuracy(), result.model());
+        System.out.printf("john %d/%d correct, not_john %d/%d correct, accuracy %.3f; best epoch %d of %d; class "
+                + "weights john %.3f, not_john %.3f; %d features computed in %.0f s, head %.0f s; model in %s%n",
+                t.johnCorrect(), t.johnTotal(), t.notJohnCorrect(), t.notJohnTotal(), t.accuracy(), result.bestEpoch(),
+                result.history().size(), result.classWeights()[0], result.classWeights()[1], result.featuresComputed(),
+                result.featureSeconds(), result.headSeconds(), result.model());
         return 0;
     }
 }

@@ -10,13 +10,21 @@ public final class TrainRun {
 
     private TrainRun() {}
 
-    /** Trains, streaming statistics to the dashboard and to {@code out/dashboard-stats.bin} for replay. */
+    /** Trains with the dashboard on this machine only; see {@link #withDashboard(TrainConfig, String, PrintStream)}. */
     public static TrainResult withDashboard(TrainConfig config, PrintStream console) throws IOException {
+        return withDashboard(config, Dashboard.LOOPBACK, console);
+    }
+
+    /**
+     * Trains, streaming statistics to the dashboard on {@code host} and to {@code out/dashboard-stats.bin}
+     * for replay.
+     */
+    public static TrainResult withDashboard(TrainConfig config, String host, PrintStream console) throws IOException {
         if (config.uiPort() == 0) {
             return Training.run(config, Optional.empty());
         }
         java.nio.file.Files.createDirectories(config.out());
-        try (Dashboard dashboard = Dashboard.start(config.uiPort(), config.out().resolve(Training.STATS))) {
+        try (Dashboard dashboard = Dashboard.start(config.uiPort(), config.out().resolve(Training.STATS), host)) {
             console.println("DL4J training dashboard: " + dashboard.url() + " (validation loss: "
                     + dashboard.lennonnetUrl() + ")");
             return Training.run(config, Optional.of(dashboard));

@@ -71,6 +71,7 @@ class TrainingTest {
         JsonNode liveEpochs;
         try (Dashboard dashboard = Dashboard.start(port, stats)) {
             result = Training.run(config, Optional.of(dashboard));
+            assertThat(listeners(port)).as("listening sockets on port %d", port).containsExactly("127.0.0.1");
             page = get(dashboard.url());
             lennonnetPage = get(dashboard.lennonnetUrl());
             liveEpochs = epochsOfOnlySession(port);
@@ -116,6 +117,31 @@ class TrainingTest {
             }
             assertThat(johnCorrect).isEqualTo(result.test().johnCorrect());
         }
+    }
+
+    /** The local addresses listening on a TCP port, from the kernel's socket tables (no traffic sent). */
+    static List<String> listeners(int port) throws IOException {
+        List<String> addresses = new java.util.ArrayList<>();
+        String hexPort = String.format(":%04X", port);
+        for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+            Path file = Path.of(table);
+            if (!Files.isReadable(file)) {
+                continue;
+            }
+            for (String line : Files.readAllLines(file).subList(1, Files.readAllLines(file).size())) {
+                String[] f = line.trim().split("\\s+");
+                if (f[1].endsWith(hexPort) && f[3].equals("0A")) { // 0A: LISTEN
+                    String hex = f[1].substring(0, f[1].indexOf(':'));
+                    // IPv4 (and IPv4 mapped into IPv6) addresses are stored as little-endian hex
+                    String v4 = hex.length() == 8 ? hex
+                            : hex.startsWith("0000000000000000FFFF0000") ? hex.substring(24) : null;
+                    addresses.add(v4 == null ? "[" + hex + "]" : Integer.parseInt(v4.substring(6, 8), 16) + "."
+                            + Integer.parseInt(v4.substring(4, 6), 16) + "." + Integer.parseInt(v4.substring(2, 4), 16)
+                            + "." + Integer.parseInt(v4.substring(0, 2), 16));
+                }
+            }
+        }
+        return addresses;
     }
 
     static HttpResponse<String> get(String url) throws IOException, InterruptedException {

@@ -11,6 +11,15 @@ public final class DashboardOptions {
     @Option(names = "--no-dashboard", description = "Do not start the DL4J dashboard.")
     boolean noDashboard;
 
+    @Option(names = "--ui-host", defaultValue = Dashboard.LOOPBACK,
+            description = "Address the dashboard listens on; 0.0.0.0 for every interface. Default: ${DEFAULT-VALUE} (this machine only).")
+    String uiHost;
+
+    /** The address to listen on. */
+    public String host() {
+        return uiHost;
+    }
+
     /** The port to serve on, or 0 when the dashboard is off. */
     public int port() {
         return noDashboard ? 0 : uiPort;
