@@ -200,11 +200,21 @@ public final class Training {
                     config.seed() + offset + e);
             double lossSum = 0;
             long seen = 0;
+            long total = countImages(config.data(), Split.TRAIN, Labels.JOHN)
+                    + countImages(config.data(), Split.TRAIN, Labels.NOT_JOHN);
+            long lastReport = start;
             while (it.hasNext()) {
                 DataSet batch = it.next();
                 tuned.fit(batch);
                 lossSum += tuned.score() * batch.numExamples();
                 seen += batch.numExamples();
+                long now = System.nanoTime();
+                if (now - lastReport > TimeUnit.SECONDS.toNanos(10)) {
+                    double rate = seen / ((now - start) / 1e9);
+                    log.info("fine-tune epoch {}: {}/{} images, {} images/s, ETA {} s", e, seen, total,
+                            String.format("%.1f", rate), Math.round((total - seen) / Math.max(rate, 1e-9)));
+                    lastReport = now;
+                }
             }
             double[] validation = lossAndAccuracy(tuned, config.data(), Split.VALIDATION, contract, config.batchSize());
             EpochStats stats = new EpochStats(offset + e, lossSum / Math.max(1, seen), validation[0], validation[1],
