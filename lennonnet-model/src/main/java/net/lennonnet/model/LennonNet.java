@@ -2,6 +2,10 @@ package net.lennonnet.model;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import org.nd4j.linalg.factory.Nd4j;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,9 +23,17 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *
  * <p>Thread-safe: any number of threads may call {@code predict}; decoding and preprocessing run
  * in parallel, the forward pass is serialised on the one graph (DL4J graphs are not safe for
- * concurrent use).
+ * concurrent use). For many images, {@link #predictFiles} and {@link #predictAll} batch the
+ * forward passes.
+ *
+ * <p>Errors: {@link IOException} when a model cannot be read or does not match its metadata;
+ * {@link UndecodableImageException}, a subclass, with a one-line reason when an input is not an
+ * image Lennonnet can use.
  */
 public final class LennonNet implements AutoCloseable {
+
+    /** Images per forward pass in the batch methods. */
+    private static final int BATCH = 16;
 
     private final ComputationGraph graph;
     private final ModelMetadata metadata;
@@ -33,9 +45,20 @@ public final class LennonNet implements AutoCloseable {
         this.maxPixels = maxPixels;
     }
 
-    /** Loads the model folder written by {@code lennonnet train --out}. */
+    /** Largest encoded image {@link #predict(InputStream)} reads: 50 MB. */
+    public static final int MAX_ENCODED_BYTES = 50 * 1024 * 1024;
+
+    /** Loads the model folder written by {@code lennonnet train --out}, or a packed {@code .lennonnet} file. */
     public static LennonNet load(Path model) throws IOException {
         return new LennonNet(ModelBundle.read(model), Images.DEFAULT_MAX_PIXELS);
+    }
+
+    /** Loads a packed model ({@link ModelBundle#pack}) from a stream, for example a classpath resource. */
+    public static LennonNet load(InputStream packedModel) throws IOException {
+        if (packedModel == null) {
+            throw new IOException("no model stream (a classpath resource that does not exist?)");
+        }
+        return new LennonNet(ModelBundle.read(packedModel), Images.DEFAULT_MAX_PIXELS);
     }
 
     /** What the model was trained with: labels, input contract, threshold, provenance. */
@@ -53,17 +76,77 @@ public final class LennonNet implements AutoCloseable {
         return predict(Images.decode(encoded, maxPixels));
     }
 
+    /** Predicts for encoded image bytes from a stream (read to its end, at most {@value #MAX_ENCODED_BYTES} bytes). */
+    public Prediction predict(InputStream encoded) throws IOException {
+        byte[] bytes = encoded.readNBytes(MAX_ENCODED_BYTES + 1);
+        if (bytes.length > MAX_ENCODED_BYTES) {
+            throw new UndecodableImageException("image larger than " + MAX_ENCODED_BYTES + " bytes");
+        }
+        return predict(bytes);
+    }
+
     /** Predicts for an image already in memory. */
     public Prediction predict(BufferedImage image) {
-        long start = System.nanoTime();
-        INDArray input = metadata.input().toInput(Images.toBgr(image));
-        double pJohn;
-        synchronized (graph) {
-            INDArray out = graph.outputSingle(false, input);
-            pJohn = out.getDouble(0, 0);
+        return predictAll(List.of(image)).get(0);
+    }
+
+    /**
+     * Predicts for many images in memory with one forward pass per {@code batch} images (faster than
+     * one call each). Each prediction's time is its share of the batch.
+     */
+    public List<Prediction> predictAll(List<BufferedImage> images) {
+        List<Prediction> out = new ArrayList<>(images.size());
+        for (int from = 0; from < images.size(); from += BATCH) {
+            List<BufferedImage> chunk = images.subList(from, Math.min(images.size(), from + BATCH));
+            long start = System.nanoTime();
+            INDArray input = Nd4j.concat(0, chunk.stream()
+                    .map(img -> metadata.input().toInput(Images.toBgr(img))).toArray(INDArray[]::new));
+            INDArray probabilities;
+            synchronized (graph) {
+                probabilities = graph.outputSingle(false, input);
+            }
+            Duration each = Duration.ofNanos((System.nanoTime() - start) / chunk.size());
+            for (int i = 0; i < chunk.size(); i++) {
+                double pJohn = probabilities.getDouble(i, 0);
+                out.add(new Prediction(pJohn >= metadata.threshold() ? Labels.JOHN : Labels.NOT_JOHN, pJohn, each));
+            }
         }
-        String label = pJohn >= metadata.threshold() ? Labels.JOHN : Labels.NOT_JOHN;
-        return new Prediction(label, pJohn, Duration.ofNanos(System.nanoTime() - start));
+        return out;
+    }
+
+    /**
+     * Predicts for many image files, in batches; a file that cannot be read or decoded gets its reason
+     * instead of a prediction, and the others go on.
+     */
+    public List<Outcome> predictFiles(List<Path> files) {
+        List<Outcome> out = new ArrayList<>(files.size());
+        for (int from = 0; from < files.size(); from += BATCH) {
+            List<Path> chunk = files.subList(from, Math.min(files.size(), from + BATCH));
+            List<BufferedImage> decoded = new ArrayList<>();
+            List<Integer> positions = new ArrayList<>();
+            Outcome[] outcomes = new Outcome[chunk.size()];
+            for (int i = 0; i < chunk.size(); i++) {
+                try {
+                    decoded.add(Images.decode(chunk.get(i), maxPixels));
+                    positions.add(i);
+                } catch (IOException e) {
+                    outcomes[i] = Outcome.failed(chunk.get(i).toString(), reason(e));
+                }
+            }
+            List<Prediction> predictions = predictAll(decoded);
+            for (int k = 0; k < positions.size(); k++) {
+                outcomes[positions.get(k)] = Outcome.of(chunk.get(positions.get(k)).toString(), predictions.get(k));
+            }
+            out.addAll(List.of(outcomes));
+        }
+        return out;
+    }
+
+    private static String reason(IOException e) {
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return "no such file";
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
     /** The underlying graph, for evaluation code that batches its own inputs. */

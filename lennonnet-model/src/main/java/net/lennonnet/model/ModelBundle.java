@@ -13,6 +13,9 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Properties;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
 import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
@@ -21,6 +24,9 @@ import org.deeplearning4j.util.ModelSerializer;
  * A saved Lennonnet model: a directory holding {@code model.zip} (the DL4J graph, without updater
  * state) and {@code lennonnet.json} ({@link ModelMetadata}). Both files are written atomically, the
  * weights first, so a crash never leaves metadata that points at half a model.
+ *
+ * <p>The same two files packed into one zip ({@link #pack}, conventionally {@code *.lennonnet}) can
+ * travel as a single file or a classpath resource and be read from a stream.
  *
  * <p>DL4J model files name Java classes in their JSON configuration: load only bundles you trust.
  */
@@ -50,10 +56,15 @@ public record ModelBundle(ComputationGraph graph, ModelMetadata metadata) {
     }
 
     /**
-     * Reads a bundle from its directory (or its {@code lennonnet.json}), refusing one whose weights do
+     * Reads a bundle from its directory (or its {@code lennonnet.json}, or a packed bundle file), refusing one whose weights do
      * not match the recorded hash or whose output layer does not match the labels.
      */
     public static ModelBundle read(Path dirOrMetadata) throws IOException {
+        if (Files.isRegularFile(dirOrMetadata) && !dirOrMetadata.getFileName().toString().equals(METADATA_FILE)) {
+            try (InputStream in = Files.newInputStream(dirOrMetadata)) {
+                return read(in); // a packed bundle
+            }
+        }
         Path dir = Files.isDirectory(dirOrMetadata) ? dirOrMetadata : dirOrMetadata.toAbsolutePath().getParent();
         Path metaFile = dir.resolve(METADATA_FILE);
         Path model = dir.resolve(MODEL_FILE);
@@ -90,6 +101,53 @@ public record ModelBundle(ComputationGraph graph, ModelMetadata metadata) {
                 || layer.getNOut() != metadata.labels().size()) {
             throw new IOException("model " + model + " does not match its metadata: expected one output '" + head
                     + "' with " + metadata.labels().size() + " classes, found " + outputs);
+        }
+    }
+
+    /** Packs a bundle folder into one zip holding its two files. */
+    public static void pack(Path dir, Path packed) throws IOException {
+        read(dir); // refuse to pack a damaged bundle
+        Path tmp = packed.resolveSibling(packed.getFileName() + ".part");
+        try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(tmp))) {
+            for (String name : new String[] {METADATA_FILE, MODEL_FILE}) {
+                zip.putNextEntry(new ZipEntry(name));
+                Files.copy(dir.resolve(name), zip);
+                zip.closeEntry();
+            }
+        }
+        Files.move(tmp, packed, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /**
+     * Reads a packed bundle from a stream: its two entries are unpacked to a temporary folder, checked
+     * like a bundle folder, loaded, and the folder is deleted.
+     */
+    public static ModelBundle read(InputStream packed) throws IOException {
+        Path dir = Files.createTempDirectory("lennonnet-model");
+        try {
+            int entries = 0;
+            try (ZipInputStream zip = new ZipInputStream(packed)) {
+                for (ZipEntry entry; (entry = zip.getNextEntry()) != null; ) {
+                    String name = entry.getName();
+                    if (!name.equals(MODEL_FILE) && !name.equals(METADATA_FILE)) {
+                        throw new IOException("not a packed Lennonnet model: unexpected entry '" + name + "'");
+                    }
+                    Files.copy(zip, dir.resolve(name));
+                    entries++;
+                }
+            }
+            if (entries != 2) {
+                throw new IOException("not a packed Lennonnet model: it must hold " + MODEL_FILE + " and "
+                        + METADATA_FILE);
+            }
+            return read(dir);
+        } finally {
+            try (var files = Files.list(dir)) {
+                for (Path f : files.toList()) {
+                    Files.deleteIfExists(f);
+                }
+            }
+            Files.deleteIfExists(dir);
         }
     }
 

@@ -1,0 +1,143 @@
+package net.lennonnet.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.awt.Color;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The embeddable API on a small stand-in model: every input kind, batches, packing, threads. */
+class LennonNetTest {
+
+    @TempDir
+    Path dir;
+
+    Path model;
+    List<BufferedImage> images = new ArrayList<>();
+
+    @BeforeEach
+    void smallModel() throws IOException {
+        ComputationGraph graph = TransferGraph.twoClass(TinyGraphs.imagenetShaped(32, 1), TransferGraphTest.OPTIONS);
+        model = dir.resolve("model");
+        ModelBundle.write(model, graph, new ModelMetadata(ModelMetadata.FORMAT, Labels.ALL, InputContract.square(32),
+                0.5, "test", "0".repeat(64), TransferGraph.findHead(graph), Map.of()));
+        for (int i = 0; i < 20; i++) {
+            images.add(ImagesTest.solid(40 + i, 30, BufferedImage.TYPE_INT_RGB, new Color(i * 12, 255 - i * 12, 90)));
+        }
+    }
+
+    @Test
+    void everyInputKindGivesTheSameAnswer() throws IOException {
+        byte[] png = ImagesTest.encode(images.get(3), "png");
+        Path file = Files.write(dir.resolve("photo.png"), png);
+        try (LennonNet net = LennonNet.load(model)) {
+            double p = net.predict(images.get(3)).probabilityJohn();
+            assertThat(net.predict(png).probabilityJohn()).isEqualTo(p);
+            assertThat(net.predict(file).probabilityJohn()).isEqualTo(p);
+            try (InputStream in = new ByteArrayInputStream(png)) {
+                assertThat(net.predict(in).probabilityJohn()).isEqualTo(p);
+            }
+            Prediction prediction = net.predict(file);
+            assertThat(prediction.probabilityJohn() + prediction.probabilityNotJohn()).isEqualTo(1.0);
+            assertThat(prediction.label()).isEqualTo(p >= 0.5 ? "john" : "not_john");
+            assertThat(prediction.elapsed()).isPositive();
+        }
+    }
+
+    @Test
+    void batchesAgreeWithSingleImagesAndReportBadFiles() throws IOException {
+        List<Path> files = new ArrayList<>();
+        for (int i = 0; i < images.size(); i++) {
+            files.add(Files.write(dir.resolve("img" + i + ".png"), ImagesTest.encode(images.get(i), "png")));
+        }
+        files.add(5, Files.writeString(dir.resolve("broken.jpg"), "<html>not an image</html>"));
+        files.add(dir.resolve("missing.png"));
+        try (LennonNet net = LennonNet.load(model)) {
+            List<Prediction> batch = net.predictAll(images);
+            assertThat(batch).hasSize(20);
+            for (int i = 0; i < images.size(); i++) {
+                assertThat(batch.get(i).probabilityJohn())
+                        .isCloseTo(net.predict(images.get(i)).probabilityJohn(), org.assertj.core.data.Offset.offset(1e-6));
+            }
+            List<Outcome> outcomes = net.predictFiles(files);
+            assertThat(outcomes).hasSize(22);
+            assertThat(outcomes.get(5).error()).hasValue("not an image format Lennonnet can read");
+            assertThat(outcomes.get(21).error()).hasValue("no such file");
+            assertThat(outcomes.get(6).prediction()).isPresent();
+            assertThat(outcomes.get(6).prediction().get().probabilityJohn())
+                    .isCloseTo(batch.get(5).probabilityJohn(), org.assertj.core.data.Offset.offset(1e-6));
+        }
+    }
+
+    @Test
+    void aPackedModelLoadsFromAStream() throws IOException {
+        Path packed = dir.resolve("john.lennonnet");
+        ModelBundle.pack(model, packed);
+        try (LennonNet fromDir = LennonNet.load(model);
+                InputStream in = Files.newInputStream(packed);
+                LennonNet fromStream = LennonNet.load(in);
+                LennonNet fromFile = LennonNet.load(packed)) {
+            double p = fromDir.predict(images.get(0)).probabilityJohn();
+            assertThat(fromStream.predict(images.get(0)).probabilityJohn()).isEqualTo(p);
+            assertThat(fromFile.predict(images.get(0)).probabilityJohn()).isEqualTo(p);
+            assertThat(fromStream.metadata()).isEqualTo(fromDir.metadata());
+        }
+        assertThatThrownBy(() -> LennonNet.load((InputStream) null)).isInstanceOf(IOException.class)
+                .hasMessageContaining("no model stream");
+        assertThatThrownBy(() -> LennonNet.load(new ByteArrayInputStream(new byte[] {1, 2, 3})))
+                .isInstanceOf(IOException.class).hasMessageContaining("not a packed Lennonnet model");
+    }
+
+    @Test
+    void concurrentCallersGetTheAnswersOfSequentialOnes() throws Exception {
+        try (LennonNet net = LennonNet.load(model)) {
+            List<Double> expected = new ArrayList<>();
+            for (BufferedImage img : images) {
+                expected.add(net.predict(img).probabilityJohn());
+            }
+            ExecutorService pool = Executors.newFixedThreadPool(8);
+            try {
+                List<Future<Double>> futures = new ArrayList<>();
+                for (int round = 0; round < 10; round++) {
+                    for (BufferedImage img : images) {
+                        futures.add(pool.submit(() -> net.predict(img).probabilityJohn()));
+                    }
+                }
+                for (int i = 0; i < futures.size(); i++) {
+                    assertThat(futures.get(i).get()).isEqualTo(expected.get(i % images.size()));
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    @Test
+    void anOversizedStreamIsRefused() throws IOException {
+        try (LennonNet net = LennonNet.load(model)) {
+            InputStream endless = new InputStream() {
+                @Override
+                public int read() {
+                    return 0;
+                }
+            };
+            assertThatThrownBy(() -> net.predict(endless)).isInstanceOf(UndecodableImageException.class)
+                    .hasMessageContaining("larger than");
+        }
+    }
+}
