@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import net.lennonnet.model.LennonNet;
+import net.lennonnet.model.Outcome;
 import net.lennonnet.model.Prediction;
 import java.io.PrintWriter;
 import picocli.CommandLine.Command;
@@ -44,30 +45,30 @@ final class PredictCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         int failures = 0;
         try (LennonNet net = LennonNet.load(model)) {
-            for (Path file : expand(inputs)) {
-                try {
-                    Prediction p = net.predict(file);
-                    if (json) {
-                        Map<String, Object> row = new LinkedHashMap<>();
-                        row.put("path", file.toString());
-                        row.put("label", p.label());
-                        row.put("pJohn", p.probabilityJohn());
-                        row.put("pNotJohn", p.probabilityNotJohn());
-                        row.put("millis", p.elapsed().toMillis());
-                        out.println(JSON.writeValueAsString(row));
-                    } else {
-                        out.printf("%s\t%s\t%.4f%n", file, p.label(), p.probabilityJohn());
+            for (Outcome outcome : net.predictFiles(expand(inputs))) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("path", outcome.source());
+                if (outcome.prediction().isPresent()) {
+                    Prediction p = outcome.prediction().get();
+                    row.put("label", p.label());
+                    row.put("pJohn", p.probabilityJohn());
+                    row.put("pNotJohn", p.probabilityNotJohn());
+                    row.put("millis", p.elapsed().toMillis());
+                    if (!json) {
+                        out.printf("%s\t%s\t%.4f%n", outcome.source(), p.label(), p.probabilityJohn());
                     }
-                } catch (IOException e) {
+                } else {
                     failures++;
-                    if (json) {
-                        out.println(JSON.writeValueAsString(Map.of("path", file.toString(), "error", e.getMessage())));
-                    } else {
-                        err.println(file + ": " + e.getMessage());
+                    row.put("error", outcome.error().orElseThrow());
+                    if (!json) {
+                        err.println(outcome.source() + ": " + outcome.error().orElseThrow());
                     }
                 }
-                out.flush();
+                if (json) {
+                    out.println(JSON.writeValueAsString(row));
+                }
             }
+            out.flush();
         }
         err.flush();
         return failures == 0 ? 0 : 1;

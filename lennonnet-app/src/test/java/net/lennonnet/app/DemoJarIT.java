@@ -113,6 +113,65 @@ class DemoJarIT {
         assertThat(work.resolve("model/dashboard-stats.bin")).isNotEmptyFile();
     }
 
+    /**
+     * A separate, minimal Maven project (src/test/resources/consumer) built against the installed
+     * {@code lennonnet-model} artifact, as a user's application would be, must answer exactly like
+     * {@code lennonnet predict}. Needs the artifact installed by this build: the test command is
+     * {@code mvn install}.
+     */
+    @Test
+    void aDownstreamMavenProjectGetsTheSameAnswerAsPredict() throws Exception {
+        String version = System.getProperty("lennonnet.version", "0.1.0-SNAPSHOT");
+        Path installed = Path.of(System.getProperty("user.home"), ".m2", "repository", "net", "lennonnet",
+                "lennonnet-model", version, "lennonnet-model-" + version + ".jar");
+        Path built = Path.of("..", "lennonnet-model", "target", "lennonnet-model-" + version + ".jar");
+        assertThat(installed).as("run the test command, mvn install, so the artifact is installed").exists();
+        assertThat(Files.readAllBytes(installed)).as("the installed artifact is this build's")
+                .isEqualTo(Files.readAllBytes(built));
+
+        Path project = work.resolve("consumer");
+        Path source = Path.of("src", "test", "resources", "consumer");
+        try (var files = Files.walk(source)) {
+            for (Path f : files.toList()) {
+                Path target = project.resolve(source.relativize(f).toString());
+                if (Files.isDirectory(f)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.writeString(target, Files.readString(f).replace("@lennonnet.version@", version));
+                }
+            }
+        }
+        Proc build = run(project, "mvn", "-B", "-q", "-Djavacpp.platform=linux-x86_64", "package",
+                "dependency:build-classpath", "-Dmdep.outputFile=cp.txt");
+        assertThat(build.exit()).as(build.out() + build.err()).isZero();
+
+        Path image = Files.list(work.resolve("dataset/test/john")).sorted().findFirst().orElseThrow();
+        String cp = project.resolve("target/classes") + java.io.File.pathSeparator
+                + Files.readString(project.resolve("cp.txt")).strip();
+        Proc app = run(project, Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", cp,
+                "example.IsItJohn", work.resolve("model").toString(), image.toString());
+        assertThat(app.exit()).as(app.err()).isZero();
+        String[] answer = app.out().strip().split(" ");
+
+        Proc cli = java("predict", "--model", work.resolve("model").toString(), "--json", image.toString());
+        JsonNode row = JSON.readTree(cli.out().strip());
+        assertThat(answer[0]).isEqualTo(row.get("label").asText());
+        assertThat(Double.parseDouble(answer[1])).isEqualTo(row.get("pJohn").asDouble());
+    }
+
+    static Proc run(Path dir, String... cmd) throws IOException, InterruptedException {
+        Path out = Files.createTempFile(work, "out", ".txt");
+        Path err = Files.createTempFile(work, "err", ".txt");
+        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectOutput(out.toFile())
+                .redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .start();
+        if (!p.waitFor(10, TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+            throw new AssertionError(String.join(" ", cmd) + " did not finish in 10 minutes");
+        }
+        return new Proc(p.exitValue(), Files.readString(out), Files.readString(err));
+    }
+
     @Test
     void predictReportsEachBadFileAndExitsNonZero() throws Exception {
         Path bad = work.resolve("not-an-image.jpg");
