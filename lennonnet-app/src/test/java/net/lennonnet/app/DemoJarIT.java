@@ -34,19 +34,12 @@ class DemoJarIT {
 
     record Proc(int exit, String out, String err) {}
 
+    /** Runs the all-in-one jar with these arguments. */
     static Proc java(String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx3g", "-jar", JAR.toString()));
         cmd.addAll(List.of(args));
-        Path out = Files.createTempFile(work, "out", ".txt");
-        Path err = Files.createTempFile(work, "err", ".txt");
-        Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
-        if (!p.waitFor(10, TimeUnit.MINUTES)) {
-            p.destroyForcibly();
-            throw new AssertionError("lennonnet " + args[0] + " did not finish in 10 minutes");
-        }
-        return new Proc(p.exitValue(), Files.readString(out), Files.readString(err));
+        return run(Path.of("."), cmd.toArray(String[]::new));
     }
 
     @BeforeAll
