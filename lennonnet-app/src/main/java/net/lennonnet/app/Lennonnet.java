@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 @Command(name = "lennonnet", mixinStandardHelpOptions = true, version = "lennonnet 0.1.0",
         description = "Is this John Lennon? A ResNet-50 transfer-learning pipeline on Deeplearning4j.",
         subcommands = {DemoCommand.class, DatasetCommand.class, TrainCommand.class, PredictCommand.class,
-            DashboardCommand.class})
+            ServeCommand.class, DashboardCommand.class})
 public final class Lennonnet {
 
     private Lennonnet() {}

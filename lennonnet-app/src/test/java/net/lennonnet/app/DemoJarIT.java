@@ -165,6 +165,78 @@ class DemoJarIT {
         return new Proc(p.exitValue(), Files.readString(out), Files.readString(err));
     }
 
+    /**
+     * The "Try Lennonnet" page in a real browser (Debian's Chromium, driven by Selenium through
+     * Debian's chromedriver): upload a photo, click an example, read P(john) off the page.
+     */
+    @Test
+    void theServePageShowsThePredictionInABrowser() throws Exception {
+        Path chromium = Path.of("/usr/bin/chromium");
+        Path chromedriver = Path.of("/usr/bin/chromedriver");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(chromium) && Files.isExecutable(chromedriver),
+                "Debian's chromium and chromium-driver are not installed (.ci/run installs them)");
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Path log = work.resolve("serve.log");
+        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx3g",
+                "-jar", JAR.toString(), "serve", "--model", work.resolve("model").toString(), "--port",
+                String.valueOf(port));
+        Process serve = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        org.openqa.selenium.WebDriver browser = null;
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!Files.readString(log).contains("Try Lennonnet: http://")) {
+                assertThat(serve.isAlive()).as(Files.readString(log)).isTrue();
+                assertThat(System.nanoTime()).as("serve did not start in 60 s").isLessThan(deadline);
+                Thread.sleep(200);
+            }
+            var options = new org.openqa.selenium.chrome.ChromeOptions();
+            options.setBinary(chromium.toFile());
+            options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                    "--user-data-dir=" + Files.createTempDirectory(work, "chromium"));
+            var service = new org.openqa.selenium.chrome.ChromeDriverService.Builder()
+                    .usingDriverExecutable(chromedriver.toFile()).usingAnyFreePort().build();
+            browser = new org.openqa.selenium.chrome.ChromeDriver(service, options);
+            browser.get("http://127.0.0.1:" + port + "/");
+            assertThat(browser.getTitle()).isEqualTo("Try Lennonnet");
+
+            Path photo = Files.list(work.resolve("dataset/test/john")).sorted().findFirst().orElseThrow();
+            double expected;
+            try (LennonNet net = LennonNet.load(work.resolve("model"))) {
+                expected = net.predict(photo).probabilityJohn();
+            }
+            browser.findElement(org.openqa.selenium.By.id("file")).sendKeys(photo.toAbsolutePath().toString());
+            String shown = waitForText(browser, "p-john", "");
+            assertThat(Double.parseDouble(shown)).isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-4));
+            assertThat(browser.findElement(org.openqa.selenium.By.id("label")).getText())
+                    .isEqualTo(expected >= 0.5 ? "John Lennon" : "Not John Lennon");
+
+            browser.findElement(org.openqa.selenium.By.id("example-potato")).click();
+            String potato = waitForText(browser, "p-john", shown);
+            assertThat(Double.parseDouble(potato)).as("the drawn potato").isLessThan(0.5);
+            assertThat(browser.findElement(org.openqa.selenium.By.id("label")).getText()).isEqualTo("Not John Lennon");
+            Files.write(Path.of("target", "serve-page.png"),
+                    ((org.openqa.selenium.TakesScreenshot) browser).getScreenshotAs(org.openqa.selenium.OutputType.BYTES));
+        } finally {
+            if (browser != null) {
+                browser.quit();
+            }
+            serve.destroy();
+            serve.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Waits up to 60 s for an element's text to be non-empty and different from {@code previous}. */
+    static String waitForText(org.openqa.selenium.WebDriver browser, String id, String previous) {
+        return new org.openqa.selenium.support.ui.WebDriverWait(browser, java.time.Duration.ofSeconds(60)).until(d -> {
+            String text = d.findElement(org.openqa.selenium.By.id(id)).getText();
+            return !text.isEmpty() && !text.equals(previous) ? text : null;
+        });
+    }
+
     @Test
     void predictReportsEachBadFileAndExitsNonZero() throws Exception {
         Path bad = work.resolve("not-an-image.jpg");

@@ -1,0 +1,40 @@
+package net.lennonnet.app;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import net.lennonnet.app.serve.ServeConfig;
+import net.lennonnet.app.serve.WebServer;
+import net.lennonnet.model.Images;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code lennonnet serve}: the "Try Lennonnet" page and JSON API for one model. */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = "Serve a page to try a photo (GET /) and a JSON API (POST /api/predict) until Enter or Ctrl-C.")
+final class ServeCommand implements Callable<Integer> {
+
+    @Option(names = "--model", required = true, description = "Model folder written by 'lennonnet train --out'.")
+    Path model;
+
+    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to listen on. Default: ${DEFAULT-VALUE} (this machine only).")
+    String host;
+
+    @Option(names = "--port", defaultValue = "8080", description = "Port. Default: ${DEFAULT-VALUE}.")
+    int port;
+
+    @Option(names = "--max-upload-mb", defaultValue = "10", description = "Largest image accepted, in MB. Default: ${DEFAULT-VALUE}.")
+    int maxUploadMb;
+
+    @Override
+    public Integer call() throws Exception {
+        ServeConfig config = new ServeConfig(model, host, port, maxUploadMb * 1024 * 1024, Images.DEFAULT_MAX_PIXELS);
+        try (WebServer server = WebServer.start(config)) {
+            System.out.println("Try Lennonnet: http://" + host + ":" + server.port() + "/ (press Enter to stop)");
+            int c;
+            do {
+                c = System.in.read();
+            } while (c != -1 && c != '\n');
+        }
+        return 0;
+    }
+}

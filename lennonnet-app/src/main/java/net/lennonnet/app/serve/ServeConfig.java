@@ -1,0 +1,30 @@
+package net.lennonnet.app.serve;
+
+import java.nio.file.Path;
+
+/**
+ * The web server's settings.
+ *
+ * @param model          the model folder or packed model file
+ * @param host           address to listen on; {@code 127.0.0.1} keeps it on this machine
+ * @param port           port, 0..65535 (0: any free port)
+ * @param maxUploadBytes largest image accepted, 1 KB..200 MB
+ * @param maxPixels      largest declared pixel count accepted, checked before decoding
+ */
+public record ServeConfig(Path model, String host, int port, int maxUploadBytes, long maxPixels) {
+
+    public ServeConfig {
+        if (model == null || host == null || host.isBlank()) {
+            throw new IllegalArgumentException("a model and a host are required");
+        }
+        if (port < 0 || port > 65_535) {
+            throw new IllegalArgumentException("port must be 0..65535, got " + port);
+        }
+        if (maxUploadBytes < 1024 || maxUploadBytes > 200 * 1024 * 1024) {
+            throw new IllegalArgumentException("upload cap must be 1 KB..200 MB, got " + maxUploadBytes + " bytes");
+        }
+        if (maxPixels < 1) {
+            throw new IllegalArgumentException("pixel cap must be positive, got " + maxPixels);
+        }
+    }
+}

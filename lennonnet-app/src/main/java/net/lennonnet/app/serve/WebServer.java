@@ -1,0 +1,238 @@
+package net.lennonnet.app.serve;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import javax.imageio.ImageIO;
+import net.lennonnet.data.synthetic.DemoImages;
+import net.lennonnet.model.Images;
+import net.lennonnet.model.LennonNet;
+import net.lennonnet.model.Prediction;
+import net.lennonnet.model.UndecodableImageException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * "Try Lennonnet": {@code GET /} is a page to drop a photo on, {@code POST /api/predict} takes the
+ * image (raw bytes, or the first file of a multipart form) and answers JSON. Uploads are held in
+ * memory only, capped in bytes as they arrive and in pixels before decoding; the type is decided
+ * from the bytes. Predictions run on Vert.x worker threads, never on the event loop.
+ */
+public final class WebServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(WebServer.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final ServeConfig config;
+    private final LennonNet net;
+    private final Vertx vertx;
+    private final HttpServer server;
+    private final Map<String, byte[]> examples = new LinkedHashMap<>();
+    private final String page;
+
+    private WebServer(ServeConfig config, LennonNet net) {
+        this.config = config;
+        this.net = net;
+        this.vertx = Vertx.vertx();
+        this.page = resource("index.html");
+        DemoImages drawn = new DemoImages(160);
+        examples.put("john.png", png(drawn.john(7, 0)));
+        examples.put("potato.png", png(drawn.notJohn(7, 0))); // index 0 of not_john is a potato
+        Router router = Router.router(vertx);
+        router.get("/").handler(rc -> rc.response().putHeader("content-type", "text/html; charset=utf-8").end(page));
+        router.get("/examples/:name").handler(this::example);
+        router.post("/api/predict").handler(this::predict);
+        router.route().last().handler(rc -> error(rc, 404, "no such page: " + rc.request().path()));
+        this.server = vertx.createHttpServer().requestHandler(router);
+    }
+
+    /** Loads the model and starts listening; {@link #port()} tells where. */
+    public static WebServer start(ServeConfig config) throws IOException {
+        LennonNet net = LennonNet.load(config.model());
+        WebServer web = new WebServer(config, net);
+        CompletableFuture<Void> listening = new CompletableFuture<>();
+        web.server.listen(config.port(), config.host(), result -> {
+            if (result.succeeded()) {
+                listening.complete(null);
+            } else {
+                listening.completeExceptionally(result.cause());
+            }
+        });
+        try {
+            listening.get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            web.close();
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            throw new IOException("could not listen on " + config.host() + ":" + config.port() + ": " + cause.getMessage(), e);
+        }
+        log.info("Try Lennonnet: http://{}:{}/", config.host(), web.port());
+        return web;
+    }
+
+    /** The port it listens on (the chosen one when the config said 0). */
+    public int port() {
+        return server.actualPort();
+    }
+
+    private void example(RoutingContext rc) {
+        byte[] image = examples.get(rc.pathParam("name"));
+        if (image == null) {
+            error(rc, 404, "no such example");
+            return;
+        }
+        rc.response().putHeader("content-type", "image/png").end(Buffer.buffer(image));
+    }
+
+    private void predict(RoutingContext rc) {
+        HttpServerRequest request = rc.request();
+        long declared = parseLength(request.getHeader("content-length"));
+        if (declared > config.maxUploadBytes()) {
+            error(rc, 413, "image larger than " + config.maxUploadBytes() + " bytes");
+            return;
+        }
+        String type = request.getHeader("content-type");
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        AtomicBoolean tooLarge = new AtomicBoolean();
+        AtomicBoolean sawFile = new AtomicBoolean();
+        if (type != null && type.toLowerCase().startsWith("multipart/form-data")) {
+            request.setExpectMultipart(true);
+            request.uploadHandler(upload -> {
+                boolean first = sawFile.compareAndSet(false, true);
+                upload.handler(chunk -> {
+                    if (first) {
+                        append(body, chunk, tooLarge);
+                    }
+                });
+            });
+        } else {
+            request.handler(chunk -> append(body, chunk, tooLarge));
+        }
+        request.exceptionHandler(e -> log.debug("upload broke off: {}", e.getMessage()));
+        request.endHandler(end -> {
+            if (tooLarge.get()) {
+                error(rc, 413, "image larger than " + config.maxUploadBytes() + " bytes");
+            } else if (type != null && type.toLowerCase().startsWith("multipart/form-data") && !sawFile.get()) {
+                error(rc, 400, "the form has no file: send the image as a file field, or as the raw request body");
+            } else if (body.size() == 0) {
+                error(rc, 400, "empty request: send the image as the request body or a multipart file");
+            } else {
+                answer(rc, body.toByteArray());
+            }
+        });
+    }
+
+    private void append(ByteArrayOutputStream body, Buffer chunk, AtomicBoolean tooLarge) {
+        if (tooLarge.get()) {
+            return;
+        }
+        if (body.size() + chunk.length() > config.maxUploadBytes()) {
+            tooLarge.set(true);
+            body.reset();
+            return;
+        }
+        body.writeBytes(chunk.getBytes());
+    }
+
+    private void answer(RoutingContext rc, byte[] bytes) {
+        vertx.<Prediction>executeBlocking(promise -> {
+            try {
+                BufferedImage image = Images.decode(bytes, config.maxPixels());
+                promise.complete(net.predict(image));
+            } catch (UndecodableImageException e) {
+                promise.fail(e);
+            } catch (RuntimeException e) {
+                promise.fail(e);
+            }
+        }, false, result -> {
+            if (result.succeeded()) {
+                Prediction p = result.result();
+                Map<String, Object> json = new LinkedHashMap<>();
+                json.put("label", p.label());
+                json.put("pJohn", p.probabilityJohn());
+                json.put("pNotJohn", p.probabilityNotJohn());
+                json.put("threshold", net.metadata().threshold());
+                json.put("millis", p.elapsed().toMillis());
+                send(rc, 200, json);
+            } else if (result.cause() instanceof UndecodableImageException e) {
+                error(rc, 415, e.getMessage());
+            } else {
+                log.error("prediction failed", result.cause());
+                error(rc, 500, "the model failed on this image");
+            }
+        });
+    }
+
+    private static long parseLength(String header) {
+        try {
+            return header == null ? -1 : Long.parseLong(header.trim());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private static void error(RoutingContext rc, int status, String message) {
+        send(rc, status, Map.of("error", message));
+    }
+
+    private static void send(RoutingContext rc, int status, Map<String, Object> body) {
+        if (rc.response().ended()) {
+            return;
+        }
+        try {
+            rc.response().setStatusCode(status).putHeader("content-type", "application/json")
+                    .end(JSON.writeValueAsString(body));
+        } catch (JsonProcessingException e) {
+            rc.response().setStatusCode(500).end();
+        }
+    }
+
+    private static byte[] png(BufferedImage image) {
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ImageIO.write(image, "png", out);
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException("in-memory PNG encoding failed", e);
+        }
+    }
+
+    private static String resource(String name) {
+        try (InputStream in = WebServer.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException(name + " is missing from the Lennonnet jar");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        CompletableFuture<Void> closed = new CompletableFuture<>();
+        vertx.close(done -> closed.complete(null));
+        try {
+            closed.get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            log.warn("the web server did not stop cleanly: {}", e.getMessage());
+        } finally {
+            net.close();
+        }
+    }
+}
