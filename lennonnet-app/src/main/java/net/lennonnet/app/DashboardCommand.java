@@ -3,6 +3,10 @@ package net.lennonnet.app;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import net.lennonnet.app.serve.ServeConfig;
+import net.lennonnet.app.serve.WebServer;
+import net.lennonnet.model.Images;
+import net.lennonnet.model.ModelBundle;
 import net.lennonnet.train.dashboard.Dashboard;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -18,6 +22,10 @@ final class DashboardCommand implements Callable<Integer> {
     @Option(names = "--ui-port", defaultValue = "9000", description = "Port. Default: ${DEFAULT-VALUE}.")
     int port;
 
+    @Option(names = "--serve-port", defaultValue = "8080",
+            description = "When the run's folder holds a model, also serve the Try Lennonnet page on this port and link it from the dashboard; 0: don't. Default: ${DEFAULT-VALUE}.")
+    int servePort;
+
     @Option(names = "--ui-host", defaultValue = Dashboard.LOOPBACK,
             description = "Address to listen on; 0.0.0.0 for every interface. Default: ${DEFAULT-VALUE} (this machine only).")
     String host;
@@ -27,13 +35,22 @@ final class DashboardCommand implements Callable<Integer> {
         if (!Files.isRegularFile(stats)) {
             throw new IllegalArgumentException("no stats file at " + stats);
         }
-        serveUntilEnter(port, host, stats);
+        serveUntilEnter(port, host, stats, servePort);
         return 0;
     }
 
     /** Serves the stored run until a line (or end of input) arrives on standard input. */
-    static void serveUntilEnter(int port, String host, Path stats) throws java.io.IOException {
-        try (Dashboard dashboard = Dashboard.start(port, stats, host)) {
+    static void serveUntilEnter(int port, String host, Path stats, int servePort) throws java.io.IOException {
+        Path model = stats.toAbsolutePath().getParent();
+        boolean hasModel = servePort > 0 && Files.isRegularFile(model.resolve(ModelBundle.METADATA_FILE));
+        try (Dashboard dashboard = Dashboard.start(port, stats, host);
+                WebServer web = hasModel ? WebServer.start(new ServeConfig(model, host, servePort, 10 << 20,
+                        Images.DEFAULT_MAX_PIXELS)) : null) {
+            if (web != null) {
+                String url = "http://" + ("0.0.0.0".equals(host) ? "localhost" : host) + ":" + web.port() + "/";
+                dashboard.advertiseTryPage(url);
+                System.out.println("Try Lennonnet: " + url);
+            }
             System.out.println("DL4J training dashboard: " + dashboard.url() + " and " + dashboard.lennonnetUrl()
                     + " (press Enter to stop)");
             int c;

@@ -45,7 +45,7 @@ final class DemoCommand implements Callable<Integer> {
     @Mixin
     DashboardOptions dashboard;
 
-    @Option(names = "--keep-dashboard", description = "After the run, keep the dashboard up until Enter (replays the stored run).")
+    @Option(names = "--keep-dashboard", description = "After the run, keep the dashboard up (replaying the stored run) and serve the Try Lennonnet page on port 8080, until Enter.")
     boolean keepDashboard;
 
     @Override
@@ -54,7 +54,8 @@ final class DemoCommand implements Callable<Integer> {
                 weights == null ? new WeightsChoice.CachedOrRandom() : new WeightsChoice.LocalFile(weights));
         Demo.Result result = Demo.run(config, dashboard.host(), System.out);
         if (keepDashboard && dashboard.port() != 0) {
-            DashboardCommand.serveUntilEnter(dashboard.port(), dashboard.host(), result.training().model().resolve(Training.STATS));
+            DashboardCommand.serveUntilEnter(dashboard.port(), dashboard.host(),
+                    result.training().model().resolve(Training.STATS), 8080);
         }
         return 0;
     }

@@ -1,6 +1,7 @@
 package net.lennonnet.model;
 
 import java.util.List;
+import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -123,11 +124,19 @@ public final class TransferGraph {
                 .activation(Activation.SOFTMAX)
                 .weightInit(WeightInit.XAVIER)
                 .build();
-        return new TransferLearning.GraphBuilder(backbone)
+        // The zoo graph's output layer reads 4-d pooled activations through an input pre-processor;
+        // the new head must keep it, or it receives [n, 2048, 1, 1] instead of [n, 2048].
+        InputPreProcessor preProcessor = backbone.getConfiguration().getVertices().get(head.outputVertex())
+                instanceof org.deeplearning4j.nn.conf.graph.LayerVertex layerVertex ? layerVertex.getPreProcessor() : null;
+        TransferLearning.GraphBuilder builder = new TransferLearning.GraphBuilder(backbone)
                 .fineTuneConfiguration(fineTune)
                 .setFeatureExtractor(frozenUpTo)
-                .removeVertexKeepConnections(head.outputVertex())
-                .addLayer(head.outputVertex(), output, head.featureVertex())
-                .build();
+                .removeVertexKeepConnections(head.outputVertex());
+        if (preProcessor != null) {
+            builder.addLayer(head.outputVertex(), output, preProcessor.clone(), head.featureVertex());
+        } else {
+            builder.addLayer(head.outputVertex(), output, head.featureVertex());
+        }
+        return builder.build();
     }
 }

@@ -73,6 +73,17 @@ class TransferGraphTest {
     }
 
     @Test
+    void theWholeZooGraphKeepsTheInputPreprocessorOfItsHead() {
+        var zoo = org.deeplearning4j.zoo.model.ResNet50.builder().numClasses(2).inputShape(new int[] {3, 128, 128})
+                .seed(1).weightInit(org.deeplearning4j.nn.weights.WeightInit.RELU.getWeightInitFunction()).build().init();
+        TransferGraph.Head head = TransferGraph.findHead(zoo);
+        assertThat(head).isEqualTo(new TransferGraph.Head("avgpool", "output", 2048));
+        ComputationGraph graph = TransferGraph.twoClass(zoo, OPTIONS);
+        INDArray out = graph.outputSingle(Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, 2, 3, 128, 128));
+        assertThat(out.shape()).containsExactly(2, 2);
+    }
+
+    @Test
     void aGraphWithoutResNetStagesCannotBeFineTuned() {
         assertThatThrownBy(() -> TransferGraph.lastStageInput(TinyGraphs.imagenetShaped(32, 1)))
                 .hasMessageContaining("no ResNet stage");

@@ -92,6 +92,14 @@ public final class Dashboard implements AutoCloseable {
         }
     }
 
+    /**
+     * Links the Lennonnet page to a running "Try Lennonnet" page for the run's model, so that it is
+     * one click from the dashboard once a model exists.
+     */
+    public void advertiseTryPage(String url) {
+        LennonnetUiModule.advertiseTryPage(url);
+    }
+
     /** Where the stored run lives, for listeners to write to. */
     public StatsStorage storage() {
         return storage;
@@ -109,6 +117,7 @@ public final class Dashboard implements AutoCloseable {
 
     @Override
     public void close() {
+        LennonnetUiModule.advertiseTryPage(null);
         try {
             server.detach(storage);
             VertxUIServer.stopInstance();

@@ -35,6 +35,14 @@ public final class LennonnetUiModule implements UIModule {
 
     private final List<StatsStorage> storages = new CopyOnWriteArrayList<>();
 
+    /** Where a "Try Lennonnet" page for the run's model is served, once one is. */
+    private static volatile String tryUrl;
+
+    /** Makes the Lennonnet page link to a running "Try Lennonnet" page (null: no link). */
+    static void advertiseTryPage(String url) {
+        tryUrl = url;
+    }
+
     @Override
     public List<String> getCallbackTypeIDs() {
         return List.of(EpochRecord.TYPE_ID);
@@ -45,6 +53,8 @@ public final class LennonnetUiModule implements UIModule {
         return List.of(
                 new Route("/lennonnet", HttpMethod.GET, (params, rc) -> page(rc)),
                 new Route("/lennonnet/sessions", HttpMethod.GET, (params, rc) -> json(rc, sessions())),
+                new Route("/lennonnet/links", HttpMethod.GET, (params, rc) -> json(rc,
+                        tryUrl == null ? java.util.Map.of() : java.util.Map.of("tryUrl", tryUrl))),
                 new Route("/lennonnet/data/:sessionId", HttpMethod.GET, (params, rc) -> json(rc, epochs(params.get(0)))));
     }
 
