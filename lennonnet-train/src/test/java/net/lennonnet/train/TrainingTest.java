@@ -75,6 +75,10 @@ class TrainingTest {
             page = get(dashboard.url());
             lennonnetPage = get(dashboard.lennonnetUrl());
             liveEpochs = epochsOfOnlySession(port);
+            assertThat(get("http://localhost:" + port + "/lennonnet/links").body()).isEqualTo("{}");
+            dashboard.advertiseTryPage("http://127.0.0.1:8080/");
+            assertThat(get("http://localhost:" + port + "/lennonnet/links").body())
+                    .isEqualTo("{\"tryUrl\":\"http://127.0.0.1:8080/\"}");
         }
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.body()).containsIgnoringCase("<html");
