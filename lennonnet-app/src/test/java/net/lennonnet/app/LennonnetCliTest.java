@@ -29,13 +29,13 @@ class LennonnetCliTest {
     void listsOnlyTheCommandsThatWork() {
         Run help = run("--help");
         assertThat(help.exit()).isZero();
-        assertThat(help.out()).contains("demo", "dataset", "train", "predict", "dashboard");
-        assertThat(help.out()).doesNotContain("scrape", "serve", "analyze", "evaluate");
+        assertThat(help.out()).contains("demo", "dataset", "train", "predict", "serve", "dashboard");
+        assertThat(help.out()).doesNotContain("scrape", "analyze", "evaluate");
     }
 
     @ParameterizedTest
     @CsvSource({"demo,--work", "dataset,--raw", "dataset,--out", "train,--data", "train,--out", "predict,--model",
-        "predict,--json", "dashboard,--stats"})
+        "predict,--json", "serve,--model", "serve,--port", "serve,--host", "dashboard,--stats"})
     void everyCommandHasHelpWithItsContractOptions(String command, String option) {
         Run help = run(command, "--help");
         assertThat(help.exit()).isZero();
