@@ -14,7 +14,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -32,7 +36,9 @@ import org.slf4j.LoggerFactory;
  * "Try Lennonnet": {@code GET /} is a page to drop a photo on, {@code POST /api/predict} takes the
  * image (raw bytes, or the first file of a multipart form) and answers JSON. Uploads are held in
  * memory only, capped in bytes as they arrive and in pixels before decoding; the type is decided
- * from the bytes. Predictions run on Vert.x worker threads, never on the event loop.
+ * from the bytes. Images are decoded on Vert.x worker threads, never on the event loop; one
+ * predictor thread takes whatever requests are waiting, up to {@value #BATCH}, and answers them with
+ * one forward pass, so concurrent clients share the model's batch throughput.
  */
 public final class WebServer implements AutoCloseable {
 
@@ -45,6 +51,14 @@ public final class WebServer implements AutoCloseable {
     private final HttpServer server;
     private final Map<String, byte[]> examples = new LinkedHashMap<>();
     private final String page;
+    /** Decoded images waiting for the predictor thread. */
+    private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>(QUEUE);
+    private final Thread predictor;
+
+    private static final int BATCH = 16;
+    private static final int QUEUE = 256;
+
+    private record Pending(BufferedImage image, CompletableFuture<Prediction> answer) {}
 
     private WebServer(ServeConfig config, LennonNet net) {
         this.config = config;
@@ -60,6 +74,31 @@ public final class WebServer implements AutoCloseable {
         router.post("/api/predict").handler(this::predict);
         router.route().last().handler(rc -> error(rc, 404, "no such page: " + rc.request().path()));
         this.server = vertx.createHttpServer().requestHandler(router);
+        this.predictor = new Thread(this::predictLoop, "lennonnet-predictor");
+        this.predictor.setDaemon(true);
+        this.predictor.start();
+    }
+
+    /** Answers waiting images in batches until interrupted. */
+    private void predictLoop() {
+        List<Pending> batch = new ArrayList<>(BATCH);
+        while (!Thread.currentThread().isInterrupted()) {
+            try {
+                batch.add(queue.take());
+            } catch (InterruptedException e) {
+                return;
+            }
+            queue.drainTo(batch, BATCH - 1);
+            try {
+                List<Prediction> predictions = net.predictAll(batch.stream().map(Pending::image).toList());
+                for (int i = 0; i < batch.size(); i++) {
+                    batch.get(i).answer().complete(predictions.get(i));
+                }
+            } catch (RuntimeException e) {
+                batch.forEach(p -> p.answer().completeExceptionally(e));
+            }
+            batch.clear();
+        }
     }
 
     /** Loads the model and starts listening; {@link #port()} tells where. */
@@ -153,10 +192,17 @@ public final class WebServer implements AutoCloseable {
         vertx.<Prediction>executeBlocking(promise -> {
             try {
                 BufferedImage image = Images.decode(bytes, config.maxPixels());
-                promise.complete(net.predict(image));
+                CompletableFuture<Prediction> answer = new CompletableFuture<>();
+                if (!queue.offer(new Pending(image, answer))) {
+                    promise.fail(new Busy());
+                    return;
+                }
+                promise.complete(answer.get(5, TimeUnit.MINUTES));
             } catch (UndecodableImageException e) {
                 promise.fail(e);
-            } catch (RuntimeException e) {
+            } catch (java.util.concurrent.ExecutionException e) {
+                promise.fail(e.getCause());
+            } catch (Exception e) {
                 promise.fail(e);
             }
         }, false, result -> {
@@ -171,11 +217,22 @@ public final class WebServer implements AutoCloseable {
                 send(rc, 200, json);
             } else if (result.cause() instanceof UndecodableImageException e) {
                 error(rc, 415, e.getMessage());
+            } else if (result.cause() instanceof Busy) {
+                error(rc, 503, "too many images waiting (" + QUEUE + "); try again shortly");
             } else {
                 log.error("prediction failed", result.cause());
                 error(rc, 500, "the model failed on this image");
             }
         });
+    }
+
+    /** The predictor's queue is full. */
+    private static final class Busy extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        Busy() {
+            super("busy", null, false, false);
+        }
     }
 
     private static long parseLength(String header) {
@@ -225,6 +282,7 @@ public final class WebServer implements AutoCloseable {
 
     @Override
     public void close() {
+        predictor.interrupt();
         CompletableFuture<Void> closed = new CompletableFuture<>();
         vertx.close(done -> closed.complete(null));
         try {
