@@ -53,10 +53,7 @@ final class DashboardCommand implements Callable<Integer> {
             }
             System.out.println("DL4J training dashboard: " + dashboard.url() + " and " + dashboard.lennonnetUrl()
                     + " (press Enter to stop)");
-            int c;
-            do {
-                c = System.in.read();
-            } while (c != -1 && c != '\n');
+            Lennonnet.waitForEnter();
         }
     }
 }

@@ -38,11 +38,7 @@ public final class Demo {
 
     private Demo() {}
 
-    public static Result run(DemoConfig config, PrintStream console) throws IOException {
-        return run(config, net.lennonnet.train.dashboard.Dashboard.LOOPBACK, console);
-    }
-
-    /** Runs the demo with the dashboard listening on {@code uiHost}. */
+    /** Runs the demo, with the dashboard (if the config has a port) listening on {@code uiHost}. */
     public static Result run(DemoConfig config, String uiHost, PrintStream console) throws IOException {
         Path raw = config.work().resolve("raw");
         Path dataset = config.work().resolve("dataset");

@@ -17,6 +17,14 @@ public final class Lennonnet {
         System.exit(commandLine().execute(args));
     }
 
+    /** Blocks until a line, or the end of input, arrives on standard input (how serving commands stop). */
+    static void waitForEnter() throws java.io.IOException {
+        int c;
+        do {
+            c = System.in.read();
+        } while (c != -1 && c != '\n');
+    }
+
     /** The command line with Lennonnet's error handling, for main and for tests. */
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Lennonnet());

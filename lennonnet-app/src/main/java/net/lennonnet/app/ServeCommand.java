@@ -30,10 +30,7 @@ final class ServeCommand implements Callable<Integer> {
         ServeConfig config = new ServeConfig(model, host, port, maxUploadMb * 1024 * 1024, Images.DEFAULT_MAX_PIXELS);
         try (WebServer server = WebServer.start(config)) {
             System.out.println("Try Lennonnet: http://" + host + ":" + server.port() + "/ (press Enter to stop)");
-            int c;
-            do {
-                c = System.in.read();
-            } while (c != -1 && c != '\n');
+            Lennonnet.waitForEnter();
         }
         return 0;
     }

@@ -9,8 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -22,9 +20,9 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
+import net.lennonnet.model.Hashes;
 import net.lennonnet.model.Images;
 import net.lennonnet.model.Labels;
-import net.lennonnet.model.ModelBundle;
 import net.lennonnet.model.UndecodableImageException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -142,7 +140,7 @@ public final class DatasetBuilder {
             }
         });
         DatasetReport report = new DatasetReport(counts, rejected, duplicates, conflicts, leakage,
-                ModelBundle.sha256(manifest));
+                Hashes.sha256(manifest));
         writeAtomically(config.out().resolve(REPORT),
                 w -> w.write(JSON.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report)));
         log.info("dataset {}: {} kept, {} rejected, {} duplicates, {} label conflicts, leakage {}", config.out(),
@@ -168,7 +166,7 @@ public final class DatasetBuilder {
                         if (file.getFileName().toString().endsWith(".part")) {
                             continue; // an interrupted download, never an image
                         }
-                        all.add(new Candidate(label, file, sha256(Files.readAllBytes(file))));
+                        all.add(new Candidate(label, file, Hashes.sha256(Files.readAllBytes(file))));
                     }
                 }
             }
@@ -206,7 +204,7 @@ public final class DatasetBuilder {
     }
 
     private String splitKey(String sha) {
-        return sha256((config.seed() + ":" + sha).getBytes(StandardCharsets.UTF_8));
+        return Hashes.sha256((config.seed() + ":" + sha).getBytes(StandardCharsets.UTF_8));
     }
 
     /** "image too large: 30000x30000 ..." -> "image too large". */
@@ -226,13 +224,5 @@ public final class DatasetBuilder {
             writing.to(w);
         }
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    }
-
-    static String sha256(byte[] bytes) {
-        try {
-            return java.util.HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-        }
     }
 }

@@ -8,10 +8,6 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Properties;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
@@ -45,7 +41,7 @@ public record ModelBundle(ComputationGraph graph, ModelMetadata metadata) {
         Path model = dir.resolve(MODEL_FILE);
         Path tmpModel = dir.resolve(MODEL_FILE + ".part");
         ModelSerializer.writeModel(graph, tmpModel.toFile(), false);
-        String sha = sha256(tmpModel);
+        String sha = Hashes.sha256(tmpModel);
         Files.move(tmpModel, model, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         ModelMetadata written = metadata.withModelSha256(sha);
         Path tmpMeta = dir.resolve(METADATA_FILE + ".part");
@@ -78,7 +74,7 @@ public record ModelBundle(ComputationGraph graph, ModelMetadata metadata) {
         } catch (IOException | IllegalArgumentException e) {
             throw new IOException("unreadable model metadata " + metaFile + ": " + e.getMessage(), e);
         }
-        String sha = sha256(model);
+        String sha = Hashes.sha256(model);
         if (!sha.equals(metadata.modelSha256())) {
             throw new IOException("model weights " + model + " do not match their metadata (SHA-256 " + sha
                     + ", expected " + metadata.modelSha256() + "): the bundle is damaged or was mixed up");
@@ -162,15 +158,5 @@ public record ModelBundle(ComputationGraph graph, ModelMetadata metadata) {
             throw new java.io.UncheckedIOException("versions.properties is unreadable inside the jar", e);
         }
         return p;
-    }
-
-    /** Hex SHA-256 of a file. */
-    public static String sha256(Path file) throws IOException {
-        try (DigestInputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
-            in.transferTo(java.io.OutputStream.nullOutputStream());
-            return HexFormat.of().formatHex(in.getMessageDigest().digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-        }
     }
 }

@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -17,11 +16,11 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import net.lennonnet.data.Split;
+import net.lennonnet.model.Hashes;
 import net.lennonnet.model.Images;
 import net.lennonnet.model.InputContract;
 import net.lennonnet.model.Labels;
 import org.datavec.api.records.Record;
-import org.datavec.api.records.metadata.RecordMetaData;
 import org.datavec.api.split.CollectionInputSplit;
 import org.datavec.api.writable.NDArrayWritable;
 import org.datavec.image.recordreader.ImageRecordReader;
@@ -66,16 +65,11 @@ final class Featurizer {
      * contract and the vertex the features are read from.
      */
     static String backboneKey(ComputationGraph backbone, InputContract contract, String featureVertex) {
-        try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            digest.update(("lennonnet-features-v1|" + contract + "|" + featureVertex + "|")
-                    .getBytes(StandardCharsets.UTF_8));
-            ByteBuffer weights = backbone.params().data().asNio();
-            digest.update(weights.duplicate());
-            return HexFormat.of().formatHex(digest.digest()).substring(0, 24);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-        }
+        MessageDigest digest = Hashes.digest();
+        digest.update(("lennonnet-features-v1|" + contract + "|" + featureVertex + "|").getBytes(StandardCharsets.UTF_8));
+        ByteBuffer weights = backbone.params().data().asNio();
+        digest.update(weights.duplicate());
+        return HexFormat.of().formatHex(digest.digest()).substring(0, 24);
     }
 
     /** Features of a split's images as they are. */
@@ -106,7 +100,7 @@ final class Featurizer {
         Map<String, float[]> features = new HashMap<>();
         List<Path> missing = new ArrayList<>();
         for (Path f : files) {
-            String sha = sha256(Files.readAllBytes(f));
+            String sha = Hashes.sha256(Files.readAllBytes(f));
             hashes.put(f.toAbsolutePath().normalize(), sha);
             Optional<float[]> cached = cache.get(sha);
             if (cached.isPresent()) {
@@ -145,7 +139,7 @@ final class Featurizer {
     /** The cache key of a view: the image's own hash for view 0. */
     static String viewKey(String imageSha256, Augmentation augmentation, int view) {
         return view == 0 ? imageSha256
-                : sha256((imageSha256 + "|" + augmentation.key() + "|" + view).getBytes(StandardCharsets.UTF_8));
+                : Hashes.sha256((imageSha256 + "|" + augmentation.key() + "|" + view).getBytes(StandardCharsets.UTF_8));
     }
 
     /** Features of views 1..K-1 that the cache lacks, from the decoded image through the prediction path. */
@@ -209,7 +203,7 @@ final class Featurizer {
         while (reader.hasNext()) {
             Record record = reader.nextRecord();
             batch.add(((NDArrayWritable) record.getRecord().get(0)).get());
-            batchKeys.add(hashes.get(Path.of(uriOf(record.getMetaData())).toAbsolutePath().normalize()));
+            batchKeys.add(hashes.get(Path.of(record.getMetaData().getURI()).toAbsolutePath().normalize()));
             if (batch.size() == batchSize || !reader.hasNext()) {
                 for (INDArray image : batch) {
                     contract.preProcessor().transform(image);
@@ -226,17 +220,5 @@ final class Featurizer {
             }
         }
         reader.close();
-    }
-
-    private static URI uriOf(RecordMetaData meta) {
-        return meta.getURI();
-    }
-
-    static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-        }
     }
 }

@@ -10,11 +10,6 @@ public final class TrainRun {
 
     private TrainRun() {}
 
-    /** Trains with the dashboard on this machine only; see {@link #withDashboard(TrainConfig, String, PrintStream)}. */
-    public static TrainResult withDashboard(TrainConfig config, PrintStream console) throws IOException {
-        return withDashboard(config, Dashboard.LOOPBACK, console);
-    }
-
     /**
      * Trains, streaming statistics to the dashboard on {@code host} and to {@code out/dashboard-stats.bin}
      * for replay.

@@ -125,14 +125,14 @@ public final class Training {
         double[] testProbabilities = probabilityJohn(helper.outputFromFeaturized(test.features()));
         boolean[] testIsJohn = isJohn(test.labels());
         if (config.fineTuning().enabled()) {
-            FineTuned tuned = fineTune(config, backbone, contract, classWeights, head, graph, history,
-                    headTraining.session(), dashboard);
+            FineTuned tuned = fineTune(config, backbone, contract, classWeights, head, graph, headTraining,
+                    trainCounts[0] + trainCounts[1], dashboard);
             graph = tuned.graph();
             history = tuned.history();
             bestEpoch = tuned.bestEpoch();
-            List<double[]> scored = scoreImages(graph, data, Split.TEST, contract, config.batchSize());
-            testProbabilities = scored.get(0);
-            testIsJohn = toBooleans(scored.get(1));
+            Scored scored = scoreImages(graph, data, Split.TEST, contract, config.batchSize());
+            testProbabilities = scored.probabilityJohn();
+            testIsJohn = scored.isJohn();
         }
 
         double threshold = 0.5;
@@ -179,8 +179,8 @@ public final class Training {
      * converged head as the starting point to beat.
      */
     private static FineTuned fineTune(TrainConfig config, Backbone backbone, InputContract contract,
-            double[] classWeights, TransferGraph.Head head, ComputationGraph trained, List<EpochStats> headHistory,
-            String session, Optional<Dashboard> dashboard) throws IOException {
+            double[] classWeights, TransferGraph.Head head, ComputationGraph trained, HeadTraining headTraining,
+            int trainImages, Optional<Dashboard> dashboard) throws IOException {
         String boundary = TransferGraph.lastStageInput(backbone.graph());
         ComputationGraph tuned = TransferGraph.twoClass(backbone.graph(),
                 new TransferGraph.HeadOptions(config.fineTuning().learningRate(), classWeights, config.seed()), boundary);
@@ -188,20 +188,18 @@ public final class Training {
         dashboard.ifPresent(d -> tuned.setListeners(new StatsListener(d.storage())));
         log.info("fine-tuning everything after {} for {} epochs at learning rate {} (slow path: images, not cached "
                 + "features)", boundary, config.fineTuning().epochs(), config.fineTuning().learningRate());
-        List<EpochStats> history = new ArrayList<>(headHistory);
-        int bestEpoch = history.isEmpty() ? 0 : history.stream()
-                .min(java.util.Comparator.comparingDouble(EpochStats::validationLoss)).orElseThrow().epoch();
-        double bestLoss = history.stream().mapToDouble(EpochStats::validationLoss).min().orElse(Double.POSITIVE_INFINITY);
+        List<EpochStats> history = new ArrayList<>(headTraining.history());
+        int bestEpoch = headTraining.bestEpoch();
+        double bestLoss = history.get(bestEpoch - 1).validationLoss();
         INDArray bestParams = tuned.params().dup();
-        int offset = history.isEmpty() ? 0 : history.get(history.size() - 1).epoch();
+        int offset = history.get(history.size() - 1).epoch();
+        String session = headTraining.session();
         for (int e = 1; e <= config.fineTuning().epochs(); e++) {
             long start = System.nanoTime();
             DataSetIterator it = DatasetIterators.of(config.data(), Split.TRAIN, contract, config.batchSize(),
                     config.seed() + offset + e);
             double lossSum = 0;
             long seen = 0;
-            long total = countImages(config.data(), Split.TRAIN, Labels.JOHN)
-                    + countImages(config.data(), Split.TRAIN, Labels.NOT_JOHN);
             long lastReport = start;
             while (it.hasNext()) {
                 DataSet batch = it.next();
@@ -211,8 +209,8 @@ public final class Training {
                 long now = System.nanoTime();
                 if (now - lastReport > TimeUnit.SECONDS.toNanos(10)) {
                     double rate = seen / ((now - start) / 1e9);
-                    log.info("fine-tune epoch {}: {}/{} images, {} images/s, ETA {} s", e, seen, total,
-                            String.format("%.1f", rate), Math.round((total - seen) / Math.max(rate, 1e-9)));
+                    log.info("fine-tune epoch {}: {}/{} images, {} images/s, ETA {} s", e, seen, trainImages,
+                            String.format("%.1f", rate), Math.round((trainImages - seen) / Math.max(rate, 1e-9)));
                     lastReport = now;
                 }
             }
@@ -252,30 +250,21 @@ public final class Training {
         return new double[] {lossSum / Math.max(1, n), right / Math.max(1, n)};
     }
 
-    /** P(john) and truth (1 for john) for every image of a split. */
-    private static List<double[]> scoreImages(ComputationGraph graph, Path data, Split split, InputContract contract,
+    private record Scored(double[] probabilityJohn, boolean[] isJohn) {}
+
+    /** P(john) and the true label of every image of a split. */
+    private static Scored scoreImages(ComputationGraph graph, Path data, Split split, InputContract contract,
             int batchSize) throws IOException {
         DataSetIterator it = DatasetIterators.of(data, split, contract, batchSize, 0);
-        List<Double> p = new ArrayList<>();
-        List<Double> truth = new ArrayList<>();
+        List<INDArray> outputs = new ArrayList<>();
+        List<INDArray> labels = new ArrayList<>();
         while (it.hasNext()) {
             DataSet batch = it.next();
-            INDArray out = graph.outputSingle(false, batch.getFeatures());
-            for (int i = 0; i < batch.numExamples(); i++) {
-                p.add(out.getDouble(i, 0));
-                truth.add(batch.getLabels().getDouble(i, 0));
-            }
+            outputs.add(graph.outputSingle(false, batch.getFeatures()));
+            labels.add(batch.getLabels());
         }
-        return List.of(p.stream().mapToDouble(Double::doubleValue).toArray(),
-                truth.stream().mapToDouble(Double::doubleValue).toArray());
-    }
-
-    private static boolean[] toBooleans(double[] oneForJohn) {
-        boolean[] out = new boolean[oneForJohn.length];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = oneForJohn[i] > 0.5;
-        }
-        return out;
+        return new Scored(probabilityJohn(Nd4j.concat(0, outputs.toArray(INDArray[]::new))),
+                isJohn(Nd4j.concat(0, labels.toArray(INDArray[]::new))));
     }
 
     /**

@@ -198,8 +198,6 @@ public final class WebServer implements AutoCloseable {
                     return;
                 }
                 promise.complete(answer.get(5, TimeUnit.MINUTES));
-            } catch (UndecodableImageException e) {
-                promise.fail(e);
             } catch (java.util.concurrent.ExecutionException e) {
                 promise.fail(e.getCause());
             } catch (Exception e) {
