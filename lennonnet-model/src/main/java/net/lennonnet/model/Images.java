@@ -1,5 +1,10 @@
 package net.lennonnet.model;
 
+import com.drew.imaging.ImageMetadataReader;
+import com.drew.imaging.ImageProcessingException;
+import com.drew.metadata.Metadata;
+import com.drew.metadata.MetadataException;
+import com.drew.metadata.exif.ExifIFD0Directory;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
@@ -16,7 +21,8 @@ import javax.imageio.stream.ImageInputStream;
 
 /**
  * Decoding untrusted image bytes into the one pixel format the rest of Lennonnet uses: 8-bit,
- * three-channel, {@link BufferedImage#TYPE_3BYTE_BGR}, alpha composited onto white.
+ * three-channel, {@link BufferedImage#TYPE_3BYTE_BGR}, alpha composited onto white, turned upright
+ * by its EXIF orientation. CMYK and YCCK JPEG, 16-bit, grey and palette images are all converted.
  *
  * <p>The type is decided from the bytes, never from a file name. The declared size is checked
  * against a pixel cap before any pixel is decoded, so a decompression bomb costs nothing, and the
@@ -68,7 +74,7 @@ public final class Images {
                     // The JPEG reader reports a truncated file as a warning and returns grey pixels.
                     throw new UndecodableImageException("damaged " + reader.getFormatName() + ": " + warnings.get(0));
                 }
-                return toBgr(image);
+                return orient(toBgr(image), exifOrientation(bytes));
             } finally {
                 reader.dispose();
             }
@@ -79,6 +85,53 @@ public final class Images {
             String detail = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             throw new UndecodableImageException("unreadable image: " + detail.lines().findFirst().orElse(""), e);
         }
+    }
+
+    /**
+     * The EXIF orientation tag (1..8), or 1 when the image has none or it cannot be read: a camera
+     * stores pixels as the sensor saw them and records in this tag how to turn them upright.
+     */
+    static int exifOrientation(byte[] bytes) {
+        try {
+            Metadata metadata = ImageMetadataReader.readMetadata(new ByteArrayInputStream(bytes), bytes.length);
+            for (ExifIFD0Directory dir : metadata.getDirectoriesOfType(ExifIFD0Directory.class)) {
+                if (dir.containsTag(ExifIFD0Directory.TAG_ORIENTATION)) {
+                    int value = dir.getInt(ExifIFD0Directory.TAG_ORIENTATION);
+                    return value >= 1 && value <= 8 ? value : 1;
+                }
+            }
+        } catch (ImageProcessingException | MetadataException | IOException | RuntimeException e) {
+            // Damaged metadata is common on the web; the pixels, which decoded, are still usable as stored.
+        }
+        return 1;
+    }
+
+    /** Turns a BGR image upright according to an EXIF orientation value (1 = already upright). */
+    static BufferedImage orient(BufferedImage image, int orientation) {
+        if (orientation <= 1 || orientation > 8) {
+            return image;
+        }
+        int w = image.getWidth();
+        int h = image.getHeight();
+        boolean swap = orientation >= 5;
+        BufferedImage out = new BufferedImage(swap ? h : w, swap ? w : h, BufferedImage.TYPE_3BYTE_BGR);
+        for (int dy = 0; dy < out.getHeight(); dy++) {
+            for (int dx = 0; dx < out.getWidth(); dx++) {
+                int sx;
+                int sy;
+                switch (orientation) {
+                    case 2 -> { sx = w - 1 - dx; sy = dy; }
+                    case 3 -> { sx = w - 1 - dx; sy = h - 1 - dy; }
+                    case 4 -> { sx = dx; sy = h - 1 - dy; }
+                    case 5 -> { sx = dy; sy = dx; }
+                    case 6 -> { sx = dy; sy = h - 1 - dx; }
+                    case 7 -> { sx = w - 1 - dy; sy = h - 1 - dx; }
+                    default -> { sx = w - 1 - dy; sy = dx; } // 8
+                }
+                out.setRGB(dx, dy, image.getRGB(sx, sy));
+            }
+        }
+        return out;
     }
 
     /** Converts any decoded image to 8-bit BGR, compositing transparency onto white. */

@@ -99,4 +99,44 @@ class ImagesTest {
         }
         return img;
     }
+
+    /** A 60x40 image, dark everywhere but a bright 10x10 block in the stored top-left corner. */
+    private static BufferedImage marked() {
+        BufferedImage img = solid(60, 40, BufferedImage.TYPE_INT_RGB, new Color(20, 20, 20));
+        var g = img.createGraphics();
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, 10, 10);
+        g.dispose();
+        return img;
+    }
+
+    @Test
+    void turnsEveryExifOrientationUpright() throws IOException {
+        // Where the stored top-left corner must be shown, per orientation (EXIF 2.3, tag 0x0112).
+        String[] corner = {null, "top-left", "top-right", "bottom-right", "bottom-left",
+            "top-left", "top-right", "bottom-right", "bottom-left"};
+        for (int orientation = 1; orientation <= 8; orientation++) {
+            byte[] jpeg = TestImages.jpegWithOrientation(marked(), orientation);
+            assertThat(Images.exifOrientation(jpeg)).isEqualTo(orientation);
+            BufferedImage upright = Images.decode(jpeg, Images.DEFAULT_MAX_PIXELS);
+            boolean swapped = orientation >= 5;
+            assertThat(upright.getWidth()).as("width, orientation " + orientation).isEqualTo(swapped ? 40 : 60);
+            int w = upright.getWidth();
+            int h = upright.getHeight();
+            int[][] probes = {{4, 4}, {w - 5, 4}, {w - 5, h - 5}, {4, h - 5}};
+            String[] names = {"top-left", "top-right", "bottom-right", "bottom-left"};
+            for (int i = 0; i < 4; i++) {
+                int red = new Color(upright.getRGB(probes[i][0], probes[i][1])).getRed();
+                boolean bright = red > 128;
+                assertThat(bright).as("orientation %d, %s corner", orientation, names[i])
+                        .isEqualTo(names[i].equals(corner[orientation]));
+            }
+        }
+    }
+
+    @Test
+    void imagesWithoutExifAreLeftAsStored() {
+        assertThat(Images.exifOrientation(TestImages.encode(marked(), "png"))).isEqualTo(1);
+        assertThat(Images.exifOrientation(new byte[] {1, 2, 3})).isEqualTo(1);
+    }
 }
