@@ -1,0 +1,104 @@
+package net.lennonnet.data.scrape;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * DuckDuckGo's image search, as its own web page uses it: the search page carries a {@code vqd}
+ * token, which the JSON endpoint {@code i.js} requires; each JSON page names the {@code next} one.
+ */
+public final class DuckDuckGo implements ImageSearch {
+
+    public static final String NAME = "duckduckgo";
+    public static final String DEFAULT_URL = "https://duckduckgo.com";
+
+    /** The token has appeared as vqd="4-123", vqd=4-123& and vqd='4-123'. */
+    private static final Pattern VQD = Pattern.compile("vqd\\s*=\\s*[\"']?([0-9][0-9A-Za-z_-]*)");
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int MAX_PAGES = 50;
+
+    private final String base;
+    private final PoliteClient client;
+
+    public DuckDuckGo(String baseUrl, Politeness politeness, long seed) {
+        this.base = stripSlash(baseUrl);
+        this.client = new PoliteClient(NAME, politeness, seed);
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public List<SearchResult> search(String query, int wanted) throws SearchException {
+        String q = URLEncoder.encode(query, StandardCharsets.UTF_8);
+        String vqd = vqd(client.get(base + "/?q=" + q + "&iax=images&ia=images", Map.of()));
+        Map<String, String> headers = Map.of("Referer", base + "/", "Accept", "application/json, text/javascript, */*",
+                "X-Requested-With", "XMLHttpRequest");
+        String next = base + "/i.js?l=us-en&o=json&q=" + q + "&vqd=" + vqd + "&f=,,,,,&p=1";
+        Set<String> seen = new LinkedHashSet<>();
+        List<SearchResult> results = new ArrayList<>();
+        for (int page = 0; page < MAX_PAGES && next != null && results.size() < wanted; page++) {
+            JsonNode json = parse(client.get(next, headers), next);
+            int before = results.size();
+            for (JsonNode r : json.path("results")) {
+                String image = r.path("image").asText("");
+                if (!image.isEmpty() && seen.add(image) && results.size() < wanted) {
+                    results.add(new SearchResult(NAME, image, r.path("thumbnail").asText(""), r.path("url").asText(""),
+                            r.path("title").asText(""), r.path("width").asInt(0), r.path("height").asInt(0),
+                            r.path("source").asText("")));
+                }
+            }
+            String following = json.path("next").asText("");
+            if (following.isEmpty() || results.size() == before) {
+                break;
+            }
+            next = following.startsWith("http") ? following : base + "/" + stripLeadingSlash(following);
+            if (!next.contains("vqd=")) {
+                next += "&vqd=" + vqd;
+            }
+        }
+        return results;
+    }
+
+    /** The vqd token in a search page. */
+    static String vqd(String page) throws SearchException {
+        Matcher m = VQD.matcher(page);
+        if (!m.find()) {
+            throw new SearchException(NAME, 200, "no vqd token in the search page (DuckDuckGo may have changed it)");
+        }
+        return m.group(1);
+    }
+
+    private static JsonNode parse(String body, String url) throws SearchException {
+        try {
+            JsonNode json = JSON.readTree(body);
+            if (json == null || !json.isObject()) {
+                throw new SearchException(NAME, 200, "i.js did not answer a JSON object for " + url);
+            }
+            return json;
+        } catch (IOException e) {
+            throw new SearchException(NAME, 200, "invalid JSON from " + url + ": "
+                    + e.getMessage().lines().findFirst().orElse(""));
+        }
+    }
+
+    static String stripSlash(String url) {
+        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
+
+    private static String stripLeadingSlash(String s) {
+        return s.startsWith("/") ? s.substring(1) : s;
+    }
+}

@@ -1,0 +1,295 @@
+package net.lennonnet.data.scrape;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletionService;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.imageio.IIOImage;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageWriteParam;
+import javax.imageio.ImageWriter;
+import javax.imageio.stream.ImageOutputStream;
+import net.lennonnet.data.Progress;
+import net.lennonnet.model.Hashes;
+import net.lennonnet.model.Images;
+import net.lennonnet.model.UndecodableImageException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Web to raw images: runs every query of a {@link Recipe}, downloads the results a few at a time,
+ * keeps those that decode in full, and stores them as upright 8-bit RGB JPEG under
+ * {@code out/<class>/<id>.jpg} or {@code out/analysis/<set>/<id>.jpg}, where the id comes from the
+ * downloaded bytes. Every URL tried gets a row in {@link ScrapeManifest}.
+ *
+ * <p>Re-running resumes: URLs already tried in a folder are skipped and each query only fetches what
+ * it still lacks. Images are written to a temporary name and renamed, then recorded, so a killed run
+ * leaves no partial image; an image written but not yet recorded is adopted by the next run.
+ * Analysis sets skip URLs already kept for a training class.
+ */
+public final class Scraper {
+
+    public static final String REPORT = "scrape-report.json";
+    private static final Logger log = LoggerFactory.getLogger(Scraper.class);
+    private static final float JPEG_QUALITY = 0.95f;
+
+    private final ScrapeConfig config;
+    private final ImageSearch search;
+    private final Downloader downloader;
+    /** Files kept by a manifest row, this run or earlier: "folder/id.jpg". */
+    private final Set<String> claimed = ConcurrentHashMap.newKeySet();
+
+    public Scraper(ScrapeConfig config) {
+        this(config, engines(config), new Downloader(config.maxBytes(), config.downloadTimeout(),
+                config.allowPrivateHosts()));
+    }
+
+    Scraper(ScrapeConfig config, ImageSearch search, Downloader downloader) {
+        this.config = config;
+        this.search = search;
+        this.downloader = downloader;
+    }
+
+    private static ImageSearch engines(ScrapeConfig config) {
+        List<ImageSearch> engines = new ArrayList<>();
+        for (String name : config.engines()) {
+            engines.add(name.equals(DuckDuckGo.NAME)
+                    ? new DuckDuckGo(config.duckduckgoUrl(), config.politeness(), config.seed())
+                    : new Bing(config.bingUrl(), config.politeness(), config.seed()));
+        }
+        return engines.size() == 1 ? engines.get(0) : new FallbackSearch(engines);
+    }
+
+    /** Runs the recipe, resuming what an earlier run in the same folder started. */
+    public ScrapeReport run() throws IOException {
+        long start = System.nanoTime();
+        Files.createDirectories(config.out());
+        Map<String, Integer> rejected = new TreeMap<>();
+        Map<String, Integer> failed = new TreeMap<>();
+        List<String> searchFailures = new ArrayList<>();
+        List<String> shortfalls = new ArrayList<>();
+        int keptThisRun = 0;
+        int duplicates = 0;
+
+        try (ScrapeManifest manifest = ScrapeManifest.open(config.out())) {
+            Map<String, Integer> keptPerQuery = new HashMap<>();
+            Set<String> tried = new HashSet<>();
+            Set<String> trainingUrls = new HashSet<>();
+            for (ScrapeRecord r : manifest.previous()) {
+                tried.add(r.folder() + "\n" + r.imageUrl());
+                if (r.kept()) {
+                    keptPerQuery.merge(r.folder() + "\n" + r.query(), 1, Integer::sum);
+                    claimed.add(r.file());
+                    if (!r.folder().startsWith(Recipe.ANALYSIS_FOLDER + "/")) {
+                        trainingUrls.add(r.imageUrl());
+                    }
+                }
+            }
+            List<Recipe.Target> targets = config.recipe().targets();
+            long missing = targets.stream()
+                    .mapToLong(t -> Math.max(0, t.images() - keptPerQuery.getOrDefault(key(t), 0))).sum();
+            log.info("scraping {} queries into {}: {} images to fetch ({} already kept)", targets.size(), config.out(),
+                    missing, claimed.size());
+
+            ExecutorService pool = Executors.newFixedThreadPool(config.concurrency(), daemonThreads());
+            try (Progress progress = Progress.start("scrape", missing, "img")) {
+                CompletionService<ScrapeRecord> done = new ExecutorCompletionService<>(pool);
+                for (Recipe.Target target : targets) {
+                    int have = keptPerQuery.getOrDefault(key(target), 0);
+                    if (have >= target.images()) {
+                        continue;
+                    }
+                    List<SearchResult> results;
+                    try {
+                        // Ask for more than needed: some will fail, be duplicates or not be images.
+                        results = search.search(target.query(), target.images() * 2 + 20);
+                    } catch (SearchException e) {
+                        searchFailures.add(target.folder() + " / " + target.query() + ": " + e.getMessage());
+                        log.warn("no results for {} / '{}': {}", target.folder(), target.query(), e.getMessage());
+                        continue;
+                    }
+                    Deque<SearchResult> queue = new ArrayDeque<>();
+                    for (SearchResult r : results) {
+                        boolean fresh = tried.add(target.folder() + "\n" + r.imageUrl());
+                        if (fresh && !(target.analysis() && trainingUrls.contains(r.imageUrl()))) {
+                            queue.add(r);
+                        }
+                    }
+                    int inFlight = 0;
+                    while (true) {
+                        while (inFlight < config.concurrency() && have + inFlight < target.images() && !queue.isEmpty()) {
+                            SearchResult next = queue.poll();
+                            done.submit(() -> fetch(target, next));
+                            inFlight++;
+                        }
+                        if (inFlight == 0) {
+                            break;
+                        }
+                        ScrapeRecord record = take(done);
+                        inFlight--;
+                        manifest.append(record);
+                        switch (record.status()) {
+                            case ScrapeRecord.KEPT -> {
+                                have++;
+                                keptThisRun++;
+                                progress.step();
+                                if (!target.analysis()) {
+                                    trainingUrls.add(record.imageUrl());
+                                }
+                            }
+                            case ScrapeRecord.DUPLICATE -> duplicates++;
+                            case ScrapeRecord.REJECTED -> rejected.merge(record.reasonKind(), 1, Integer::sum);
+                            default -> failed.merge(record.reasonKind(), 1, Integer::sum);
+                        }
+                        progress.note(failed.values().stream().mapToInt(i -> i).sum() + " failed, "
+                                + rejected.values().stream().mapToInt(i -> i).sum() + " rejected");
+                    }
+                    keptPerQuery.put(key(target), have);
+                    if (have < target.images()) {
+                        shortfalls.add(target.folder() + " / " + target.query() + ": " + have + " of " + target.images());
+                    }
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+
+            Map<String, Integer> kept = new TreeMap<>();
+            for (ScrapeRecord r : manifest.previous()) {
+                if (r.kept()) {
+                    kept.merge(r.folder(), 1, Integer::sum);
+                }
+            }
+            ScrapeReport report = new ScrapeReport(kept, keptThisRun, duplicates, rejected, failed, searchFailures,
+                    shortfalls, (System.nanoTime() - start) / 1e9);
+            writeReport(report);
+            log.info("scrape done: {}", report.summary());
+            return report;
+        }
+    }
+
+    private static String key(Recipe.Target t) {
+        return t.folder() + "\n" + t.query();
+    }
+
+    private static ScrapeRecord take(CompletionService<ScrapeRecord> done) throws IOException {
+        try {
+            return done.take().get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("scrape interrupted", e);
+        } catch (ExecutionException e) {
+            // fetch() turns every expected failure into a row; anything else is a bug worth stopping for
+            throw new IllegalStateException("download task failed unexpectedly", e.getCause());
+        }
+    }
+
+    /** Downloads, checks and stores one result; every outcome is a row, never an exception. */
+    private ScrapeRecord fetch(Recipe.Target target, SearchResult result) throws IOException {
+        byte[] bytes;
+        try {
+            bytes = downloader.download(result.imageUrl());
+        } catch (DownloadException e) {
+            return ScrapeRecord.of(target, result, "", "", 0, 0, ScrapeRecord.FAILED, e.getMessage());
+        }
+        String sha = Hashes.sha256(bytes);
+        BufferedImage image;
+        try {
+            image = Images.decode(bytes, config.maxPixels());
+        } catch (UndecodableImageException e) {
+            return ScrapeRecord.of(target, result, sha, "", 0, 0, ScrapeRecord.REJECTED, e.getMessage());
+        }
+        image = fit(image, config.maxSide());
+        String file = target.folder() + "/" + sha.substring(0, 16) + ".jpg";
+        if (!claimed.add(file)) {
+            return ScrapeRecord.of(target, result, sha, "", 0, 0, ScrapeRecord.DUPLICATE,
+                    "same bytes as " + file);
+        }
+        Path path = config.out().resolve(file);
+        if (!Files.isRegularFile(path)) { // else: written by a run killed before it recorded it; adopt it
+            writeJpeg(image, path);
+        }
+        return ScrapeRecord.of(target, result, sha, file, image.getWidth(), image.getHeight(), ScrapeRecord.KEPT, "");
+    }
+
+    /** Scales an image down so its longer side is at most {@code maxSide}; smaller images are kept as they are. */
+    static BufferedImage fit(BufferedImage image, int maxSide) {
+        int longer = Math.max(image.getWidth(), image.getHeight());
+        if (longer <= maxSide) {
+            return image;
+        }
+        double scale = (double) maxSide / longer;
+        int w = Math.max(1, (int) Math.round(image.getWidth() * scale));
+        int h = Math.max(1, (int) Math.round(image.getHeight() * scale));
+        BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR);
+        Graphics2D g = out.createGraphics();
+        try {
+            g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+            g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_QUALITY);
+            g.drawImage(image, 0, 0, w, h, null);
+        } finally {
+            g.dispose();
+        }
+        return out;
+    }
+
+    /** Writes a JPEG to a temporary file beside {@code target}, then renames it into place. */
+    static void writeJpeg(BufferedImage image, Path target) throws IOException {
+        Files.createDirectories(target.getParent());
+        Path tmp = Files.createTempFile(target.getParent(), target.getFileName().toString(), ".part");
+        try {
+            ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
+            try (OutputStream os = Files.newOutputStream(tmp);
+                    ImageOutputStream out = ImageIO.createImageOutputStream(os)) {
+                writer.setOutput(out);
+                ImageWriteParam param = writer.getDefaultWriteParam();
+                param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+                param.setCompressionQuality(JPEG_QUALITY);
+                writer.write(null, new IIOImage(image, null, null), param);
+            } finally {
+                writer.dispose();
+            }
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    private void writeReport(ScrapeReport report) throws IOException {
+        Path file = config.out().resolve(REPORT);
+        Path tmp = file.resolveSibling(REPORT + ".part");
+        Files.writeString(tmp, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+                .writeValueAsString(report));
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private static java.util.concurrent.ThreadFactory daemonThreads() {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, "lennonnet-download-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

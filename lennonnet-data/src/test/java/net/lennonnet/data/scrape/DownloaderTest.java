@@ -1,0 +1,105 @@
+package net.lennonnet.data.scrape;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import okhttp3.mockwebserver.MockResponse;
+import okio.Buffer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class DownloaderTest {
+
+    FakeWeb web;
+    /** Reaches the test server on loopback, refuses every other non-public address. */
+    Downloader downloader;
+
+    @BeforeEach
+    void start() throws IOException {
+        web = new FakeWeb();
+        downloader = new Downloader(1000, Duration.ofMillis(1500), a -> a.isLoopbackAddress() || HostGuard.isPublic(a));
+    }
+
+    @AfterEach
+    void stop() throws IOException {
+        web.close();
+    }
+
+    static MockResponse redirect(String to) {
+        return new MockResponse().setResponseCode(302).setHeader("Location", to);
+    }
+
+    @Test
+    void downloadsAndFollowsRedirects() throws DownloadException {
+        web.image("/img/a.jpg", new byte[] {1, 2, 3});
+        web.respond("/r1", () -> redirect("/r2"));
+        web.respond("/r2", () -> redirect("/img/a.jpg"));
+        assertThat(downloader.download(web.url("/r1"))).containsExactly(1, 2, 3);
+    }
+
+    @Test
+    void failuresHaveAKind() {
+        web.respond("/gone", () -> new MockResponse().setResponseCode(404));
+        web.respond("/loop", () -> redirect("/loop"));
+        web.respond("/big", () -> new MockResponse().setBody(new Buffer().write(new byte[5000])));
+        web.respond("/big-chunked", () -> new MockResponse().setChunkedBody(new Buffer().write(new byte[5000]), 512));
+        web.respond("/empty", () -> new MockResponse().setBody(""));
+        web.respond("/drip", () -> new MockResponse().setBody(new Buffer().write(new byte[600]))
+                .throttleBody(20, 200, TimeUnit.MILLISECONDS));
+        web.respond("/to-private", () -> redirect("http://10.20.30.40/inside.jpg"));
+        web.respond("/to-metadata", () -> redirect("http://169.254.169.254/latest/meta-data/"));
+        web.respond("/to-file", () -> redirect("file:///etc/passwd"));
+
+        assertKind("/gone", "HTTP 404");
+        assertKind("/loop", "too many redirects");
+        assertKind("/big", "too large");
+        assertKind("/big-chunked", "too large");
+        assertKind("/empty", "empty body");
+        assertKind("/drip", "timeout");
+        assertKind("/to-private", "private address");
+        assertKind("/to-metadata", "private address");
+        assertKind("/to-file", "bad url");
+    }
+
+    @Test
+    void theSlowDripIsCutAtTheTotalTimeout() {
+        web.respond("/drip", () -> new MockResponse().setBody(new Buffer().write(new byte[600]))
+                .throttleBody(10, 300, TimeUnit.MILLISECONDS));
+        long start = System.nanoTime();
+        assertKind("/drip", "timeout");
+        assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(5_000);
+    }
+
+    @Test
+    void byDefaultLoopbackAndPrivateHostsAreRefusedBeforeConnecting() {
+        web.image("/img/a.jpg", new byte[] {1});
+        Downloader strict = new Downloader(1000, Duration.ofSeconds(1), false);
+        assertThatThrownBy(() -> strict.download(web.url("/img/a.jpg"))).isInstanceOf(DownloadException.class)
+                .hasMessageContaining("private address").hasMessageContaining("--allow-private-hosts");
+        assertThat(web.hits("/img/a.jpg")).isZero();
+        assertThatThrownBy(() -> strict.download("ftp://example.org/a.jpg")).hasMessageContaining("bad url");
+        assertThatThrownBy(() -> strict.download("not a url")).hasMessageContaining("bad url");
+    }
+
+    @Test
+    void knowsWhichAddressesArePublic() throws IOException {
+        for (String a : new String[] {"127.0.0.1", "10.1.2.3", "172.16.0.1", "172.31.255.255", "192.168.1.1",
+            "169.254.169.254", "0.0.0.0", "100.64.0.1", "224.0.0.1", "::1", "fe80::1", "fd00::1"}) {
+            assertThat(HostGuard.isPublic(InetAddress.getByName(a))).as(a).isFalse();
+        }
+        for (String a : new String[] {"93.184.216.34", "8.8.8.8", "172.32.0.1", "100.128.0.1", "2606:4700::1111"}) {
+            assertThat(HostGuard.isPublic(InetAddress.getByName(a))).as(a).isTrue();
+        }
+    }
+
+    private void assertKind(String path, String kind) {
+        assertThatThrownBy(() -> downloader.download(web.url(path))).as(path).isInstanceOf(DownloadException.class)
+                .satisfies(e -> assertThat(((DownloadException) e).kind()).as(path + ": " + e.getMessage())
+                        .isEqualTo(kind));
+    }
+}
