@@ -2,6 +2,7 @@ package net.lennonnet.data;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.brachtendorf.jimagehash.hashAlgorithms.PerceptiveHash;
 import java.awt.image.BufferedImage;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -12,14 +13,23 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
+import net.lennonnet.data.scrape.Recipe;
+import net.lennonnet.data.scrape.ScrapeManifest;
+import net.lennonnet.data.scrape.ScrapeRecord;
 import net.lennonnet.model.Hashes;
 import net.lennonnet.model.Images;
 import net.lennonnet.model.Labels;
@@ -28,23 +38,29 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Raw images in class folders to a dataset: every image decoded in full (undecodable ones rejected
- * with their reason), exact duplicates removed, the same bytes under both classes dropped as a label
- * conflict, then the held-out test set chosen first, validation next, training last.
+ * Raw images to a dataset. The raw folder holds {@code john/}, {@code not_john/} and optionally
+ * {@code analysis/<set>/} (a scrape output, or any folder of class folders). Every image is decoded in
+ * full (undecodable ones rejected with their reason) and given a 64-bit perceptual hash; exact
+ * duplicates (same bytes) and near-duplicates (hashes within {@link DatasetConfig#nearDuplicateDistance()}
+ * bits) are collapsed to one image, across all classes and sets. An image under both classes is a label
+ * conflict and is dropped; an analysis image that matches a training-class image is dropped from the
+ * analysis set, so analysis sets never overlap training, validation or test.
  *
- * <p>The split is stable: an image's place depends only on its content hash and the seed, so adding
- * images never moves a test image into training. Images are stored as lossless PNG of the decoded
- * 8-bit BGR pixels under {@code out/<split>/<class>/<id>.png}, which DataVec reads directly.
- * Every file is written to a temporary name and renamed, so an interrupted run leaves no partial
- * image, and a re-run skips images already in place.
+ * <p>Then per class the held-out test set is chosen first, validation next, training last. The split is
+ * stable: an image's place depends only on its content hash and the seed. Images are stored as lossless
+ * PNG of the decoded, upright 8-bit pixels under {@code out/<split>/<class>/<id>.png} and
+ * {@code out/analysis/<set>/<id>.png}, which DataVec reads directly; every file is written to a
+ * temporary name and renamed, and a re-run reuses what is in place and removes what no longer belongs.
  */
 public final class DatasetBuilder {
 
     public static final String MANIFEST = "manifest.jsonl";
     public static final String REPORT = "report.json";
+    public static final String ANALYSIS_SPLIT = "analysis";
 
     private static final Logger log = LoggerFactory.getLogger(DatasetBuilder.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String STAGING = ".staging";
 
     private final DatasetConfig config;
 
@@ -52,83 +68,130 @@ public final class DatasetBuilder {
         this.config = config;
     }
 
-    private record Candidate(String label, Path file, String sha256) {}
+    private record Candidate(String folder, Path file, String sha256) {
+        boolean analysis() {
+            return folder.startsWith(Recipe.ANALYSIS_FOLDER + "/");
+        }
+
+        String id() {
+            return sha256.substring(0, 16);
+        }
+    }
+
+    /** A distinct image that decoded: where its normalised PNG is now, its hash and size. */
+    private record Decoded(Candidate candidate, Path png, long phash, int width, int height) {
+        long pixels() {
+            return (long) width * height;
+        }
+    }
 
     /** Builds the dataset and returns its report. */
     public DatasetReport build() throws IOException {
         if (!Files.isDirectory(config.raw())) {
             throw new IOException("raw image folder not found: " + config.raw());
         }
+        Map<String, ScrapeRecord> provenance = new HashMap<>();
+        for (ScrapeRecord r : ScrapeManifest.read(config.raw())) {
+            if (r.kept()) {
+                provenance.put(r.file(), r);
+            }
+        }
         List<Candidate> candidates = scan();
+        List<ManifestEntry> entries = new ArrayList<>();
+        Map<String, Integer> rejected = new TreeMap<>();
+        int[] tally = new int[3]; // duplicates, near-duplicates, label conflicts
+
+        // 1. exact duplicates: one candidate per distinct content
         Map<String, List<Candidate>> bySha = candidates.stream()
                 .collect(Collectors.groupingBy(Candidate::sha256, LinkedHashMap::new, Collectors.toList()));
-
-        List<ManifestEntry> entries = new ArrayList<>();
-        Map<String, List<Kept>> keptByLabel = new TreeMap<>();
-        Map<String, Integer> rejected = new TreeMap<>();
-        int duplicates = 0;
-        int conflicts = 0;
-        int done = 0;
+        List<Candidate> distinct = new ArrayList<>();
         for (List<Candidate> group : bySha.values()) {
-            Candidate first = group.get(0);
-            Set<String> labels = group.stream().map(Candidate::label).collect(Collectors.toSet());
-            if (labels.size() > 1) {
-                for (Candidate c : group) {
-                    entries.add(rejectedEntry(c, 0, 0, "label conflict: same image under " + labels));
-                    conflicts++;
-                }
-                rejected.merge("label conflict", group.size(), Integer::sum);
-                continue;
-            }
-            for (Candidate dup : group.subList(1, group.size())) {
-                entries.add(rejectedEntry(dup, 0, 0, "duplicate of " + relative(first.file())));
-                rejected.merge("duplicate", 1, Integer::sum);
-                duplicates++;
-            }
-            try {
-                BufferedImage image = Images.decode(first.file(), config.maxPixels());
-                keptByLabel.computeIfAbsent(first.label(), k -> new ArrayList<>())
-                        .add(new Kept(first, image.getWidth(), image.getHeight()));
-            } catch (UndecodableImageException e) {
-                entries.add(rejectedEntry(first, 0, 0, e.getMessage()));
-                rejected.merge(reasonKind(e.getMessage()), 1, Integer::sum);
-                log.info("rejected {}: {}", relative(first.file()), e.getMessage());
-            }
-            if (++done % 200 == 0) {
-                log.info("checked {}/{} distinct images", done, bySha.size());
+            Candidate winner = resolve(group, group.get(0), entries, rejected, tally, "duplicate", provenance);
+            if (winner != null) {
+                distinct.add(winner);
             }
         }
 
-        Map<String, Map<String, Integer>> counts = new TreeMap<>();
-        Map<String, String> splitOfSha = new HashMap<>();
-        int leakage = 0;
-        for (Map.Entry<String, List<Kept>> e : keptByLabel.entrySet()) {
-            List<Kept> kept = e.getValue();
-            kept.sort(Comparator.comparing(k -> splitKey(k.candidate().sha256())));
-            int test = config.testPerClass();
-            if (kept.size() <= test + 1) {
-                throw new IllegalArgumentException("class " + e.getKey() + " has " + kept.size()
-                        + " usable images: need more than --test-per-class " + test + " plus training images");
+        // 2. decode each distinct image once: hash it and stage its normalised PNG
+        Map<String, Path> existing = existingImages();
+        List<Decoded> decoded = decodeAll(distinct, existing, entries, rejected, provenance);
+
+        // 3. near-duplicates: images whose hashes are within the distance form one group
+        List<List<Decoded>> groups = nearGroups(decoded);
+        List<Decoded> kept = new ArrayList<>();
+        Map<Candidate, Decoded> byCandidate = new HashMap<>();
+        decoded.forEach(d -> byCandidate.put(d.candidate(), d));
+        for (List<Decoded> group : groups) {
+            Decoded best = group.stream().max(Comparator.comparingLong(Decoded::pixels)
+                    .thenComparing(d -> d.candidate().sha256(), Comparator.reverseOrder())).orElseThrow();
+            Candidate winner = resolve(group.stream().map(Decoded::candidate).toList(), best.candidate(), entries,
+                    rejected, tally, "near-duplicate", provenance);
+            if (winner != null) {
+                kept.add(byCandidate.get(winner));
             }
-            int rest = kept.size() - test;
-            int val = config.valFraction() == 0 ? 0 : Math.max(1, (int) Math.round(rest * config.valFraction()));
-            for (int i = 0; i < kept.size(); i++) {
-                Split split = i < test ? Split.TEST : i < test + val ? Split.VALIDATION : Split.TRAIN;
-                Kept k = kept.get(i);
-                store(k, split);
-                String previous = splitOfSha.put(k.candidate().sha256(), split.folder());
-                if (previous != null && !previous.equals(split.folder())) {
-                    leakage++;
-                }
-                counts.computeIfAbsent(split.folder(), s -> new TreeMap<>()).merge(e.getKey(), 1, Integer::sum);
-                entries.add(new ManifestEntry(id(k.candidate()), e.getKey(), relative(k.candidate().file()),
-                        k.candidate().sha256(), k.width(), k.height(), ManifestEntry.KEPT, "", split.folder()));
-            }
+        }
+
+        // 4. splits: per class, test first, then validation, then training; analysis sets apart
+        Map<String, List<Decoded>> byFolder = new TreeMap<>();
+        for (Decoded d : kept) {
+            byFolder.computeIfAbsent(d.candidate().folder(), k -> new ArrayList<>()).add(d);
         }
         for (String label : Labels.ALL) {
-            if (!keptByLabel.containsKey(label)) {
+            if (!byFolder.containsKey(label)) {
                 throw new IllegalArgumentException("no usable images for class '" + label + "' under " + config.raw());
             }
+        }
+        Map<Decoded, String> splitOf = new LinkedHashMap<>();
+        Map<String, Map<String, Integer>> counts = new TreeMap<>();
+        Map<String, Integer> analysisCounts = new TreeMap<>();
+        for (Map.Entry<String, List<Decoded>> e : byFolder.entrySet()) {
+            List<Decoded> images = e.getValue();
+            images.sort(Comparator.comparing(d -> splitKey(d.candidate().sha256())));
+            if (images.get(0).candidate().analysis()) {
+                images.forEach(d -> splitOf.put(d, ANALYSIS_SPLIT));
+                analysisCounts.put(e.getKey().substring(Recipe.ANALYSIS_FOLDER.length() + 1), images.size());
+                continue;
+            }
+            int test = config.testPerClass();
+            if (images.size() <= test + 1) {
+                throw new IllegalArgumentException("class " + e.getKey() + " has " + images.size()
+                        + " usable images: need more than --test-per-class " + test + " plus training images");
+            }
+            int rest = images.size() - test;
+            int val = config.valFraction() == 0 ? 0 : Math.max(1, (int) Math.round(rest * config.valFraction()));
+            for (int i = 0; i < images.size(); i++) {
+                Split split = i < test ? Split.TEST : i < test + val ? Split.VALIDATION : Split.TRAIN;
+                splitOf.put(images.get(i), split.folder());
+                counts.computeIfAbsent(split.folder(), s -> new TreeMap<>()).merge(e.getKey(), 1, Integer::sum);
+            }
+        }
+        int leakage = leakage(splitOf);
+
+        // 5. files into place; anything left from an earlier run that no longer belongs goes
+        Set<Path> targets = new HashSet<>();
+        for (Map.Entry<Decoded, String> e : splitOf.entrySet()) {
+            Path target = target(e.getKey(), e.getValue());
+            targets.add(target);
+            if (!e.getKey().png().equals(target)) {
+                Files.createDirectories(target.getParent());
+                Files.move(e.getKey().png(), target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            }
+        }
+        removeStale(targets);
+
+        Map<String, Integer> byQuery = new TreeMap<>();
+        Map<String, Integer> byEngine = new TreeMap<>();
+        Map<String, Map<String, Integer>> sizes = new TreeMap<>();
+        for (Map.Entry<Decoded, String> e : splitOf.entrySet()) {
+            Decoded d = e.getKey();
+            ManifestEntry entry = entry(d.candidate(), d, ManifestEntry.KEPT, "", e.getValue(), provenance);
+            entries.add(entry);
+            if (!entry.query().isEmpty()) {
+                byQuery.merge(entry.label() + " / " + entry.query(), 1, Integer::sum);
+                byEngine.merge(entry.engine(), 1, Integer::sum);
+            }
+            sizes.computeIfAbsent(entry.label(), k -> new LinkedHashMap<>())
+                    .merge(sizeBucket(Math.max(d.width(), d.height())), 1, Integer::sum);
         }
 
         entries.sort(Comparator.comparing(ManifestEntry::source));
@@ -139,35 +202,85 @@ public final class DatasetBuilder {
                 w.write('\n');
             }
         });
-        DatasetReport report = new DatasetReport(counts, rejected, duplicates, conflicts, leakage,
-                Hashes.sha256(manifest));
+        DatasetReport report = new DatasetReport(counts, analysisCounts, rejected, tally[0], tally[1], tally[2],
+                leakage, byQuery, byEngine, sizes, Hashes.sha256(manifest));
         writeAtomically(config.out().resolve(REPORT),
                 w -> w.write(JSON.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report)));
-        log.info("dataset {}: {} kept, {} rejected, {} duplicates, {} label conflicts, leakage {}", config.out(),
-                entries.stream().filter(ManifestEntry::kept).count(), rejected.values().stream().mapToInt(i -> i).sum(),
-                duplicates, conflicts, leakage);
+        DatasetReportPage.write(config.out(), report, entries);
+        log.info("dataset {}: {} kept, {} rejected ({} duplicates, {} near-duplicates, {} label conflicts), leakage {}",
+                config.out(), splitOf.size(), rejected.values().stream().mapToInt(i -> i).sum(), tally[0], tally[1],
+                tally[2], leakage);
         return report;
     }
 
-    private record Kept(Candidate candidate, int width, int height) {}
+    /**
+     * Picks which of a group of identical (or near-identical) images survives, and records the others.
+     * Under both classes: all dropped as a label conflict. In a class and in analysis sets: the class
+     * keeps it. Only in two or more analysis sets: dropped from all of them. Otherwise {@code preferred}.
+     *
+     * @return the survivor, or null when the whole group is dropped
+     */
+    private Candidate resolve(List<Candidate> group, Candidate preferred, List<ManifestEntry> entries,
+            Map<String, Integer> rejected, int[] tally, String kind, Map<String, ScrapeRecord> provenance) {
+        if (group.size() == 1) {
+            return group.get(0);
+        }
+        Set<String> classes = group.stream().filter(c -> !c.analysis()).map(Candidate::folder)
+                .collect(Collectors.toCollection(TreeSet::new));
+        Set<String> sets = group.stream().filter(Candidate::analysis).map(Candidate::folder)
+                .collect(Collectors.toCollection(TreeSet::new));
+        String conflict = classes.size() > 1 ? "label conflict: the same image under " + classes
+                : classes.isEmpty() && sets.size() > 1 ? "label conflict: the same image in analysis sets " + sets
+                : null;
+        if (conflict != null) {
+            for (Candidate c : group) {
+                entries.add(entry(c, null, ManifestEntry.REJECTED, conflict, "", provenance));
+                rejected.merge("label conflict", 1, Integer::sum);
+                tally[2]++;
+            }
+            return null;
+        }
+        Candidate winner = !classes.isEmpty() && preferred.analysis()
+                ? group.stream().filter(c -> !c.analysis()).findFirst().orElseThrow()
+                : preferred;
+        for (Candidate c : group) {
+            if (c != winner) {
+                entries.add(entry(c, null, ManifestEntry.REJECTED, kind + ": of " + relative(winner.file()), "",
+                        provenance));
+                rejected.merge(kind, 1, Integer::sum);
+                tally[kind.equals("duplicate") ? 0 : 1]++;
+            }
+        }
+        return winner;
+    }
 
     private List<Candidate> scan() throws IOException {
         List<Candidate> all = new ArrayList<>();
+        List<String> folders = new ArrayList<>();
         try (Stream<Path> dirs = Files.list(config.raw())) {
-            List<Path> classDirs = dirs.filter(Files::isDirectory).sorted().toList();
-            for (Path dir : classDirs) {
-                String label = dir.getFileName().toString();
-                if (!Labels.ALL.contains(label)) {
-                    throw new IllegalArgumentException("unexpected class folder '" + label + "' in " + config.raw()
-                            + ": a dataset has exactly the folders " + Labels.ALL);
-                }
-                try (Stream<Path> files = Files.walk(dir)) {
-                    for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
-                        if (file.getFileName().toString().endsWith(".part")) {
-                            continue; // an interrupted download, never an image
-                        }
-                        all.add(new Candidate(label, file, Hashes.sha256(Files.readAllBytes(file))));
+            for (Path dir : dirs.filter(Files::isDirectory).sorted().toList()) {
+                String name = dir.getFileName().toString();
+                if (name.equals(Recipe.ANALYSIS_FOLDER)) {
+                    try (Stream<Path> sets = Files.list(dir)) {
+                        sets.filter(Files::isDirectory).sorted()
+                                .forEach(s -> folders.add(Recipe.ANALYSIS_FOLDER + "/" + s.getFileName()));
                     }
+                } else if (Labels.ALL.contains(name)) {
+                    folders.add(name);
+                } else if (!name.startsWith(".")) {
+                    throw new IllegalArgumentException("unexpected class folder '" + name + "' in " + config.raw()
+                            + ": a raw folder holds " + Labels.ALL + " and optionally analysis/<set>/");
+                }
+            }
+        }
+        for (String folder : folders) {
+            try (Stream<Path> files = Files.walk(config.raw().resolve(folder))) {
+                for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
+                    String name = file.getFileName().toString();
+                    if (name.endsWith(".part") || name.startsWith(".")) {
+                        continue; // an interrupted download or a hidden file, never an image
+                    }
+                    all.add(new Candidate(folder, file, Hashes.sha256(file)));
                 }
             }
         }
@@ -175,49 +288,201 @@ public final class DatasetBuilder {
         return all;
     }
 
-    private void store(Kept kept, Split split) throws IOException {
-        Path target = config.out().resolve(split.folder()).resolve(kept.candidate().label())
-                .resolve(id(kept.candidate()) + ".png");
-        if (Files.isRegularFile(target)) {
-            return; // content-addressed: already written by an earlier run
+    /** Kept PNGs an earlier run left in place, by id. */
+    private Map<String, Path> existingImages() throws IOException {
+        Map<String, Path> found = new HashMap<>();
+        for (String top : List.of(Split.TRAIN.folder(), Split.VALIDATION.folder(), Split.TEST.folder(),
+                ANALYSIS_SPLIT, STAGING)) {
+            Path dir = config.out().resolve(top);
+            if (Files.isDirectory(dir)) {
+                try (Stream<Path> files = Files.walk(dir)) {
+                    files.filter(p -> p.getFileName().toString().matches("[0-9a-f]{16}\\.png"))
+                            .forEach(p -> found.put(p.getFileName().toString().substring(0, 16), p));
+                }
+            }
         }
-        Files.createDirectories(target.getParent());
-        BufferedImage image = Images.decode(kept.candidate().file(), config.maxPixels());
-        Path tmp = target.resolveSibling(target.getFileName() + ".part");
-        if (!ImageIO.write(image, "png", tmp.toFile())) {
-            throw new IOException("no PNG writer for " + target);
-        }
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        return found;
     }
 
-    private ManifestEntry rejectedEntry(Candidate c, int w, int h, String reason) {
-        return new ManifestEntry(id(c), c.label(), relative(c.file()), c.sha256(), w, h, ManifestEntry.REJECTED,
-                reason, "");
+    private List<Decoded> decodeAll(List<Candidate> distinct, Map<String, Path> existing, List<ManifestEntry> entries,
+            Map<String, Integer> rejected, Map<String, ScrapeRecord> provenance) throws IOException {
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Runtime.getRuntime().availableProcessors()));
+        List<Future<Object>> futures = new ArrayList<>();
+        for (Candidate c : distinct) {
+            futures.add(pool.submit(() -> decodeOne(c, existing.get(c.id()))));
+        }
+        List<Decoded> decoded = new ArrayList<>();
+        try (Progress progress = Progress.start("decode", distinct.size(), "img")) {
+            for (int i = 0; i < futures.size(); i++) {
+                Object result = futures.get(i).get();
+                Candidate c = distinct.get(i);
+                if (result instanceof Decoded d) {
+                    decoded.add(d);
+                } else {
+                    String reason = (String) result;
+                    entries.add(entry(c, null, ManifestEntry.REJECTED, reason, "", provenance));
+                    rejected.merge(reason.indexOf(':') > 0 ? reason.substring(0, reason.indexOf(':')) : reason, 1,
+                            Integer::sum);
+                    log.info("rejected {}: {}", relative(c.file()), reason);
+                }
+                progress.step();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while decoding", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new IllegalStateException("decoding failed unexpectedly", e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
+        return decoded;
+    }
+
+    /** A {@link Decoded}, or the reason the candidate is not an image. */
+    private Object decodeOne(Candidate c, Path existingPng) throws IOException {
+        BufferedImage image;
+        Path png;
+        if (existingPng != null) {
+            image = Images.decode(existingPng, Long.MAX_VALUE);
+            png = existingPng;
+        } else {
+            try {
+                image = Images.decode(c.file(), config.maxPixels());
+            } catch (UndecodableImageException e) {
+                return e.getMessage();
+            }
+            png = config.out().resolve(STAGING).resolve(c.id() + ".png");
+            writePng(image, png);
+        }
+        long phash = new PerceptiveHash(64).hash(image).getHashValue().longValue();
+        return new Decoded(c, png, phash, image.getWidth(), image.getHeight());
+    }
+
+    /** Groups of images whose hashes are within the distance, transitively (union-find). */
+    private List<List<Decoded>> nearGroups(List<Decoded> decoded) {
+        int n = decoded.size();
+        int[] parent = new int[n];
+        for (int i = 0; i < n; i++) {
+            parent[i] = i;
+        }
+        long[] hashes = decoded.stream().mapToLong(Decoded::phash).toArray();
+        int max = config.nearDuplicateDistance();
+        for (int i = 0; i < n; i++) {
+            for (int j = i + 1; j < n; j++) {
+                if (Long.bitCount(hashes[i] ^ hashes[j]) <= max) {
+                    parent[find(parent, i)] = find(parent, j);
+                }
+            }
+        }
+        Map<Integer, List<Decoded>> groups = new LinkedHashMap<>();
+        for (int i = 0; i < n; i++) {
+            groups.computeIfAbsent(find(parent, i), k -> new ArrayList<>()).add(decoded.get(i));
+        }
+        return new ArrayList<>(groups.values());
+    }
+
+    private static int find(int[] parent, int i) {
+        while (parent[i] != i) {
+            parent[i] = parent[parent[i]];
+            i = parent[i];
+        }
+        return i;
+    }
+
+    /** Pairs of kept images in different splits whose content is the same or near-identical: must be 0. */
+    private int leakage(Map<Decoded, String> splitOf) {
+        List<Map.Entry<Decoded, String>> all = new ArrayList<>(splitOf.entrySet());
+        int max = config.nearDuplicateDistance();
+        int pairs = 0;
+        for (int i = 0; i < all.size(); i++) {
+            Decoded a = all.get(i).getKey();
+            for (int j = i + 1; j < all.size(); j++) {
+                Decoded b = all.get(j).getKey();
+ // same bytes give the same hash, so this covers exact copies too
+                if (Long.bitCount(a.phash() ^ b.phash()) <= max && !all.get(i).getValue().equals(all.get(j).getValue())) {
+                    pairs++;
+                }
+            }
+        }
+        return pairs;
+    }
+
+    private Path target(Decoded d, String split) {
+        Candidate c = d.candidate();
+        Path dir = split.equals(ANALYSIS_SPLIT) ? config.out().resolve(c.folder())
+                : config.out().resolve(split).resolve(c.folder());
+        return dir.resolve(c.id() + ".png");
+    }
+
+    private void removeStale(Set<Path> targets) throws IOException {
+        for (String top : List.of(Split.TRAIN.folder(), Split.VALIDATION.folder(), Split.TEST.folder(),
+                ANALYSIS_SPLIT, STAGING)) {
+            Path dir = config.out().resolve(top);
+            if (!Files.isDirectory(dir)) {
+                continue;
+            }
+            try (Stream<Path> files = Files.walk(dir)) {
+                for (Path p : files.filter(Files::isRegularFile).toList()) {
+                    if (!targets.contains(p)) {
+                        Files.delete(p);
+                    }
+                }
+            }
+        }
+        Path staging = config.out().resolve(STAGING);
+        if (Files.isDirectory(staging)) {
+            try (Stream<Path> left = Files.list(staging)) {
+                if (left.findAny().isEmpty()) {
+                    Files.delete(staging);
+                }
+            }
+        }
+    }
+
+    private ManifestEntry entry(Candidate c, Decoded d, String status, String reason, String split,
+            Map<String, ScrapeRecord> provenance) {
+        String source = relative(c.file());
+        ScrapeRecord p = provenance.get(source);
+        return new ManifestEntry(c.id(), c.folder(), source, c.sha256(),
+                d == null ? "" : String.format("%016x", d.phash()), d == null ? 0 : d.width(),
+                d == null ? 0 : d.height(), status, reason, split, p == null ? "" : p.query(),
+                p == null ? "" : p.engine(), p == null ? "" : p.pageUrl(), p == null ? "" : p.imageUrl());
+    }
+
+    static String sizeBucket(int longer) {
+        return longer < 128 ? "<128" : longer < 256 ? "128-255" : longer < 512 ? "256-511"
+                : longer < 1024 ? "512-1023" : ">=1024";
     }
 
     private String relative(Path file) {
         return config.raw().relativize(file).toString().replace('\\', '/');
     }
 
-    private static String id(Candidate c) {
-        return c.sha256().substring(0, 16);
-    }
-
     private String splitKey(String sha) {
         return Hashes.sha256((config.seed() + ":" + sha).getBytes(StandardCharsets.UTF_8));
     }
 
-    /** "image too large: 30000x30000 ..." -> "image too large". */
-    private static String reasonKind(String reason) {
-        int colon = reason.indexOf(':');
-        return colon > 0 ? reason.substring(0, colon) : reason;
+    private static void writePng(BufferedImage image, Path target) throws IOException {
+        Files.createDirectories(target.getParent());
+        Path tmp = Files.createTempFile(target.getParent(), target.getFileName().toString(), ".part");
+        try {
+            if (!ImageIO.write(image, "png", tmp.toFile())) {
+                throw new IOException("no PNG writer for " + target);
+            }
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
     }
 
-    private interface Writing {
+    interface Writing {
         void to(BufferedWriter w) throws IOException;
     }
 
-    private static void writeAtomically(Path file, Writing writing) throws IOException {
+    static void writeAtomically(Path file, Writing writing) throws IOException {
         Files.createDirectories(file.getParent());
         Path tmp = file.resolveSibling(file.getFileName() + ".part");
         try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {

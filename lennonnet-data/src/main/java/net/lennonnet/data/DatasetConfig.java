@@ -11,11 +11,21 @@ import java.nio.file.Path;
  * @param valFraction  share of the remaining images used for validation, [0, 0.5]
  * @param seed         seed of the split; the same seed and images give the same split
  * @param maxPixels    images declaring more pixels than this are rejected before decoding
+ * @param nearDuplicateDistance two images whose 64-bit perceptual hashes differ in at most this many
+ *                     bits are near-duplicates, 0..16
  */
-public record DatasetConfig(Path raw, Path out, int testPerClass, double valFraction, long seed, long maxPixels) {
+public record DatasetConfig(Path raw, Path out, int testPerClass, double valFraction, long seed, long maxPixels,
+        int nearDuplicateDistance) {
 
     public static final int DEFAULT_TEST_PER_CLASS = 100;
     public static final double DEFAULT_VAL_FRACTION = 0.1;
+    /** See docs/data.md for how this was chosen. */
+    public static final int DEFAULT_NEAR_DUPLICATE_DISTANCE = 4;
+
+    /** A configuration with the default near-duplicate distance. */
+    public DatasetConfig(Path raw, Path out, int testPerClass, double valFraction, long seed, long maxPixels) {
+        this(raw, out, testPerClass, valFraction, seed, maxPixels, DEFAULT_NEAR_DUPLICATE_DISTANCE);
+    }
 
     public DatasetConfig {
         if (raw == null || out == null) {
@@ -29,6 +39,9 @@ public record DatasetConfig(Path raw, Path out, int testPerClass, double valFrac
         }
         if (!(valFraction >= 0 && valFraction <= 0.5)) {
             throw new IllegalArgumentException("validation fraction must be in [0, 0.5], got " + valFraction);
+        }
+        if (nearDuplicateDistance < 0 || nearDuplicateDistance > 16) {
+            throw new IllegalArgumentException("near-duplicate distance must be 0..16 bits, got " + nearDuplicateDistance);
         }
         if (maxPixels < 1) {
             throw new IllegalArgumentException("pixel cap must be positive, got " + maxPixels);

@@ -3,17 +3,27 @@ package net.lennonnet.data;
 import java.util.Map;
 
 /**
- * The outcome of {@link DatasetBuilder#build}, also written as {@code report.json}.
+ * The outcome of {@link DatasetBuilder#build}, also written as {@code report.json} (and shown in
+ * {@code report.html}).
  *
  * @param counts          kept images per split and class: {@code counts.get("train").get("john")}
+ * @param analysis        kept images per analysis set
  * @param rejected        rejected images per reason (reasons shortened to their kind)
- * @param duplicates      exact duplicates removed (same bytes, same class)
- * @param labelConflicts  images dropped because the same bytes appeared under both classes
- * @param leakage         images whose content appears in more than one split; must be 0
+ * @param duplicates      exact duplicates removed (same bytes)
+ * @param nearDuplicates  near-duplicates removed (perceptual hashes within the distance)
+ * @param labelConflicts  images dropped because the same or a near-identical image was under both classes
+ *                        (or in two analysis sets)
+ * @param leakage         pairs of kept images in different splits (analysis sets included) that are
+ *                        the same or near-identical; must be 0
+ * @param byQuery         kept images per "folder / query" (from the scrape manifest)
+ * @param byEngine        kept images per search engine (from the scrape manifest)
+ * @param sizes           kept images per class by their longer side: "<128", "128-255", ... ">=1024"
  * @param manifestSha256  SHA-256 of {@code manifest.jsonl}, recorded in the model's provenance
  */
-public record DatasetReport(Map<String, Map<String, Integer>> counts, Map<String, Integer> rejected, int duplicates,
-        int labelConflicts, int leakage, String manifestSha256) {
+public record DatasetReport(Map<String, Map<String, Integer>> counts, Map<String, Integer> analysis,
+        Map<String, Integer> rejected, int duplicates, int nearDuplicates, int labelConflicts, int leakage,
+        Map<String, Integer> byQuery, Map<String, Integer> byEngine, Map<String, Map<String, Integer>> sizes,
+        String manifestSha256) {
 
     /** Kept images in one split and class, 0 if none. */
     public int count(Split split, String label) {
