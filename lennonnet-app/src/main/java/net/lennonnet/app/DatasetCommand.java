@@ -11,10 +11,11 @@ import picocli.CommandLine.Option;
 
 /** {@code lennonnet dataset}: raw class folders to a clean, split dataset. */
 @Command(name = "dataset", mixinStandardHelpOptions = true,
-        description = "Clean and split raw images (a folder with john/ and not_john/) into train/, val/ and test/.")
+        description = {"Clean and split raw images (a folder with john/, not_john/ and optionally analysis/<set>/,",
+            "from scrape or your own) into train/, val/, test/ and analysis/, with a manifest and a report."})
 final class DatasetCommand implements Callable<Integer> {
 
-    @Option(names = "--raw", required = true, description = "Folder of class folders: john/, not_john/.")
+    @Option(names = "--raw", required = true, description = "Folder of class folders: john/, not_john/, optionally analysis/<set>/.")
     Path raw;
 
     @Option(names = "--out", required = true, description = "Dataset folder to write.")
@@ -29,12 +30,19 @@ final class DatasetCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "Seed of the split. Default: ${DEFAULT-VALUE}.")
     long seed;
 
+    @Option(names = "--near-duplicate-distance", defaultValue = "4",
+            description = "Images whose 64-bit perceptual hashes differ in at most this many bits are near-duplicates. Default: ${DEFAULT-VALUE}.")
+    int nearDuplicateDistance;
+
     @Override
     public Integer call() throws Exception {
-        DatasetReport report = new DatasetBuilder(
-                new DatasetConfig(raw, out, testPerClass, valFraction, seed, Images.DEFAULT_MAX_PIXELS)).build();
-        System.out.println("kept " + report.counts() + "; rejected " + report.rejected() + "; duplicates "
-                + report.duplicates() + "; label conflicts " + report.labelConflicts() + "; leakage " + report.leakage());
+        DatasetReport report = new DatasetBuilder(new DatasetConfig(raw, out, testPerClass, valFraction, seed,
+                Images.DEFAULT_MAX_PIXELS, nearDuplicateDistance)).build();
+        System.out.println("kept " + report.counts() + (report.analysis().isEmpty() ? "" : "; analysis sets "
+                + report.analysis()) + "; rejected " + report.rejected() + "; duplicates " + report.duplicates()
+                + "; near-duplicates " + report.nearDuplicates() + "; label conflicts " + report.labelConflicts()
+                + "; leakage " + report.leakage());
+        System.out.println("report: " + out.resolve("report.html"));
         return 0;
     }
 }

@@ -29,12 +29,13 @@ class LennonnetCliTest {
     void listsOnlyTheCommandsThatWork() {
         Run help = run("--help");
         assertThat(help.exit()).isZero();
-        assertThat(help.out()).contains("demo", "dataset", "train", "predict", "serve", "dashboard");
-        assertThat(help.out()).doesNotContain("scrape", "analyze", "evaluate");
+        assertThat(help.out()).contains("demo", "scrape", "dataset", "train", "predict", "serve", "dashboard");
+        assertThat(help.out()).doesNotContain("analyze", "evaluate");
     }
 
     @ParameterizedTest
-    @CsvSource({"demo,--work", "dataset,--raw", "dataset,--out", "train,--data", "train,--out", "predict,--model",
+    @CsvSource({"demo,--work", "scrape,--recipe", "scrape,--query", "scrape,--per-query", "scrape,--out",
+        "scrape,--duckduckgo-url", "scrape,--bing-url", "scrape,--allow-private-hosts", "dataset,--raw", "dataset,--out", "train,--data", "train,--out", "predict,--model",
         "predict,--json", "serve,--model", "serve,--port", "serve,--host", "dashboard,--stats"})
     void everyCommandHasHelpWithItsContractOptions(String command, String option) {
         Run help = run(command, "--help");
