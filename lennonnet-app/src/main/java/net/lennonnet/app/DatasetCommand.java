@@ -34,14 +34,18 @@ final class DatasetCommand implements Callable<Integer> {
             description = "Images whose 64-bit perceptual hashes differ in at most this many bits are near-duplicates. Default: ${DEFAULT-VALUE}.")
     int nearDuplicateDistance;
 
+    @Option(names = "--face-crop", description = {"Cut each image around its largest face (OpenCV Haar cascade);",
+        "images without a face stay whole. A model trained on it crops at prediction too."})
+    boolean faceCrop;
+
     @Override
     public Integer call() throws Exception {
         DatasetReport report = new DatasetBuilder(new DatasetConfig(raw, out, testPerClass, valFraction, seed,
-                Images.DEFAULT_MAX_PIXELS, nearDuplicateDistance)).build();
+                Images.DEFAULT_MAX_PIXELS, nearDuplicateDistance, faceCrop)).build();
         System.out.println("kept " + report.counts() + (report.analysis().isEmpty() ? "" : "; analysis sets "
                 + report.analysis()) + "; rejected " + report.rejected() + "; duplicates " + report.duplicates()
                 + "; near-duplicates " + report.nearDuplicates() + "; label conflicts " + report.labelConflicts()
-                + "; leakage " + report.leakage());
+                + "; leakage " + report.leakage() + (faceCrop ? "; faces found in " + report.faces() : ""));
         System.out.println("report: " + out.resolve("report.html"));
         return 0;
     }

@@ -54,6 +54,7 @@ final class PredictCommand implements Callable<Integer> {
                     row.put("pJohn", p.probabilityJohn());
                     row.put("pNotJohn", p.probabilityNotJohn());
                     row.put("millis", p.elapsed().toMillis());
+                    row.put("face", p.face().orElse(null));
                     if (!json) {
                         out.printf("%s\t%s\t%.4f%n", outcome.source(), p.label(), p.probabilityJohn());
                     }

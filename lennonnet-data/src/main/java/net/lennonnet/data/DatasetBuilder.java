@@ -30,6 +30,7 @@ import javax.imageio.ImageIO;
 import net.lennonnet.data.scrape.Recipe;
 import net.lennonnet.data.scrape.ScrapeManifest;
 import net.lennonnet.data.scrape.ScrapeRecord;
+import net.lennonnet.model.FaceCrop;
 import net.lennonnet.model.Hashes;
 import net.lennonnet.model.Images;
 import net.lennonnet.model.Labels;
@@ -61,8 +62,11 @@ public final class DatasetBuilder {
     private static final Logger log = LoggerFactory.getLogger(DatasetBuilder.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String STAGING = ".staging";
+    private static final String FINGERPRINT = ".build.json";
 
     private final DatasetConfig config;
+    /** Face boxes recorded by an earlier run, for the PNGs it left in place. */
+    private final Map<String, String> faces = new java.util.concurrent.ConcurrentHashMap<>();
 
     public DatasetBuilder(DatasetConfig config) {
         this.config = config;
@@ -79,7 +83,7 @@ public final class DatasetBuilder {
     }
 
     /** A distinct image that decoded: where its normalised PNG is now, its hash and size. */
-    private record Decoded(Candidate candidate, Path png, long phash, int width, int height) {
+    private record Decoded(Candidate candidate, Path png, long phash, int width, int height, String face) {
         long pixels() {
             return (long) width * height;
         }
@@ -112,8 +116,21 @@ public final class DatasetBuilder {
             }
         }
 
-        // 2. decode each distinct image once: hash it and stage its normalised PNG
-        Map<String, Path> existing = existingImages();
+        // 2. decode each distinct image once: hash it and stage its normalised PNG (reusing an earlier
+        //    run's PNGs when they were made the same way)
+        Path fingerprint = config.out().resolve(FINGERPRINT);
+        String how = "{\"faceCrop\":" + config.faceCrop() + "}";
+        boolean sameWay = Files.isRegularFile(fingerprint) && Files.readString(fingerprint).equals(how);
+        Map<String, Path> existing = sameWay ? existingImages() : Map.of();
+        faces.clear();
+        if (sameWay && Files.isRegularFile(config.out().resolve(MANIFEST))) {
+            for (String line : Files.readAllLines(config.out().resolve(MANIFEST))) {
+                ManifestEntry previous = JSON.readValue(line, ManifestEntry.class);
+                if (previous.face() != null && !previous.face().isEmpty()) {
+                    faces.put(previous.id(), previous.face());
+                }
+            }
+        }
         List<Decoded> decoded = decodeAll(distinct, existing, entries, rejected, provenance);
 
         // 3. near-duplicates: images whose hashes are within the distance form one group
@@ -178,6 +195,7 @@ public final class DatasetBuilder {
             }
         }
         removeStale(targets);
+        writeAtomically(fingerprint, w -> w.write(how));
 
         Map<String, Integer> byQuery = new TreeMap<>();
         Map<String, Integer> byEngine = new TreeMap<>();
@@ -202,8 +220,9 @@ public final class DatasetBuilder {
                 w.write('\n');
             }
         });
+        int faces = (int) splitOf.keySet().stream().filter(d -> !d.face().isEmpty()).count();
         DatasetReport report = new DatasetReport(counts, analysisCounts, rejected, tally[0], tally[1], tally[2],
-                leakage, byQuery, byEngine, sizes, Hashes.sha256(manifest));
+                leakage, byQuery, byEngine, sizes, config.faceCrop(), faces, Hashes.sha256(manifest));
         writeAtomically(config.out().resolve(REPORT),
                 w -> w.write(JSON.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report)));
         DatasetReportPage.write(config.out(), report, entries);
@@ -345,20 +364,27 @@ public final class DatasetBuilder {
     private Object decodeOne(Candidate c, Path existingPng) throws IOException {
         BufferedImage image;
         Path png;
+        String face = "";
         if (existingPng != null) {
             image = Images.decode(existingPng, Long.MAX_VALUE);
             png = existingPng;
+            face = faces.getOrDefault(c.id(), "");
         } else {
             try {
                 image = Images.decode(c.file(), config.maxPixels());
             } catch (UndecodableImageException e) {
                 return e.getMessage();
             }
+            if (config.faceCrop()) {
+                FaceCrop.Prepared prepared = FaceCrop.prepare(image);
+                image = prepared.image();
+                face = prepared.face().map(f -> f.x() + "," + f.y() + "," + f.width() + "," + f.height()).orElse("");
+            }
             png = config.out().resolve(STAGING).resolve(c.id() + ".png");
             writePng(image, png);
         }
         long phash = new PerceptiveHash(64).hash(image).getHashValue().longValue();
-        return new Decoded(c, png, phash, image.getWidth(), image.getHeight());
+        return new Decoded(c, png, phash, image.getWidth(), image.getHeight(), face);
     }
 
     /** Groups of images whose hashes are within the distance, transitively (union-find). */
@@ -449,7 +475,8 @@ public final class DatasetBuilder {
         return new ManifestEntry(c.id(), c.folder(), source, c.sha256(),
                 d == null ? "" : String.format("%016x", d.phash()), d == null ? 0 : d.width(),
                 d == null ? 0 : d.height(), status, reason, split, p == null ? "" : p.query(),
-                p == null ? "" : p.engine(), p == null ? "" : p.pageUrl(), p == null ? "" : p.imageUrl());
+                p == null ? "" : p.engine(), p == null ? "" : p.pageUrl(), p == null ? "" : p.imageUrl(),
+                d == null ? "" : d.face());
     }
 
     static String sizeBucket(int longer) {

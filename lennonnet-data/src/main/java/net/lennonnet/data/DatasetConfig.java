@@ -13,9 +13,11 @@ import java.nio.file.Path;
  * @param maxPixels    images declaring more pixels than this are rejected before decoding
  * @param nearDuplicateDistance two images whose 64-bit perceptual hashes differ in at most this many
  *                     bits are near-duplicates, 0..16
+ * @param faceCrop     store each image cut around its largest face (whole when none is found); a model
+ *                     trained on it records this in its input contract and crops at prediction too
  */
 public record DatasetConfig(Path raw, Path out, int testPerClass, double valFraction, long seed, long maxPixels,
-        int nearDuplicateDistance) {
+        int nearDuplicateDistance, boolean faceCrop) {
 
     public static final int DEFAULT_TEST_PER_CLASS = 100;
     public static final double DEFAULT_VAL_FRACTION = 0.1;
@@ -24,7 +26,7 @@ public record DatasetConfig(Path raw, Path out, int testPerClass, double valFrac
 
     /** A configuration with the default near-duplicate distance. */
     public DatasetConfig(Path raw, Path out, int testPerClass, double valFraction, long seed, long maxPixels) {
-        this(raw, out, testPerClass, valFraction, seed, maxPixels, DEFAULT_NEAR_DUPLICATE_DISTANCE);
+        this(raw, out, testPerClass, valFraction, seed, maxPixels, DEFAULT_NEAR_DUPLICATE_DISTANCE, false);
     }
 
     public DatasetConfig {

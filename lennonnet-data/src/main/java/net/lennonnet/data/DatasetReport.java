@@ -18,12 +18,14 @@ import java.util.Map;
  * @param byQuery         kept images per "folder / query" (from the scrape manifest)
  * @param byEngine        kept images per search engine (from the scrape manifest)
  * @param sizes           kept images per class by their longer side: "<128", "128-255", ... ">=1024"
+ * @param faceCrop        whether images were cut around their largest face
+ * @param faces           kept images in which a face was found (0 without face crop)
  * @param manifestSha256  SHA-256 of {@code manifest.jsonl}, recorded in the model's provenance
  */
 public record DatasetReport(Map<String, Map<String, Integer>> counts, Map<String, Integer> analysis,
         Map<String, Integer> rejected, int duplicates, int nearDuplicates, int labelConflicts, int leakage,
         Map<String, Integer> byQuery, Map<String, Integer> byEngine, Map<String, Map<String, Integer>> sizes,
-        String manifestSha256) {
+        boolean faceCrop, int faces, String manifestSha256) {
 
     /** Kept images in one split and class, 0 if none. */
     public int count(Split split, String label) {

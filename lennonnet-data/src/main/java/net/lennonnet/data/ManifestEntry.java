@@ -19,11 +19,13 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
  * @param engine   the engine that found it, or empty
  * @param pageUrl  the page it appeared on, or empty
  * @param imageUrl where it was downloaded from, or empty
+ * @param face     with face crop, the face the stored image was cut around as "x,y,width,height" in the
+ *                 upright raw image; empty when none was found or face crop is off
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ManifestEntry(String id, String label, String source, String sha256, String phash, int width,
         int height, String status, String reason, String split, String query, String engine, String pageUrl,
-        String imageUrl) {
+        String imageUrl, String face) {
 
     public static final String KEPT = "kept";
     public static final String REJECTED = "rejected";

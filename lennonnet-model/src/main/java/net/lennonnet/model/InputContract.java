@@ -16,8 +16,10 @@ import org.nd4j.linalg.dataset.api.preprocessor.VGG16ImagePreProcessor;
  * @param width      input width in pixels, 32..1024
  * @param channelOrder always {@code BGR}: DataVec's loaders produce it and the pretrained weights expect it
  * @param normalisation always {@code vgg-mean-bgr}
+ * @param faceCrop   whether images are cut around their largest face first ({@link FaceCrop}); an
+ *                   image without a face is used whole
  */
-public record InputContract(int height, int width, String channelOrder, String normalisation) {
+public record InputContract(int height, int width, String channelOrder, String normalisation, boolean faceCrop) {
 
     public static final String BGR = "BGR";
     public static final String VGG_MEAN_BGR = "vgg-mean-bgr";
@@ -44,7 +46,20 @@ public record InputContract(int height, int width, String channelOrder, String n
 
     /** A square input of the given edge with the standard channel order and normalisation. */
     public static InputContract square(int size) {
-        return new InputContract(size, size, BGR, VGG_MEAN_BGR);
+        return new InputContract(size, size, BGR, VGG_MEAN_BGR, false);
+    }
+
+    /** This contract with face cropping on or off. */
+    public InputContract withFaceCrop(boolean crop) {
+        return new InputContract(height, width, channelOrder, normalisation, crop);
+    }
+
+    /**
+     * The step before {@link #toInput}: the face crop when the contract asks for it (the dataset
+     * builder stores training images already cut this way), the image as it is otherwise.
+     */
+    public FaceCrop.Prepared prepare(BufferedImage image) {
+        return faceCrop ? FaceCrop.prepare(image) : new FaceCrop.Prepared(image, java.util.Optional.empty());
     }
 
     /** The normalisation as a DataVec/ND4J pre-processor, for iterators. Stateless, so not saved. */

@@ -99,8 +99,10 @@ public final class LennonNet implements AutoCloseable {
         for (int from = 0; from < images.size(); from += BATCH) {
             List<BufferedImage> chunk = images.subList(from, Math.min(images.size(), from + BATCH));
             long start = System.nanoTime();
-            INDArray input = Nd4j.concat(0, chunk.stream()
-                    .map(img -> metadata.input().toInput(Images.toBgr(img))).toArray(INDArray[]::new));
+            List<FaceCrop.Prepared> prepared = chunk.stream().map(img -> metadata.input().prepare(Images.toBgr(img)))
+                    .toList();
+            INDArray input = Nd4j.concat(0, prepared.stream()
+                    .map(p -> metadata.input().toInput(p.image())).toArray(INDArray[]::new));
             INDArray probabilities;
             synchronized (graph) {
                 probabilities = graph.outputSingle(false, input);
@@ -108,7 +110,8 @@ public final class LennonNet implements AutoCloseable {
             Duration each = Duration.ofNanos((System.nanoTime() - start) / chunk.size());
             for (int i = 0; i < chunk.size(); i++) {
                 double pJohn = probabilities.getDouble(i, 0);
-                out.add(new Prediction(pJohn >= metadata.threshold() ? Labels.JOHN : Labels.NOT_JOHN, pJohn, each));
+                out.add(new Prediction(pJohn >= metadata.threshold() ? Labels.JOHN : Labels.NOT_JOHN, pJohn, each,
+                        prepared.get(i).face()));
             }
         }
         return out;

@@ -13,7 +13,7 @@ class InputContractTest {
     void namesTheBadValueAndTheRange() {
         assertThatThrownBy(() -> InputContract.square(16)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("input height must be 32..1024 pixels, got 16");
-        assertThatThrownBy(() -> new InputContract(64, 64, "RGB", InputContract.VGG_MEAN_BGR))
+        assertThatThrownBy(() -> new InputContract(64, 64, "RGB", InputContract.VGG_MEAN_BGR, false))
                 .hasMessageContaining("channel order must be BGR, got RGB");
     }
 

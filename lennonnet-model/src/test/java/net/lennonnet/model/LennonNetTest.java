@@ -140,4 +140,25 @@ class LennonNetTest {
                     .hasMessageContaining("larger than");
         }
     }
+
+    @Test
+    void aFaceCropModelCropsAtPredictionAndReportsTheFace() throws IOException {
+        ComputationGraph graph = TransferGraph.twoClass(TinyGraphs.imagenetShaped(32, 1), TransferGraphTest.OPTIONS);
+        Path cropping = dir.resolve("cropping");
+        ModelBundle.write(cropping, graph, new ModelMetadata(ModelMetadata.FORMAT, Labels.ALL,
+                InputContract.square(32).withFaceCrop(true), 0.5, "test", "0".repeat(64),
+                TransferGraph.findHead(graph), Map.of()));
+        BufferedImage portrait = FaceCropTest.astronaut();
+        try (LennonNet net = LennonNet.load(cropping); LennonNet whole = LennonNet.load(model)) {
+            assertThat(net.metadata().input().faceCrop()).isTrue();
+            Prediction p = net.predict(portrait);
+            assertThat(p.face()).isEqualTo(FaceCrop.detect(portrait));
+            assertThat(p.face()).isPresent();
+            // the same as predicting on the crop by hand with a model that does not crop
+            BufferedImage crop = FaceCrop.crop(portrait, p.face().get());
+            assertThat(p.probabilityJohn()).isEqualTo(whole.predict(crop).probabilityJohn());
+            assertThat(whole.predict(portrait).face()).isEmpty();
+            assertThat(net.predict(images.get(0)).face()).isEmpty(); // no face: used whole
+        }
+    }
 }

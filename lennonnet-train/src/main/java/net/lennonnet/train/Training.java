@@ -76,7 +76,8 @@ public final class Training {
         Files.createDirectories(config.out());
 
         Optional<Backbone> pretrained = Backbones.pretrained(config.weights());
-        InputContract contract = pretrained.isPresent() ? InputContract.imagenet() : InputContract.square(config.inputSize());
+        InputContract contract = (pretrained.isPresent() ? InputContract.imagenet()
+                : InputContract.square(config.inputSize())).withFaceCrop(faceCropped(data));
         Backbone backbone;
         if (pretrained.isPresent()) {
             backbone = pretrained.get();
@@ -409,6 +410,12 @@ public final class Training {
             }
         }
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** Whether the dataset's images were cut around faces: the model must then crop at prediction too. */
+    private static boolean faceCropped(Path data) throws IOException {
+        Path report = data.resolve(DatasetBuilder.REPORT);
+        return Files.isRegularFile(report) && JSON.readTree(report.toFile()).path("faceCrop").asBoolean(false);
     }
 
     private static String manifestHash(Path data) throws IOException {

@@ -212,6 +212,7 @@ public final class WebServer implements AutoCloseable {
                 json.put("pNotJohn", p.probabilityNotJohn());
                 json.put("threshold", net.metadata().threshold());
                 json.put("millis", p.elapsed().toMillis());
+                json.put("face", p.face().orElse(null));
                 send(rc, 200, json);
             } else if (result.cause() instanceof UndecodableImageException e) {
                 error(rc, 415, e.getMessage());

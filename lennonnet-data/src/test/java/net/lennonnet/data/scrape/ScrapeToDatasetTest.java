@@ -67,7 +67,7 @@ class ScrapeToDatasetTest {
 
             Path ds = tmp.resolve("ds");
             DatasetReport report = new DatasetBuilder(new DatasetConfig(raw, ds, 5, 0.2, 3, Images.DEFAULT_MAX_PIXELS,
-                    DatasetConfig.DEFAULT_NEAR_DUPLICATE_DISTANCE)).build();
+                    DatasetConfig.DEFAULT_NEAR_DUPLICATE_DISTANCE, false)).build();
 
             assertThat(report.leakage()).isZero();
             assertThat(report.labelConflicts()).isEqualTo(2);
@@ -118,7 +118,7 @@ class ScrapeToDatasetTest {
 
             // a second build over the same raw folder changes nothing
             DatasetReport again = new DatasetBuilder(new DatasetConfig(raw, ds, 5, 0.2, 3, Images.DEFAULT_MAX_PIXELS,
-                    DatasetConfig.DEFAULT_NEAR_DUPLICATE_DISTANCE)).build();
+                    DatasetConfig.DEFAULT_NEAR_DUPLICATE_DISTANCE, false)).build();
             assertThat(again).isEqualTo(report);
         }
     }

@@ -1,0 +1,54 @@
+package net.lennonnet.data.scrape;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import net.lennonnet.data.synthetic.DemoImages;
+import net.lennonnet.model.TestImages;
+
+/**
+ * Benchmark, not a test: download throughput of the scraper with its default settings against a
+ * local server that waits 100 ms before answering each image, as a distant host would. Run with
+ * {@code mvn -pl lennonnet-data exec:java -Dexec.classpathScope=test
+ * -Dexec.mainClass=net.lennonnet.data.scrape.DownloadBenchmark [-Dexec.args="IMAGES SIDE"]}.
+ */
+public final class DownloadBenchmark {
+
+    private DownloadBenchmark() {}
+
+    public static void main(String[] args) throws Exception {
+        int images = args.length > 0 ? Integer.parseInt(args[0]) : 600;
+        int side = args.length > 1 ? Integer.parseInt(args[1]) : 512;
+        DemoImages demo = new DemoImages(side);
+        try (FakeWeb web = new FakeWeb()) {
+            web.imageLatencyMillis = 100;
+            web.pageSize = 100;
+            long bytes = 0;
+            for (int i = 0; i < images; i++) {
+                byte[] jpeg = TestImages.encode(i % 2 == 0 ? demo.john(1, i) : demo.notJohn(1, i), "jpg");
+                bytes += jpeg.length;
+                web.image("/img/b" + i + ".jpg", jpeg);
+            }
+            web.results("bench", FakeWeb.paths("b", images));
+            web.results("other", FakeWeb.paths("b", 1));
+            Recipe recipe = new Recipe(Map.of("john", List.of(new Recipe.QueryGroup(List.of("bench"), images)),
+                    "not_john", List.of(new Recipe.QueryGroup(List.of("other"), 1))), Map.of());
+            Path out = Files.createTempDirectory("lennonnet-download-bench");
+            ScrapeConfig config = ScrapeConfig.defaults(out, recipe).withEngineUrls(web.url(), web.url(), true)
+                    .withLimits(ScrapeConfig.DEFAULT_ENGINES, ScrapeConfig.DEFAULT_CONCURRENCY, 20L << 20,
+                            Duration.ofSeconds(20), new Politeness(Duration.ZERO, 3, Duration.ofMillis(100),
+                                    Duration.ofSeconds(1), Duration.ofSeconds(20)));
+            Runtime rt = Runtime.getRuntime();
+            long t0 = System.nanoTime();
+            ScrapeReport report = new Scraper(config).run();
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            System.gc();
+            System.out.printf("images %d of %dx%d px (%.0f KB average), 100 ms latency each, concurrency %d%n",
+                    report.keptThisRun(), side, side, bytes / 1024.0 / images, ScrapeConfig.DEFAULT_CONCURRENCY);
+            System.out.printf("%.1f s, %.1f images/s; heap after: %d MB of %d MB max%n", seconds,
+                    report.keptThisRun() / seconds, (rt.totalMemory() - rt.freeMemory()) >> 20, rt.maxMemory() >> 20);
+        }
+    }
+}

@@ -1,0 +1,54 @@
+package net.lennonnet.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.awt.Color;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class FaceCropTest {
+
+    /** A real face: the NASA portrait of astronaut Eileen Collins (public domain), 256 x 256. */
+    static BufferedImage astronaut() throws IOException {
+        try (InputStream in = FaceCropTest.class.getResourceAsStream("astronaut.jpg")) {
+            return Images.decode(in.readAllBytes(), Images.DEFAULT_MAX_PIXELS);
+        }
+    }
+
+    @Test
+    void findsTheFaceInAPortraitAndCropsAroundIt() throws IOException {
+        BufferedImage photo = astronaut();
+        Optional<FaceBox> face = FaceCrop.detect(photo);
+        assertThat(face).isPresent();
+        FaceBox box = face.get();
+        // Her face is in the upper middle of the portrait (hand-checked: about x 85..150, y 30..110)
+        assertThat(box.x() + box.width() / 2).isBetween(95, 145);
+        assertThat(box.y() + box.height() / 2).isBetween(45, 100);
+        assertThat(box.width()).isBetween(40, 120);
+
+        FaceCrop.Prepared prepared = FaceCrop.prepare(photo);
+        assertThat(prepared.face()).contains(box);
+        assertThat(prepared.image().getWidth()).isEqualTo(prepared.image().getHeight())
+                .isEqualTo(Math.min(256, (int) Math.round(2.0 * Math.max(box.width(), box.height()))));
+    }
+
+    @Test
+    void anImageWithoutAFaceIsUsedWhole() {
+        BufferedImage potato = ImagesTest.solid(200, 150, BufferedImage.TYPE_3BYTE_BGR, new Color(150, 110, 60));
+        FaceCrop.Prepared prepared = FaceCrop.prepare(potato);
+        assertThat(prepared.face()).isEmpty();
+        assertThat(prepared.image()).isSameAs(potato);
+    }
+
+    @Test
+    void theCropStaysInsideTheImage() {
+        BufferedImage img = new BufferedImage(100, 60, BufferedImage.TYPE_3BYTE_BGR);
+        BufferedImage crop = FaceCrop.crop(img, new FaceBox(80, 40, 20, 20));
+        assertThat(crop.getWidth()).isEqualTo(40);
+        BufferedImage whole = FaceCrop.crop(img, new FaceBox(0, 0, 90, 50));
+        assertThat(whole.getWidth()).isEqualTo(60); // capped by the shorter side
+    }
+}
