@@ -1,13 +1,17 @@
 package net.lennonnet.data;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
 import net.lennonnet.model.InputContract;
 import net.lennonnet.model.Labels;
 import org.datavec.api.io.labels.ParentPathLabelGenerator;
+import org.datavec.api.io.labels.PathLabelGenerator;
 import org.datavec.api.split.FileSplit;
+import org.datavec.api.writable.IntWritable;
+import org.datavec.api.writable.Writable;
 import org.datavec.image.loader.NativeImageLoader;
 import org.datavec.image.recordreader.ImageRecordReader;
 import org.deeplearning4j.datasets.datavec.RecordReaderDataSetIterator;
@@ -55,5 +59,45 @@ public final class DatasetIterators {
         iterator.setCollectMetaData(true);
         iterator.setPreProcessor(contract.preProcessor());
         return iterator;
+    }
+
+    /**
+     * An iterator over an analysis set written by {@link DatasetBuilder} ({@code analysis/<set>/}),
+     * every image labelled {@code expectedLabel} (for the other Beatles: {@code not_john}).
+     */
+    public static DataSetIterator analysis(Path dataset, String set, String expectedLabel, InputContract contract,
+            int batchSize) throws IOException {
+        if (!Labels.ALL.contains(expectedLabel)) {
+            throw new IllegalArgumentException("expected label must be one of " + Labels.ALL + ", got " + expectedLabel);
+        }
+        Path folder = dataset.resolve(DatasetBuilder.ANALYSIS_SPLIT).resolve(set);
+        if (!Files.isDirectory(folder)) {
+            throw new IOException("no analysis set '" + set + "': " + folder + " is not a folder");
+        }
+        ImageRecordReader reader = new ImageRecordReader(contract.height(), contract.width(), 3, new FixedLabel(expectedLabel));
+        reader.initialize(new FileSplit(folder.toFile(), NativeImageLoader.ALLOWED_FORMATS));
+        reader.setLabels(Labels.ALL);
+        RecordReaderDataSetIterator iterator = new RecordReaderDataSetIterator(reader, batchSize, 1, Labels.ALL.size());
+        iterator.setCollectMetaData(true);
+        iterator.setPreProcessor(contract.preProcessor());
+        return iterator;
+    }
+
+    /** One label for every file of a folder, given as its index (the reader does not map it when not inferring). */
+    private record FixedLabel(String label) implements PathLabelGenerator {
+        @Override
+        public Writable getLabelForPath(String path) {
+            return new IntWritable(Labels.ALL.indexOf(label));
+        }
+
+        @Override
+        public Writable getLabelForPath(URI uri) {
+            return getLabelForPath(uri.toString());
+        }
+
+        @Override
+        public boolean inferLabelClasses() {
+            return false;
+        }
     }
 }

@@ -1,9 +1,11 @@
 package net.lennonnet.data;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import net.lennonnet.data.synthetic.DemoImages;
 import net.lennonnet.model.Images;
@@ -43,5 +45,28 @@ class OnePreprocessingPathTest {
             checked++;
         }
         assertThat(checked).isEqualTo(4);
+    }
+
+    @Test
+    void analysisSetsAreReadWithTheirExpectedLabel() throws IOException {
+        Path raw = tmp.resolve("raw");
+        new DemoImages(100).write(raw, 8, 3);
+        new DemoImages(100).write(tmp.resolve("more"), 5, 9);
+        Files.createDirectories(raw.resolve("analysis"));
+        Files.move(tmp.resolve("more/not_john"), raw.resolve("analysis/ringo"));
+        DatasetReport report = new DatasetBuilder(new DatasetConfig(raw, tmp.resolve("ds"), 2, 0.1, 1,
+                Images.DEFAULT_MAX_PIXELS, 0, false)).build();
+        int ringo = report.analysis().get("ringo");
+        assertThat(ringo).isPositive();
+
+        DataSetIterator it = DatasetIterators.analysis(tmp.resolve("ds"), "ringo", "not_john", InputContract.square(64), 64);
+        assertThat(it.getLabels()).containsExactly("john", "not_john");
+        DataSet all = it.next();
+        assertThat(all.numExamples()).isEqualTo(ringo);
+        for (int i = 0; i < ringo; i++) {
+            assertThat(all.getLabels().getDouble(i, 1)).isEqualTo(1.0);
+        }
+        assertThatThrownBy(() -> DatasetIterators.analysis(tmp.resolve("ds"), "paul", "not_john",
+                InputContract.square(64), 4)).hasMessageContaining("no analysis set 'paul'");
     }
 }
