@@ -65,6 +65,8 @@ public final class DatasetBuilder {
     private static final String FINGERPRINT = ".build.json";
 
     private final DatasetConfig config;
+    /** Feedback recorded in the previous manifest ({@code lennonnet label}), by content hash. */
+    private final Map<String, String> feedback = new HashMap<>();
     /** Face boxes recorded by an earlier run, for the PNGs it left in place. */
     private final Map<String, String> faces = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -100,10 +102,10 @@ public final class DatasetBuilder {
                 provenance.put(r.file(), r);
             }
         }
-        List<Candidate> candidates = scan();
         List<ManifestEntry> entries = new ArrayList<>();
         Map<String, Integer> rejected = new TreeMap<>();
         int[] tally = new int[3]; // duplicates, near-duplicates, label conflicts
+        List<Candidate> candidates = applyFeedback(scan(), entries, rejected, provenance);
 
         // 1. exact duplicates: one candidate per distinct content
         Map<String, List<Candidate>> bySha = candidates.stream()
@@ -271,6 +273,45 @@ public final class DatasetBuilder {
             }
         }
         return winner;
+    }
+
+    /**
+     * What people said in the previous manifest: unusable images and mislabelled analysis images are
+     * rejected, mislabelled class images move to the other class.
+     */
+    private List<Candidate> applyFeedback(List<Candidate> candidates, List<ManifestEntry> entries,
+            Map<String, Integer> rejected, Map<String, ScrapeRecord> provenance) throws IOException {
+        feedback.clear();
+        Path previous = config.out().resolve(MANIFEST);
+        if (Files.isRegularFile(previous)) {
+            for (String line : Files.readAllLines(previous)) {
+                if (!line.isBlank()) {
+                    ManifestEntry e = JSON.readValue(line, ManifestEntry.class);
+                    if (e.feedback() != null && !e.feedback().isEmpty()) {
+                        feedback.put(e.sha256(), e.feedback());
+                    }
+                }
+            }
+        }
+        if (feedback.isEmpty()) {
+            return candidates;
+        }
+        List<Candidate> out = new ArrayList<>();
+        for (Candidate c : candidates) {
+            String said = feedback.getOrDefault(c.sha256(), "");
+            if (said.equals(ManifestEntry.UNUSABLE) || (said.equals(ManifestEntry.MISLABELLED) && c.analysis())) {
+                String reason = said + ": marked by lennonnet label";
+                entries.add(entry(c, null, ManifestEntry.REJECTED, reason, "", provenance));
+                rejected.merge(said, 1, Integer::sum);
+            } else if (said.equals(ManifestEntry.MISLABELLED)) {
+                String other = c.folder().equals(Labels.JOHN) ? Labels.NOT_JOHN : Labels.JOHN;
+                out.add(new Candidate(other, c.file(), c.sha256()));
+            } else {
+                out.add(c);
+            }
+        }
+        log.info("applied feedback on {} images from {}", feedback.size(), previous);
+        return out;
     }
 
     private List<Candidate> scan() throws IOException {
@@ -476,7 +517,7 @@ public final class DatasetBuilder {
                 d == null ? "" : String.format("%016x", d.phash()), d == null ? 0 : d.width(),
                 d == null ? 0 : d.height(), status, reason, split, p == null ? "" : p.query(),
                 p == null ? "" : p.engine(), p == null ? "" : p.pageUrl(), p == null ? "" : p.imageUrl(),
-                d == null ? "" : d.face());
+                d == null ? "" : d.face(), feedback.getOrDefault(c.sha256(), ""));
     }
 
     static String sizeBucket(int longer) {

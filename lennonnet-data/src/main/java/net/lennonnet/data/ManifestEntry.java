@@ -21,13 +21,24 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
  * @param imageUrl where it was downloaded from, or empty
  * @param face     with face crop, the face the stored image was cut around as "x,y,width,height" in the
  *                 upright raw image; empty when none was found or face crop is off
+ * @param feedback what a person said about the image ({@code lennonnet label}): {@code mislabelled}
+ *                 (a class image is moved to the other class, an analysis image is dropped),
+ *                 {@code unusable} (dropped), or empty; kept across {@code lennonnet dataset} runs
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ManifestEntry(String id, String label, String source, String sha256, String phash, int width,
         int height, String status, String reason, String split, String query, String engine, String pageUrl,
-        String imageUrl, String face) {
+        String imageUrl, String face, String feedback) {
 
     public static final String KEPT = "kept";
+    public static final String MISLABELLED = "mislabelled";
+    public static final String UNUSABLE = "unusable";
+
+    /** This row with other feedback ("" to clear it). */
+    public ManifestEntry withFeedback(String value) {
+        return new ManifestEntry(id, label, source, sha256, phash, width, height, status, reason, split, query, engine,
+                pageUrl, imageUrl, face, value);
+    }
     public static final String REJECTED = "rejected";
 
     public boolean kept() {

@@ -1,0 +1,212 @@
+package net.lennonnet.train.evaluation;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import net.lennonnet.data.Split;
+import net.lennonnet.model.Labels;
+import net.lennonnet.model.LennonNet;
+import net.lennonnet.train.Histogram;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code lennonnet evaluate}: scores a dataset's held-out test split with a model, through the same
+ * prediction path users get, and writes {@code evaluation.json}, {@code evaluation.html}, its PNG
+ * charts, {@code test-predictions.csv} and the error gallery. The decision threshold is chosen on
+ * the validation split (never on the test split), or taken from the model.
+ */
+public final class Evaluation {
+
+    public static final String JSON_FILE = "evaluation.json";
+    public static final String HTML_FILE = "evaluation.html";
+    private static final Logger log = LoggerFactory.getLogger(Evaluation.class);
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    /** Where the decision threshold comes from. */
+    public enum ThresholdFrom { VALIDATION, MODEL }
+
+    private Evaluation() {}
+
+    public static EvaluationReport run(Path model, Path data, Path out, ThresholdFrom from) throws IOException {
+        for (Split split : List.of(Split.TEST, Split.TRAIN)) {
+            if (!Files.isDirectory(data.resolve(split.folder()))) {
+                throw new IOException("not a Lennonnet dataset: " + data + " has no " + split.folder() + "/ folder");
+            }
+        }
+        Files.createDirectories(out);
+        try (LennonNet net = LennonNet.load(model)) {
+            Scorer scorer = new Scorer(net, Scorer.manifestNear(data));
+            List<ScoredImage> test = new ArrayList<>();
+            List<EvaluationReport.Failure> failed = new ArrayList<>();
+            for (String label : Labels.ALL) {
+                Scorer.Result r = scorer.score("test " + label,
+                        Scorer.images(data.resolve(Split.TEST.folder()).resolve(label)), label);
+                test.addAll(r.scored());
+                r.failures().forEach(f -> failed.add(new EvaluationReport.Failure(f.path(), f.error())));
+            }
+            if (test.isEmpty()) {
+                throw new IOException("no test images could be scored in " + data.resolve(Split.TEST.folder()));
+            }
+            EvaluationReport.Threshold threshold = threshold(net, scorer, data, from);
+            int[] train = {Scorer.images(data.resolve(Split.TRAIN.folder()).resolve(Labels.JOHN)).size(),
+                Scorer.images(data.resolve(Split.TRAIN.folder()).resolve(Labels.NOT_JOHN)).size()};
+            EvaluationReport report = report(model.toString(), data.toString(), test, failed, threshold, train);
+            write(report, test, out, Optional.of(data));
+            log.info("evaluation: john {}/{}, not_john {}/{}, accuracy {} (95% {}..{}), AUC {}, ECE {}; threshold {} from {}",
+                    report.table().johnCorrect(), report.table().johnTotal(), report.table().notJohnCorrect(),
+                    report.table().notJohnTotal(), f4(report.accuracy()), f4(report.accuracyCi95().low()),
+                    f4(report.accuracyCi95().high()), f4(report.auc()), f4(report.ece()), f4(threshold.value()),
+                    threshold.source());
+            return report;
+        }
+    }
+
+    private static EvaluationReport.Threshold threshold(LennonNet net, Scorer scorer, Path data, ThresholdFrom from)
+            throws IOException {
+        double modelThreshold = net.metadata().threshold();
+        if (from == ThresholdFrom.MODEL) {
+            return new EvaluationReport.Threshold(modelThreshold, "model", "the threshold saved with the model");
+        }
+        List<ScoredImage> validation = new ArrayList<>();
+        for (String label : Labels.ALL) {
+            validation.addAll(scorer.score("validation " + label,
+                    Scorer.images(data.resolve(Split.VALIDATION.folder()).resolve(label)), label).scored());
+        }
+        boolean bothClasses = validation.stream().anyMatch(s -> s.truth().equals(Labels.JOHN))
+                && validation.stream().anyMatch(s -> !s.truth().equals(Labels.JOHN));
+        if (!bothClasses) {
+            return new EvaluationReport.Threshold(modelThreshold, "model",
+                    "the model's own: the validation split lacks images of one class or both");
+        }
+        double best = Metrics.bestThreshold(p(validation), isJohn(validation));
+        return new EvaluationReport.Threshold(best, "validation", "maximises balanced accuracy on the "
+                + validation.size() + " validation images (ties: nearest 0.5); the test images played no part");
+    }
+
+    /** The report for scored test images; pure, for tests. */
+    static EvaluationReport report(String model, String data, List<ScoredImage> test,
+            List<EvaluationReport.Failure> failed, EvaluationReport.Threshold threshold, int[] trainCounts) {
+        double[] p = p(test);
+        boolean[] john = isJohn(test);
+        double t = threshold.value();
+        int[] table = Metrics.table(p, john, t);
+        int right = table[0] + table[2];
+        int n = p.length;
+        Map<String, Map<String, Integer>> confusion = new LinkedHashMap<>();
+        confusion.put(Labels.JOHN, Map.of(Labels.JOHN, table[0], Labels.NOT_JOHN, table[1] - table[0]));
+        confusion.put(Labels.NOT_JOHN, Map.of(Labels.JOHN, table[3] - table[2], Labels.NOT_JOHN, table[2]));
+        Map<String, EvaluationReport.ClassMetrics> perClass = new LinkedHashMap<>();
+        perClass.put(Labels.JOHN, classMetrics(table[0], table[3] - table[2], table[1] - table[0]));
+        perClass.put(Labels.NOT_JOHN, classMetrics(table[2], table[1] - table[0], table[3] - table[2]));
+        List<Metrics.ReliabilityBin> reliability = Metrics.reliability(p, john, 10);
+
+        int trainTotal = trainCounts[0] + trainCounts[1];
+        double prior = trainTotal == 0 ? 0.5 : (double) trainCounts[0] / trainTotal;
+        boolean majorityJohn = trainCounts[0] > trainCounts[1];
+        int majorityRight = majorityJohn ? table[1] : table[3];
+        double[] priorP = new double[n];
+        java.util.Arrays.fill(priorP, prior);
+        double shareJohn = (double) table[1] / n;
+        EvaluationReport.Baselines baselines = new EvaluationReport.Baselines(
+                new EvaluationReport.Majority(majorityJohn ? Labels.JOHN : Labels.NOT_JOHN, (double) majorityRight / n,
+                        Metrics.wilson(majorityRight, n, Metrics.Z95)),
+                new EvaluationReport.Prior(prior, prior * shareJohn + (1 - prior) * (1 - shareJohn),
+                        Metrics.logLoss(priorP, john), Metrics.brier(priorP, john)));
+        int[] half = Metrics.table(p, john, 0.5);
+
+        Map<String, int[]> h25 = new LinkedHashMap<>();
+        Map<String, int[]> h2 = new LinkedHashMap<>();
+        for (String label : Labels.ALL) {
+            double[] ofLabel = test.stream().filter(s -> s.truth().equals(label)).mapToDouble(ScoredImage::pJohn).toArray();
+            h25.put(label, Histogram.of(ofLabel, 25).counts());
+            h2.put(label, Histogram.of(ofLabel, 2).counts());
+        }
+        return new EvaluationReport(model, data, threshold, n, failed,
+                new EvaluationReport.Table(table[0], table[1], table[2], table[3]), (double) right / n,
+                Metrics.wilson(right, n, Metrics.Z95), confusion, perClass, Metrics.auc(p, john), Metrics.roc(p, john),
+                Metrics.expectedCalibrationError(reliability), reliability, Metrics.logLoss(p, john),
+                Metrics.brier(p, john), baselines, new EvaluationReport.AtThreshold(0.5,
+                        new EvaluationReport.Table(half[0], half[1], half[2], half[3]), (double) (half[0] + half[2]) / n),
+                h25, h2);
+    }
+
+    private static EvaluationReport.ClassMetrics classMetrics(int truePositives, int falsePositives,
+            int falseNegatives) {
+        double precision = truePositives + falsePositives == 0 ? 0 : (double) truePositives / (truePositives + falsePositives);
+        double recall = truePositives + falseNegatives == 0 ? 0 : (double) truePositives / (truePositives + falseNegatives);
+        double f1 = precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall);
+        return new EvaluationReport.ClassMetrics(precision, recall, f1);
+    }
+
+    static void write(EvaluationReport report, List<ScoredImage> test, Path out, Optional<Path> dataset)
+            throws IOException {
+        Path tmp = out.resolve(JSON_FILE + ".part");
+        JSON.writeValue(tmp.toFile(), report);
+        Files.move(tmp, out.resolve(JSON_FILE), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        StringBuilder csv = new StringBuilder("path,id,truth,pJohn,predicted,right,imageUrl,pageUrl\n");
+        for (ScoredImage s : test) {
+            csv.append(Csv.row(s.path(), s.id(), s.truth(), String.valueOf(s.pJohn()),
+                    s.pJohn() >= report.threshold().value() ? Labels.JOHN : Labels.NOT_JOHN,
+                    String.valueOf(s.right(report.threshold().value())), s.imageUrl(), s.pageUrl()));
+        }
+        Gallery.Html.write(out.resolve("test-predictions.csv"), csv.toString());
+        for (String label : Labels.ALL) {
+            Charts.histogram(new Histogram(report.histograms25().get(label)),
+                    "P(john) for " + count(report, label) + " test images labelled " + label + ", 25 bins",
+                    out.resolve("p-john-" + label + "-25bins"));
+            Charts.histogram(new Histogram(report.histograms2().get(label)),
+                    "P(john) for " + count(report, label) + " test images labelled " + label + ", 2 bins",
+                    out.resolve("p-john-" + label + "-2bins"));
+        }
+        Charts.roc(report.roc(), report.auc(), out.resolve("roc"));
+        Charts.reliability(report.reliability(), report.ece(), out.resolve("reliability"));
+        Gallery.write(out, "Test set: mistakes and highest loss", test, report.threshold().value(), dataset);
+        ReportPages.evaluation(report, out.resolve(HTML_FILE));
+    }
+
+    private static int count(EvaluationReport r, String label) {
+        return label.equals(Labels.JOHN) ? r.table().johnTotal() : r.table().notJohnTotal();
+    }
+
+    static double[] p(List<ScoredImage> images) {
+        return images.stream().mapToDouble(ScoredImage::pJohn).toArray();
+    }
+
+    static boolean[] isJohn(List<ScoredImage> images) {
+        boolean[] b = new boolean[images.size()];
+        for (int i = 0; i < b.length; i++) {
+            b[i] = images.get(i).truth().equals(Labels.JOHN);
+        }
+        return b;
+    }
+
+    static String f4(double v) {
+        return String.format("%.4f", v);
+    }
+
+    /** CSV with RFC 4180 quoting. */
+    static final class Csv {
+        private Csv() {}
+
+        static String row(String... cells) {
+            StringBuilder sb = new StringBuilder();
+            for (int i = 0; i < cells.length; i++) {
+                if (i > 0) {
+                    sb.append(',');
+                }
+                String c = cells[i];
+                sb.append(c.contains(",") || c.contains("\"") || c.contains("\n") ? "\"" + c.replace("\"", "\"\"") + "\"" : c);
+            }
+            return sb.append('\n').toString();
+        }
+    }
+}

@@ -1,0 +1,136 @@
+package net.lennonnet.train.evaluation;
+
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import javax.imageio.ImageIO;
+import net.lennonnet.model.Images;
+
+/**
+ * The error gallery: an HTML contact sheet of the most confident mistakes and the highest-loss
+ * images, each with P(john), the label it should have, its source, and the command that records
+ * feedback on it in the dataset manifest.
+ */
+public final class Gallery {
+
+    public static final String HTML = "gallery.html";
+    static final int SHOWN = 24;
+    private static final int THUMB = 160;
+
+    private Gallery() {}
+
+    /** What the gallery shows: per section, the images in order. */
+    public static Map<String, List<ScoredImage>> select(List<ScoredImage> images, double threshold) {
+        Map<String, List<ScoredImage>> sections = new LinkedHashMap<>();
+        sections.put("Most confident mistakes", images.stream().filter(s -> !s.right(threshold))
+                .sorted(Comparator.comparingDouble(ScoredImage::loss).reversed()).limit(SHOWN).toList());
+        sections.put("Highest loss", images.stream()
+                .sorted(Comparator.comparingDouble(ScoredImage::loss).reversed()).limit(SHOWN).toList());
+        return sections;
+    }
+
+    /** Writes {@code gallery.html} and its thumbnails into {@code dir}. */
+    public static void write(Path dir, String title, List<ScoredImage> images, double threshold,
+            Optional<Path> dataset) throws IOException {
+        Path thumbs = dir.resolve("gallery");
+        Files.createDirectories(thumbs);
+        StringBuilder h = new StringBuilder("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>")
+                .append(Html.esc(title)).append("</title><style>").append(Html.STYLE).append("""
+                .cards{display:flex;flex-wrap:wrap;gap:12px}.card{width:180px;border:1px solid #ddd;border-radius:6px;
+                padding:8px;font-size:12px}.card img{max-width:160px;max-height:160px;display:block;margin:0 auto 6px}
+                .card code{font-size:10px;word-break:break-all}.wrong{color:#b00}.right{color:#070}
+                </style></head><body>""").append("<h1>").append(Html.esc(title)).append("</h1>");
+        h.append("<p>Threshold ").append(String.format("%.4f", threshold)).append(": P(john) at or above it is john. ");
+        h.append(dataset.isPresent()
+                ? "Record what you see with <code>lennonnet label --data " + Html.esc(dataset.get().toString())
+                        + " --mislabelled ID</code> (or <code>--unusable ID</code>); the next <code>lennonnet dataset</code> "
+                        + "run into that folder relabels or drops those images."
+                : "These images are not from a Lennonnet dataset, so feedback cannot be recorded for them.");
+        h.append("</p>");
+        int n = 0;
+        Map<String, String> thumbOf = new LinkedHashMap<>();
+        for (Map.Entry<String, List<ScoredImage>> section : select(images, threshold).entrySet()) {
+            h.append("<h2>").append(Html.esc(section.getKey())).append(" (").append(section.getValue().size())
+                    .append(")</h2>");
+            if (section.getValue().isEmpty()) {
+                h.append("<p>none</p>");
+                continue;
+            }
+            h.append("<div class=\"cards\">");
+            for (ScoredImage s : section.getValue()) {
+                String thumb = thumbOf.get(s.path());
+                if (thumb == null) {
+                    thumb = "gallery/" + (n++) + ".jpg";
+                    thumbnail(Path.of(s.path()), dir.resolve(thumb));
+                    thumbOf.put(s.path(), thumb);
+                }
+                boolean right = s.right(threshold);
+                h.append("<div class=\"card\"><img src=\"").append(thumb).append("\" alt=\"\">")
+                        .append("<b class=\"").append(right ? "right" : "wrong").append("\">P(john) ")
+                        .append(String.format("%.4f", s.pJohn())).append("</b> should be ").append(s.truth())
+                        .append("<br>loss ").append(String.format("%.3f", s.loss())).append("<br><code>")
+                        .append(Html.esc(s.id().isEmpty() ? Path.of(s.path()).getFileName().toString() : s.id()))
+                        .append("</code>");
+                if (!s.imageUrl().isEmpty()) {
+                    h.append("<br><a href=\"").append(Html.esc(s.imageUrl())).append("\">image</a>");
+                }
+                if (!s.pageUrl().isEmpty()) {
+                    h.append(" <a href=\"").append(Html.esc(s.pageUrl())).append("\">page</a>");
+                }
+                h.append("</div>");
+            }
+            h.append("</div>");
+        }
+        h.append("</body></html>\n");
+        Html.write(dir.resolve(HTML), h.toString());
+    }
+
+    private static void thumbnail(Path image, Path target) throws IOException {
+        BufferedImage img = Images.decode(image, Images.DEFAULT_MAX_PIXELS);
+        double scale = Math.min(1.0, (double) THUMB / Math.max(img.getWidth(), img.getHeight()));
+        int w = Math.max(1, (int) Math.round(img.getWidth() * scale));
+        int hgt = Math.max(1, (int) Math.round(img.getHeight() * scale));
+        BufferedImage out = new BufferedImage(w, hgt, BufferedImage.TYPE_3BYTE_BGR);
+        Graphics2D g = out.createGraphics();
+        try {
+            g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+            g.drawImage(img, 0, 0, w, hgt, null);
+        } finally {
+            g.dispose();
+        }
+        Path tmp = target.resolveSibling(target.getFileName() + ".part");
+        ImageIO.write(out, "jpg", tmp.toFile());
+        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** Small HTML helpers shared by the report pages. */
+    static final class Html {
+        static final String STYLE = "body{font-family:sans-serif;margin:2em;max-width:75em;color:#222}"
+                + "table{border-collapse:collapse;margin:.5em 0 1.5em}td,th{border:1px solid #ccc;padding:.25em .6em;"
+                + "text-align:right}th{background:#f3f3f3}td:first-child,th:first-child{text-align:left}"
+                + "img.chart{max-width:100%;margin:.5em 0}.note{color:#555}";
+
+        private Html() {}
+
+        static String esc(String s) {
+            return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+        }
+
+        static void write(Path file, String text) throws IOException {
+            Files.createDirectories(file.getParent());
+            Path tmp = file.resolveSibling(file.getFileName() + ".part");
+            Files.writeString(tmp, text, StandardCharsets.UTF_8);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        }
+    }
+}

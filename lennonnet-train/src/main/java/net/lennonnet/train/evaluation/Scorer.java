@@ -1,0 +1,109 @@
+package net.lennonnet.train.evaluation;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import net.lennonnet.data.DatasetBuilder;
+import net.lennonnet.data.ManifestEntry;
+import net.lennonnet.data.Progress;
+import net.lennonnet.model.LennonNet;
+import net.lennonnet.model.Outcome;
+
+/**
+ * Scores image files with a model through the same path users get ({@link LennonNet#predictFiles}),
+ * with a progress display, and finds each image's source in the dataset manifest when there is one.
+ * A file that fails is listed with its reason and never stops the run.
+ */
+final class Scorer {
+
+    private static final int CHUNK = 64;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** An image that could not be scored, and why. */
+    record Failure(String path, String error) {}
+
+    record Result(List<ScoredImage> scored, List<Failure> failures) {}
+
+    private final LennonNet net;
+    private final Map<String, ManifestEntry> manifest;
+
+    Scorer(LennonNet net, Map<String, ManifestEntry> manifest) {
+        this.net = net;
+        this.manifest = manifest;
+    }
+
+    Result score(String task, List<Path> files, String truth) {
+        List<ScoredImage> scored = new ArrayList<>();
+        List<Failure> failures = new ArrayList<>();
+        try (Progress progress = Progress.start(task, files.size(), "img")) {
+            for (int from = 0; from < files.size(); from += CHUNK) {
+                List<Path> chunk = files.subList(from, Math.min(files.size(), from + CHUNK));
+                List<Outcome> outcomes = net.predictFiles(chunk);
+                for (int i = 0; i < chunk.size(); i++) {
+                    Outcome o = outcomes.get(i);
+                    Path file = chunk.get(i);
+                    if (o.prediction().isPresent()) {
+                        String id = idOf(file);
+                        ManifestEntry e = manifest.get(id);
+                        scored.add(new ScoredImage(file.toString(), id, o.prediction().get().probabilityJohn(), truth,
+                                e == null || e.imageUrl() == null ? "" : e.imageUrl(),
+                                e == null || e.pageUrl() == null ? "" : e.pageUrl()));
+                    } else {
+                        failures.add(new Failure(file.toString(), o.error().orElse("unknown error")));
+                    }
+                    progress.step();
+                }
+            }
+        }
+        return new Result(scored, failures);
+    }
+
+    /** The 16-hex dataset id in a file name like {@code 0123456789abcdef.png}, else empty. */
+    static String idOf(Path file) {
+        String name = file.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        String stem = dot > 0 ? name.substring(0, dot) : name;
+        return stem.matches("[0-9a-f]{16}") ? stem : "";
+    }
+
+    /** Image files under a folder (recursively), sorted; an empty list when it does not exist. */
+    static List<Path> images(Path folder) throws IOException {
+        if (!Files.isDirectory(folder)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.walk(folder)) {
+            return files.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().startsWith("."))
+                    .filter(p -> !p.getFileName().toString().endsWith(".part")).sorted().toList();
+        }
+    }
+
+    /**
+     * The manifest of the dataset a folder belongs to: {@code manifest.jsonl} in the folder or up to
+     * three levels above it, by id; empty when there is none.
+     */
+    static Map<String, ManifestEntry> manifestNear(Path folder) throws IOException {
+        Path dir = folder.toAbsolutePath().normalize();
+        for (int up = 0; up <= 3 && dir != null; up++, dir = dir.getParent()) {
+            Path file = dir.resolve(DatasetBuilder.MANIFEST);
+            if (Files.isRegularFile(file)) {
+                Map<String, ManifestEntry> byId = new HashMap<>();
+                for (String line : Files.readAllLines(file)) {
+                    if (!line.isBlank()) {
+                        ManifestEntry e = JSON.readValue(line, ManifestEntry.class);
+                        if (e.kept()) {
+                            byId.put(e.id(), e);
+                        }
+                    }
+                }
+                return byId;
+            }
+        }
+        return Map.of();
+    }
+}
