@@ -4,6 +4,10 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.stream.Stream;
 import net.lennonnet.data.DatasetBuilder;
 import net.lennonnet.data.DatasetConfig;
@@ -19,8 +23,15 @@ import net.lennonnet.train.FineTuning;
 import net.lennonnet.train.TrainConfig;
 import net.lennonnet.train.TrainResult;
 import net.lennonnet.train.TrainRun;
+import net.lennonnet.train.evaluation.Analysis;
+import net.lennonnet.train.evaluation.AnalysisReport;
+import net.lennonnet.train.evaluation.Evaluation;
+import net.lennonnet.train.evaluation.EvaluationReport;
 
-/** Every stage of the real pipeline on generated images: generate, clean and split, train, test, reload, predict. */
+/**
+ * Every stage of the real pipeline on generated images: generate, clean and split, train, test,
+ * evaluate, analyse sets the model never saw, reload, predict.
+ */
 public final class Demo {
 
     /** Generated images are drawn at this size and resized to the input size like any photo. */
@@ -33,8 +44,11 @@ public final class Demo {
      * @param training    the training result, including the test report
      * @param probe       the image predicted after reloading the saved model
      * @param prediction  the reloaded model's answer for it
+     * @param evaluation  the held-out evaluation (threshold from validation)
+     * @param analysis    P(john) over the analysis sets, if any were drawn
      */
-    public record Result(DatasetReport dataset, TrainResult training, Path probe, Prediction prediction) {}
+    public record Result(DatasetReport dataset, TrainResult training, Path probe, Prediction prediction,
+            EvaluationReport evaluation, Optional<AnalysisReport> analysis) {}
 
     private Demo() {}
 
@@ -44,15 +58,19 @@ public final class Demo {
         Path dataset = config.work().resolve("dataset");
         Path model = config.work().resolve("model");
 
-        console.printf("1/6 drawing %d john and %d not_john images into %s%n", config.perClass(), config.perClass(), raw);
+        console.printf("1/8 drawing %d john and %d not_john images, and %d for each of 3 analysis sets, into %s%n",
+                config.perClass(), config.perClass(), config.analysisPerSet(), raw);
         new DemoImages(IMAGE_SIZE).write(raw, config.perClass(), config.seed());
+        if (config.analysisPerSet() > 0) {
+            new DemoImages(IMAGE_SIZE).writeAnalysisSets(raw, config.analysisPerSet(), config.seed());
+        }
 
-        console.printf("2/6 cleaning and splitting into %s (%d test images per class, 10%% of the rest for validation)%n",
+        console.printf("2/8 cleaning and splitting into %s (%d test images per class, 10%% of the rest for validation)%n",
                 dataset, config.testPerClass());
         DatasetReport report = new DatasetBuilder(new DatasetConfig(raw, dataset, config.testPerClass(), 0.1,
                 config.seed(), Images.DEFAULT_MAX_PIXELS)).build();
 
-        console.printf("3/6 building the ResNet-50 transfer graph; 4/6 training its head%n");
+        console.printf("3/8 building the ResNet-50 transfer graph; 4/8 training its head%n");
         TrainConfig train = new TrainConfig(dataset, model, config.inputSize(), config.epochs(), 32, config.learningRate(),
                 config.patience(),
                 config.seed(), config.weights(), config.uiPort(), TrainConfig.defaultFeatureCache(dataset), false,
@@ -60,18 +78,44 @@ public final class Demo {
         TrainResult result = TrainRun.withDashboard(train, uiHost, console);
 
         var t = result.test();
-        console.printf("5/6 held-out test: john %d/%d correct, not_john %d/%d correct, accuracy %.3f; histograms in %s%n",
+        console.printf("5/8 held-out test: john %d/%d correct, not_john %d/%d correct, accuracy %.3f; histograms in %s%n",
                 t.johnCorrect(), t.johnTotal(), t.notJohnCorrect(), t.notJohnTotal(), t.accuracy(),
                 model.resolve("test"));
+
+        EvaluationReport evaluation = Evaluation.run(model, dataset, model.resolve("evaluation"),
+                Evaluation.ThresholdFrom.VALIDATION);
+        console.printf("6/8 evaluation: accuracy %.3f (95%% interval %.3f to %.3f) at threshold %.3f from validation;"
+                + " majority baseline %.3f; AUC %.4f; report in %s%n", evaluation.accuracy(),
+                evaluation.accuracyCi95().low(), evaluation.accuracyCi95().high(), evaluation.threshold().value(),
+                evaluation.baselines().majority().accuracy(), evaluation.auc(),
+                model.resolve("evaluation").resolve(Evaluation.HTML_FILE));
+
+        Optional<AnalysisReport> analysis = Optional.empty();
+        Path sets = dataset.resolve("analysis");
+        if (config.analysisPerSet() > 0 && Files.isDirectory(sets)) {
+            List<Analysis.ImageSet> imageSets = new ArrayList<>();
+            try (Stream<Path> dirs = Files.list(sets)) {
+                for (Path dir : dirs.filter(Files::isDirectory).sorted().toList()) {
+                    imageSets.add(new Analysis.ImageSet(dir.getFileName().toString(), dir, Labels.NOT_JOHN));
+                }
+            }
+            AnalysisReport a = Analysis.run(model, imageSets, model.resolve("analysis"),
+                    OptionalDouble.of(evaluation.threshold().value()), new double[] {0.35, 0.65});
+            analysis = Optional.of(a);
+            StringBuilder line = new StringBuilder("7/8 analysis, share called john:");
+            a.sets().forEach(s -> line.append(String.format(" %s %.1f%% of %d;", s.name(), 100 * s.sharePredictedJohn(),
+                    s.images())));
+            console.println(line + " report in " + model.resolve("analysis").resolve(Analysis.HTML_FILE));
+        }
 
         Path probe = firstImage(dataset.resolve(Split.TEST.folder()).resolve(Labels.JOHN));
         Prediction prediction;
         try (LennonNet net = LennonNet.load(model)) {
             prediction = net.predict(probe);
         }
-        console.printf("6/6 reloaded %s and asked about %s: %s, P(john) = %.4f%n", model, probe, prediction.label(),
+        console.printf("8/8 reloaded %s and asked about %s: %s, P(john) = %.4f%n", model, probe, prediction.label(),
                 prediction.probabilityJohn());
-        return new Result(report, result, probe, prediction);
+        return new Result(report, result, probe, prediction, evaluation, analysis);
     }
 
     private static Path firstImage(Path dir) throws IOException {

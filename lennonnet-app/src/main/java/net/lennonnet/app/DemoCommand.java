@@ -35,6 +35,10 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--patience", defaultValue = "30", description = "Early-stopping patience in epochs. Default: ${DEFAULT-VALUE}.")
     int patience;
 
+    @Option(names = "--analysis-per-set", defaultValue = "100",
+            description = "Images drawn for each analysis set (0: no analysis). Default: ${DEFAULT-VALUE}.")
+    int analysisPerSet;
+
     @Option(names = "--seed", defaultValue = "42", description = "Seed. Default: ${DEFAULT-VALUE}.")
     long seed;
 
@@ -51,7 +55,7 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         DemoConfig config = new DemoConfig(work, perClass, inputSize, epochs, learningRate, patience, seed, dashboard.port(),
-                weights == null ? new WeightsChoice.CachedOrRandom() : new WeightsChoice.LocalFile(weights));
+                weights == null ? new WeightsChoice.CachedOrRandom() : new WeightsChoice.LocalFile(weights), analysisPerSet);
         Demo.Result result = Demo.run(config, dashboard.host(), System.out);
         if (keepDashboard && dashboard.port() != 0) {
             DashboardCommand.serveUntilEnter(dashboard.port(), dashboard.host(),

@@ -15,9 +15,11 @@ import net.lennonnet.model.WeightsChoice;
  * @param seed       seed of images, split and training
  * @param uiPort     DL4J dashboard port, or 0 for none
  * @param weights    where the backbone comes from; the demo never downloads unless told to
+ * @param analysisPerSet images drawn for each analysis set (long hair without glasses, short hair,
+ *                   potatoes), 0..100000; 0 skips the analysis step
  */
 public record DemoConfig(Path work, int perClass, int inputSize, int epochs, double learningRate, int patience, long seed,
-        int uiPort, WeightsChoice weights) {
+        int uiPort, WeightsChoice weights, int analysisPerSet) {
 
     public DemoConfig {
         if (work == null) {
@@ -25,6 +27,9 @@ public record DemoConfig(Path work, int perClass, int inputSize, int epochs, dou
         }
         if (perClass < 20 || perClass > 100_000) {
             throw new IllegalArgumentException("images per class must be 20..100000, got " + perClass);
+        }
+        if (analysisPerSet < 0 || analysisPerSet > 100_000) {
+            throw new IllegalArgumentException("analysis images per set must be 0..100000, got " + analysisPerSet);
         }
         weights = weights == null ? new WeightsChoice.CachedOrRandom() : weights;
     }

@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 /** {@code java -jar lennonnet.jar <command>}. */
 @Command(name = "lennonnet", mixinStandardHelpOptions = true, version = "lennonnet 0.1.0",
         description = "Is this John Lennon? A ResNet-50 transfer-learning pipeline on Deeplearning4j.",
-        subcommands = {DemoCommand.class, ScrapeCommand.class, DatasetCommand.class, TrainCommand.class, PredictCommand.class,
+        subcommands = {DemoCommand.class, ScrapeCommand.class, DatasetCommand.class, TrainCommand.class,
+            EvaluateCommand.class, AnalyzeCommand.class, LabelCommand.class, PredictCommand.class,
             ServeCommand.class, DashboardCommand.class})
 public final class Lennonnet {
 

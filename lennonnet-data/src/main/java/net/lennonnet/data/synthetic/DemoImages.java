@@ -74,6 +74,24 @@ public final class DemoImages {
         return new Written(perClass, perClass, root);
     }
 
+    /**
+     * The demo's stand-ins for the other Beatles, never used for training: {@code long_hair} (John's
+     * hair without his glasses, the hardest), {@code short_hair} (short-haired or bald people, half in
+     * square glasses) and {@code potatoes}, {@code perSet} each under {@code root/analysis/<set>/}.
+     */
+    public void writeAnalysisSets(Path root, int perSet, long seed) throws IOException {
+        Path analysis = root.resolve("analysis");
+        Path longHair = Files.createDirectories(analysis.resolve("long_hair"));
+        Path shortHair = Files.createDirectories(analysis.resolve("short_hair"));
+        Path potatoes = Files.createDirectories(analysis.resolve("potatoes"));
+        for (int i = 0; i < perSet; i++) {
+            writePng(portrait(new Random(mix(seed, i, 3)), true, false), longHair.resolve(String.format("long_%05d.png", i)));
+            Random rnd = new Random(mix(seed, i, 4));
+            writePng(portrait(rnd, false, rnd.nextBoolean()), shortHair.resolve(String.format("short_%05d.png", i)));
+            writePng(potato(new Random(mix(seed, i, 5))), potatoes.resolve(String.format("potato_%05d.png", i)));
+        }
+    }
+
     /** The i-th "john" image for this seed. */
     public BufferedImage john(long seed, int index) {
         Random rnd = new Random(mix(seed, index, 1));
