@@ -16,12 +16,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import net.lennonnet.data.DatasetBuilder;
 import net.lennonnet.data.DatasetConfig;
 import net.lennonnet.data.synthetic.DemoImages;
 import net.lennonnet.model.Images;
 import net.lennonnet.model.LennonNet;
 import net.lennonnet.train.dashboard.Dashboard;
+import net.lennonnet.train.evaluation.Analysis;
+import net.lennonnet.train.evaluation.AnalysisReport;
+import net.lennonnet.train.evaluation.Evaluation;
+import net.lennonnet.train.evaluation.EvaluationReport;
 import net.lennonnet.model.WeightsChoice;
 import net.lennonnet.model.PretrainedWeights;
 import net.lennonnet.model.TinyGraphs;
@@ -91,10 +96,33 @@ class TrainingTest {
                     .isEqualTo(result.history().get(i).validationLoss());
         }
 
-        // Replay: a fresh dashboard on the stored file shows the same validation-loss series.
+        // Evaluate and analyse the trained model as a user would, then replay: a fresh dashboard on the
+        // stored file shows the same validation-loss series, and the reports written into the run folder.
+        EvaluationReport evaluation = Evaluation.run(out, dataset, out.resolve("evaluation"),
+                Evaluation.ThresholdFrom.VALIDATION);
+        AnalysisReport analysis = Analysis.run(out, List.of(new Analysis.ImageSet("others",
+                dataset.resolve("test/not_john"), "not_john")), out.resolve("analysis"), OptionalDouble.empty(),
+                new double[] {0.35, 0.65});
         try (Dashboard replay = Dashboard.start(port, stats)) {
             JsonNode replayed = epochsOfOnlySession(port);
             assertThat(replayed).isEqualTo(liveEpochs);
+            JsonNode reports = new ObjectMapper().readTree(get("http://localhost:" + port + "/lennonnet/reports").body());
+            assertThat(reports.at("/evaluation/table/johnTotal").asInt()).isEqualTo(evaluation.table().johnTotal());
+            assertThat(reports.at("/evaluation/accuracy").asDouble()).isEqualTo(evaluation.accuracy());
+            assertThat(reports.at("/evaluation/threshold/source").asText()).isEqualTo("validation");
+            assertThat(reports.at("/analysis/sets/0/images").asInt()).isEqualTo(analysis.sets().get(0).images());
+            HttpResponse<String> roc = get("http://localhost:" + port + "/lennonnet/files/evaluation/roc.png");
+            assertThat(roc.statusCode()).isEqualTo(200);
+            assertThat(roc.headers().firstValue("content-type")).contains("image/png");
+            assertThat(get("http://localhost:" + port + "/lennonnet/files/analysis/analysis.html").body())
+                    .contains("others");
+            assertThat(get("http://localhost:" + port + "/lennonnet/files/evaluation/gallery/0.jpg").statusCode())
+                    .isEqualTo(200);
+            assertThat(get("http://localhost:" + port + "/lennonnet/files/model/lennonnet.json").statusCode())
+                    .isEqualTo(404);
+            assertThat(get("http://localhost:" + port + "/lennonnet/files/evaluation/..%2F..%2Flennonnet.json")
+                    .statusCode()).isEqualTo(404);
+            assertThat(get("http://localhost:" + port + "/lennonnet").body()).contains("/lennonnet/reports");
         }
         assertThat(Files.size(stats)).as("stats stored for replay").isPositive();
 

@@ -56,6 +56,7 @@ public final class Dashboard implements AutoCloseable {
             rebind(server, host, port);
         }
         server.attach(storage);
+        LennonnetUiModule.runFolder(statsFile.toAbsolutePath().getParent());
         return new Dashboard(server, storage, port);
     }
 
@@ -118,6 +119,7 @@ public final class Dashboard implements AutoCloseable {
     @Override
     public void close() {
         LennonnetUiModule.advertiseTryPage(null);
+        LennonnetUiModule.runFolder(null);
         try {
             server.detach(storage);
             VertxUIServer.stopInstance();

@@ -1,17 +1,22 @@
 package net.lennonnet.train.dashboard;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Pattern;
 import net.lennonnet.train.EpochStats;
 import org.deeplearning4j.core.storage.Persistable;
 import org.deeplearning4j.core.storage.StatsStorage;
@@ -38,6 +43,19 @@ public final class LennonnetUiModule implements UIModule {
     /** Where a "Try Lennonnet" page for the run's model is served, once one is. */
     private static volatile String tryUrl;
 
+    /** The run's model folder, where {@code evaluation/} and {@code analysis/} reports appear. */
+    private static volatile Path runFolder;
+
+    private static final Pattern FILE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,120}");
+    private static final Map<String, String> REPORTS = Map.of("evaluation", "evaluation.json", "analysis", "analysis.json");
+    private static final Map<String, String> TYPES = Map.of("png", "image/png", "jpg", "image/jpeg", "html",
+            "text/html; charset=utf-8", "json", "application/json", "csv", "text/csv; charset=utf-8");
+
+    /** Tells the page where the run's reports are written (null: nowhere). */
+    static void runFolder(Path folder) {
+        runFolder = folder;
+    }
+
     /** Makes the Lennonnet page link to a running "Try Lennonnet" page (null: no link). */
     static void advertiseTryPage(String url) {
         tryUrl = url;
@@ -55,7 +73,65 @@ public final class LennonnetUiModule implements UIModule {
                 new Route("/lennonnet/sessions", HttpMethod.GET, (params, rc) -> json(rc, sessions())),
                 new Route("/lennonnet/links", HttpMethod.GET, (params, rc) -> json(rc,
                         tryUrl == null ? java.util.Map.of() : java.util.Map.of("tryUrl", tryUrl))),
-                new Route("/lennonnet/data/:sessionId", HttpMethod.GET, (params, rc) -> json(rc, epochs(params.get(0)))));
+                new Route("/lennonnet/data/:sessionId", HttpMethod.GET, (params, rc) -> json(rc, epochs(params.get(0)))),
+                new Route("/lennonnet/reports", HttpMethod.GET, (params, rc) -> json(rc, reports())),
+                new Route("/lennonnet/files/:kind/:name", HttpMethod.GET,
+                        (params, rc) -> file(rc, params.get(0), null, params.get(1))),
+                new Route("/lennonnet/files/:kind/gallery/:name", HttpMethod.GET,
+                        (params, rc) -> file(rc, params.get(0), "gallery", params.get(1))));
+    }
+
+    /**
+     * The run's evaluation and analysis reports as written by {@code lennonnet evaluate} and
+     * {@code analyze} into the model folder, read on each request so results written after training
+     * appear on the next refresh; absent ones are left out.
+     */
+    Map<String, Object> reports() {
+        Map<String, Object> found = new java.util.LinkedHashMap<>();
+        Path folder = runFolder;
+        if (folder == null) {
+            return found;
+        }
+        REPORTS.forEach((kind, name) -> {
+            Path file = folder.resolve(kind).resolve(name);
+            if (Files.isRegularFile(file)) {
+                try {
+                    JsonNode report = JSON.readTree(file.toFile());
+                    if (report instanceof com.fasterxml.jackson.databind.node.ObjectNode o) {
+                        o.remove("roc"); // hundreds of points the page does not draw; the PNG has them
+                    }
+                    found.put(kind, report);
+                } catch (IOException e) {
+                    found.put(kind, Map.of("error", "unreadable " + file.getFileName() + ": "
+                            + String.valueOf(e.getMessage()).lines().findFirst().orElse("")));
+                }
+            }
+        });
+        return found;
+    }
+
+    /** A report file (chart, page, CSV, gallery thumbnail); only plain names in the two report folders. */
+    private static void file(RoutingContext rc, String kind, String sub, String name) {
+        Path folder = runFolder;
+        int dot = name.lastIndexOf('.');
+        String type = dot > 0 ? TYPES.get(name.substring(dot + 1)) : null;
+        if (folder == null || !REPORTS.containsKey(kind) || !FILE_NAME.matcher(name).matches() || name.contains("..")
+                || type == null) {
+            rc.response().setStatusCode(404).end("not found");
+            return;
+        }
+        Path dir = folder.resolve(kind);
+        Path file = (sub == null ? dir : dir.resolve(sub)).resolve(name);
+        if (!Files.isRegularFile(file)) {
+            rc.response().setStatusCode(404).end("not found");
+            return;
+        }
+        try {
+            rc.response().putHeader("content-type", type)
+                    .end(io.vertx.core.buffer.Buffer.buffer(Files.readAllBytes(file)));
+        } catch (IOException e) {
+            rc.response().setStatusCode(500).end("could not read " + name);
+        }
     }
 
     /** Sessions that have Lennonnet epoch records, oldest first. */
