@@ -49,13 +49,13 @@ class DemoJarIT {
             port = s.getLocalPort();
         }
         demo = java("demo", "--work", work.toString(), "--per-class", "150", "--input-size", "96", "--seed", "1",
-                "--ui-port", String.valueOf(port));
+                "--analysis-per-set", "40", "--ui-port", String.valueOf(port));
     }
 
     @Test
     void theDemoRunsEveryStageAndExitsByItself() {
         assertThat(demo.exit()).as(demo.err()).isZero();
-        assertThat(demo.out()).contains("1/6", "2/6", "3/6", "5/6", "6/6");
+        assertThat(demo.out()).contains("1/8", "2/8", "3/8", "5/8", "6/8", "7/8", "8/8");
         assertThat(demo.out()).containsPattern("DL4J training dashboard: http://localhost:\\d+/train/overview");
         assertThat(demo.err()).contains("RANDOMLY initialised backbone").contains("--weights");
         assertThat(demo.err()).doesNotContain("Exception");
@@ -88,6 +88,66 @@ class DemoJarIT {
         }
         int johnRight = report.get("histograms2").get("john").get(1).asInt();
         assertThat(johnRight).isEqualTo(report.get("johnCorrect").asInt());
+    }
+
+    @Test
+    void evaluationAndAnalysisReportTheHeldOutSetAndTheSetsTheModelNeverSaw() throws IOException {
+        JsonNode evaluation = JSON.readTree(work.resolve("model/evaluation/evaluation.json").toFile());
+        assertThat(evaluation.at("/table/johnTotal").asInt()).isEqualTo(30);
+        assertThat(evaluation.at("/table/notJohnTotal").asInt()).isEqualTo(30);
+        assertThat(evaluation.at("/threshold/source").asText()).isEqualTo("validation");
+        double accuracy = evaluation.get("accuracy").asDouble();
+        assertThat(evaluation.at("/accuracyCi95/low").asDouble()).isLessThan(accuracy);
+        assertThat(evaluation.at("/accuracyCi95/high").asDouble()).isGreaterThan(accuracy);
+        assertThat(accuracy).isGreaterThan(evaluation.at("/baselines/majority/accuracy").asDouble());
+        assertThat(evaluation.get("auc").asDouble()).isGreaterThan(0.9);
+        assertThat(evaluation.get("failed")).isEmpty();
+        for (String file : List.of("evaluation.html", "roc.png", "reliability.png", "gallery.html",
+                "p-john-john-25bins.png", "p-john-not_john-2bins.png")) {
+            assertThat(work.resolve("model/evaluation").resolve(file)).isNotEmptyFile();
+        }
+        assertThat(Files.readAllLines(work.resolve("model/evaluation/test-predictions.csv"))).hasSize(61);
+
+        JsonNode analysis = JSON.readTree(work.resolve("model/analysis/analysis.json").toFile());
+        assertThat(analysis.get("sets")).hasSize(3);
+        for (JsonNode set : analysis.get("sets")) {
+            int images = set.get("images").asInt();
+            assertThat(images).isBetween(30, 40); // 40 drawn, minus near-duplicates of training images
+            int sum = 0;
+            for (JsonNode n : set.get("histogram25")) {
+                sum += n.asInt();
+            }
+            assertThat(sum).isEqualTo(images);
+            assertThat(set.at("/histogram2/0").asInt() + set.at("/histogram2/1").asInt()).isEqualTo(images);
+            String name = set.get("name").asText();
+            assertThat(Files.readAllLines(work.resolve("model/analysis").resolve(name + "-predictions.csv")))
+                    .hasSize(images + 1);
+            assertThat(work.resolve("model/analysis").resolve("p-john-" + name + "-25bins.png")).isNotEmptyFile();
+        }
+        assertThat(work.resolve("model/analysis/p-john-sets-25bins.png")).isNotEmptyFile();
+    }
+
+    @Test
+    void theEvaluateAndAnalyzeCommandsAgreeWithTheDemo() throws Exception {
+        Path out = work.resolve("again");
+        Proc evaluate = java("evaluate", "--model", work.resolve("model").toString(), "--data",
+                work.resolve("dataset").toString(), "--out", out.resolve("evaluation").toString());
+        assertThat(evaluate.exit()).as(evaluate.err()).isZero();
+        assertThat(evaluate.out()).contains("john ", "95% interval", "threshold");
+        JsonNode demoReport = JSON.readTree(work.resolve("model/evaluation/evaluation.json").toFile());
+        JsonNode again = JSON.readTree(out.resolve("evaluation/evaluation.json").toFile());
+        assertThat(again.get("table")).isEqualTo(demoReport.get("table"));
+        assertThat(again.get("threshold")).isEqualTo(demoReport.get("threshold"));
+
+        Proc analyze = java("analyze", "--model", work.resolve("model").toString(), "--set",
+                "potatoes=" + work.resolve("dataset/analysis/potatoes"), "--set",
+                "johns=" + work.resolve("dataset/test/john"), "--expect", "johns=john", "--out",
+                out.resolve("analysis").toString());
+        assertThat(analyze.exit()).as(analyze.err()).isZero();
+        JsonNode sets = JSON.readTree(out.resolve("analysis/analysis.json").toFile()).get("sets");
+        assertThat(sets.get(1).get("expected").asText()).isEqualTo("john");
+        assertThat(sets.get(1).get("images").asInt()).isEqualTo(30);
+        assertThat(sets.get(1).get("shareRight").asDouble()).isGreaterThan(0.8);
     }
 
     @Test

@@ -103,6 +103,40 @@ class TrainingTest {
         AnalysisReport analysis = Analysis.run(out, List.of(new Analysis.ImageSet("others",
                 dataset.resolve("test/not_john"), "not_john")), out.resolve("analysis"), OptionalDouble.empty(),
                 new double[] {0.35, 0.65});
+        // The threshold is the validation split's best, and the test split has no say in it.
+        List<Path> validationFiles = new java.util.ArrayList<>();
+        List<Boolean> validationJohn = new java.util.ArrayList<>();
+        for (String label : List.of("john", "not_john")) {
+            try (var files = Files.list(dataset.resolve("val").resolve(label))) {
+                files.sorted().forEach(f -> {
+                    validationFiles.add(f);
+                    validationJohn.add(label.equals("john"));
+                });
+            }
+        }
+        double[] pValidation;
+        try (LennonNet net = LennonNet.load(out)) {
+            pValidation = net.predictFiles(validationFiles).stream()
+                    .mapToDouble(o -> o.prediction().orElseThrow().probabilityJohn()).toArray();
+        }
+        boolean[] yValidation = new boolean[validationJohn.size()];
+        for (int i = 0; i < yValidation.length; i++) {
+            yValidation[i] = validationJohn.get(i);
+        }
+        assertThat(evaluation.threshold().value()).isEqualTo(
+                net.lennonnet.train.evaluation.Metrics.bestThreshold(pValidation, yValidation));
+        Path fewerTests = tmp.resolve("fewer-tests");
+        copyTree(dataset, fewerTests);
+        try (var johns = Files.list(fewerTests.resolve("test/john"))) {
+            for (Path f : johns.sorted().limit(3).toList()) {
+                Files.delete(f);
+            }
+        }
+        EvaluationReport onFewer = Evaluation.run(out, fewerTests, tmp.resolve("evaluation-fewer"),
+                Evaluation.ThresholdFrom.VALIDATION);
+        assertThat(onFewer.table().johnTotal()).isEqualTo(evaluation.table().johnTotal() - 3);
+        assertThat(onFewer.threshold()).isEqualTo(evaluation.threshold());
+
         try (Dashboard replay = Dashboard.start(port, stats)) {
             JsonNode replayed = epochsOfOnlySession(port);
             assertThat(replayed).isEqualTo(liveEpochs);
@@ -329,6 +363,19 @@ class TrainingTest {
             }
         } finally {
             DL4JResources.resetBaseDirectoryLocation();
+        }
+    }
+
+    static void copyTree(Path from, Path to) throws IOException {
+        try (var all = Files.walk(from)) {
+            for (Path p : all.toList()) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target);
+                }
+            }
         }
     }
 }
