@@ -29,13 +29,15 @@ class LennonnetCliTest {
     void listsOnlyTheCommandsThatWork() {
         Run help = run("--help");
         assertThat(help.exit()).isZero();
-        assertThat(help.out()).contains("demo", "scrape", "dataset", "train", "predict", "serve", "dashboard");
-        assertThat(help.out()).doesNotContain("analyze", "evaluate");
+        assertThat(help.out()).contains("demo", "scrape", "dataset", "train", "evaluate", "analyze", "label", "predict",
+                "serve", "dashboard");
     }
 
     @ParameterizedTest
     @CsvSource({"demo,--work", "scrape,--recipe", "scrape,--query", "scrape,--per-query", "scrape,--out",
-        "scrape,--duckduckgo-url", "scrape,--bing-url", "scrape,--allow-private-hosts", "dataset,--raw", "dataset,--out", "train,--data", "train,--out", "predict,--model",
+        "scrape,--duckduckgo-url", "scrape,--bing-url", "scrape,--allow-private-hosts", "dataset,--raw",
+        "dataset,--face-crop", "dataset,--test-per-class", "dataset,--val-fraction", "evaluate,--model", "evaluate,--data",
+        "evaluate,--out", "analyze,--model", "analyze,--set", "analyze,--out", "label,--mislabelled", "dataset,--out", "train,--data", "train,--out", "predict,--model",
         "predict,--json", "serve,--model", "serve,--port", "serve,--host", "dashboard,--stats"})
     void everyCommandHasHelpWithItsContractOptions(String command, String option) {
         Run help = run(command, "--help");

@@ -1,0 +1,86 @@
+package net.lennonnet.app.bench;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.deeplearning4j.zoo.model.ResNet50;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Forward passes of the whole zoo ResNet-50 at 224 x 224 on random input, timed like the peer
+ * harness (../shared/bench-peers): warm-up iterations, then the median of timed ones; images/s =
+ * batch / median. Also counts minor page faults per iteration and resident memory.
+ */
+public final class ForwardBench {
+
+    /**
+     * One measurement.
+     *
+     * @param medianMs  median time of one forward pass
+     * @param minorFaultsPerIter minor page faults per timed iteration
+     */
+    public record Result(int batch, double imagesPerSecond, double medianMs, double minMs, double maxMs,
+            long minorFaultsPerIter, long rssMib, long peakRssMib) {}
+
+    private final ComputationGraph graph;
+
+    /** A zoo ResNet-50 with two outputs and He initialisation (random weights, like the peers'). */
+    public ForwardBench(long seed) {
+        ResNet50 zoo = ResNet50.builder().numClasses(2).inputShape(new int[] {3, 224, 224}).seed(seed)
+                .weightInit(WeightInit.RELU.getWeightInitFunction()).build();
+        graph = zoo.init();
+    }
+
+    public ComputationGraph graph() {
+        return graph;
+    }
+
+    public Result run(int batch, int warmup, int iterations) {
+        INDArray input = Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, batch, 3, 224, 224).muli(255).subi(120);
+        for (int i = 0; i < warmup; i++) {
+            graph.outputSingle(false, input).sumNumber();
+        }
+        List<Double> ms = new ArrayList<>();
+        long faults = ProcessStats.minorFaults();
+        for (int i = 0; i < iterations; i++) {
+            long t = System.nanoTime();
+            graph.outputSingle(false, input).sumNumber(); // copy the logits out, as the peers do
+            ms.add((System.nanoTime() - t) / 1e6);
+        }
+        long faultsPerIter = (ProcessStats.minorFaults() - faults) / iterations;
+        List<Double> sorted = new ArrayList<>(ms);
+        Collections.sort(sorted);
+        double median = sorted.size() % 2 == 1 ? sorted.get(sorted.size() / 2)
+                : (sorted.get(sorted.size() / 2 - 1) + sorted.get(sorted.size() / 2)) / 2;
+        return new Result(batch, batch * 1000.0 / median, median, sorted.get(0), sorted.get(sorted.size() - 1),
+                faultsPerIter, ProcessStats.rssMib(), ProcessStats.peakRssMib());
+    }
+
+    /** Prints RESULT and DETAIL lines in the peer harness's format, for {@code ENGINES="... ext"}. */
+    public static void main(String[] args) {
+        int threads = Integer.parseInt(env("THREADS", "2"));
+        int warmup = Integer.parseInt(env("WARMUP", "2"));
+        int iters = Integer.parseInt(env("ITERS", "7"));
+        int itersBs1 = Integer.parseInt(env("ITERS_BS1", "20"));
+        String engine = "lennonnet-dl4j" + env("ENGINE_SUFFIX", "");
+        ForwardBench bench = new ForwardBench(1);
+        System.out.println("INFO engine=" + engine + " threads=" + threads + " backend="
+                + Nd4j.getExecutioner().getClass().getSimpleName() + " omp_wait_policy=" + env("OMP_WAIT_POLICY", "unset"));
+        for (int batch : args.length > 0 ? java.util.Arrays.stream(args).mapToInt(Integer::parseInt).toArray()
+                : new int[] {16, 1, 32}) {
+            Result r = bench.run(batch, warmup, batch == 1 ? itersBs1 : iters);
+            System.out.printf("RESULT engine=%s mode=infer bs=%d img_per_s=%.2f%n", engine, batch, r.imagesPerSecond());
+            System.out.printf("DETAIL engine=%s mode=infer bs=%d median_ms=%.1f min_ms=%.1f max_ms=%.1f warmup=%d iters=%d"
+                    + " minflt_per_iter=%d rss_mib=%d peak_rss_mib=%d%n", engine, batch, r.medianMs(), r.minMs(), r.maxMs(),
+                    warmup, batch == 1 ? itersBs1 : iters, r.minorFaultsPerIter(), r.rssMib(), r.peakRssMib());
+        }
+    }
+
+    private static String env(String name, String fallback) {
+        String v = System.getenv(name);
+        return v == null || v.isBlank() ? fallback : v;
+    }
+}
