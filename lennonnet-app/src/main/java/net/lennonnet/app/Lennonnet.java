@@ -1,5 +1,7 @@
 package net.lennonnet.app;
 
+import java.util.Optional;
+import net.lennonnet.model.Dl4jDefaults;
 import net.lennonnet.train.TrainCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -15,6 +17,11 @@ public final class Lennonnet {
     private Lennonnet() {}
 
     public static void main(String[] args) {
+        Optional<Integer> child = Launcher.relaunch(Lennonnet.class.getName(), args);
+        if (child.isPresent()) {
+            System.exit(child.get());
+        }
+        Dl4jDefaults.apply();
         System.exit(commandLine().execute(args));
     }
 

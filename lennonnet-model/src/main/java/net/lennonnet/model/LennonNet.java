@@ -32,6 +32,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public final class LennonNet implements AutoCloseable {
 
+    static {
+        Dl4jDefaults.apply(); // before ND4J loads: oneDNN natives and DL4J's layer helpers
+    }
+
     /** Images per forward pass in the batch methods. */
     private static final int BATCH = 16;
 

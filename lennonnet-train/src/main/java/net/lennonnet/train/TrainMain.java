@@ -8,6 +8,7 @@ public final class TrainMain {
     private TrainMain() {}
 
     public static void main(String[] args) {
+        net.lennonnet.model.Dl4jDefaults.apply();
         System.exit(new CommandLine(new TrainCommand()).execute(args));
     }
 }
