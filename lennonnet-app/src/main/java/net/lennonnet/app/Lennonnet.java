@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
         description = "Is this John Lennon? A ResNet-50 transfer-learning pipeline on Deeplearning4j.",
         subcommands = {DemoCommand.class, ScrapeCommand.class, DatasetCommand.class, TrainCommand.class,
             EvaluateCommand.class, AnalyzeCommand.class, LabelCommand.class, PredictCommand.class,
-            ServeCommand.class, DashboardCommand.class})
+            ServeCommand.class, DashboardCommand.class, BenchmarkCommand.class})
 public final class Lennonnet {
 
     private Lennonnet() {}

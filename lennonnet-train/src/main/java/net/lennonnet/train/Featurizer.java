@@ -13,6 +13,10 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import net.lennonnet.data.Split;
@@ -195,20 +199,24 @@ final class Featurizer {
         List<URI> uris = missing.stream().map(p -> p.toAbsolutePath().normalize().toUri()).toList();
         ImageRecordReader reader = new ImageRecordReader(contract.height(), contract.width(), 3);
         reader.initialize(new CollectionInputSplit(uris));
-        List<INDArray> batch = new ArrayList<>();
-        List<String> batchKeys = new ArrayList<>();
+        // Decoding the next batch overlaps the backbone's forward pass on this one.
+        ExecutorService decoder = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "lennonnet-decode");
+            t.setDaemon(true);
+            return t;
+        });
         long start = System.nanoTime();
         long lastReport = start;
         int done = 0;
-        while (reader.hasNext()) {
-            Record record = reader.nextRecord();
-            batch.add(((NDArrayWritable) record.getRecord().get(0)).get());
-            batchKeys.add(hashes.get(Path.of(record.getMetaData().getURI()).toAbsolutePath().normalize()));
-            if (batch.size() == batchSize || !reader.hasNext()) {
-                for (INDArray image : batch) {
-                    contract.preProcessor().transform(image);
+        try {
+            Future<Decoded> next = decoder.submit(() -> decodeBatch(reader, hashes));
+            while (true) {
+                Decoded batch = next.get();
+                if (batch.inputs().isEmpty()) {
+                    break;
                 }
-                done += flush(batch, batchKeys, features);
+                next = decoder.submit(() -> decodeBatch(reader, hashes));
+                done += flush(batch.inputs(), batch.keys(), features);
                 long now = System.nanoTime();
                 if (now - lastReport > TimeUnit.SECONDS.toNanos(5) || done == missing.size()) {
                     double rate = done / ((now - start) / 1e9);
@@ -218,7 +226,31 @@ final class Featurizer {
                     lastReport = now;
                 }
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while computing features", e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof IOException io ? io
+                    : new IOException("could not decode a training image: " + e.getCause().getMessage(), e.getCause());
+        } finally {
+            decoder.shutdownNow();
+            reader.close();
         }
-        reader.close();
+    }
+
+    private record Decoded(List<INDArray> inputs, List<String> keys) {}
+
+    /** The next batch from the reader, decoded, resized and normalised; empty at the end. */
+    private Decoded decodeBatch(ImageRecordReader reader, Map<Path, String> hashes) {
+        List<INDArray> inputs = new ArrayList<>();
+        List<String> keys = new ArrayList<>();
+        while (inputs.size() < batchSize && reader.hasNext()) {
+            Record record = reader.nextRecord();
+            INDArray image = ((NDArrayWritable) record.getRecord().get(0)).get();
+            contract.preProcessor().transform(image);
+            inputs.add(image);
+            keys.add(hashes.get(Path.of(record.getMetaData().getURI()).toAbsolutePath().normalize()));
+        }
+        return new Decoded(inputs, keys);
     }
 }

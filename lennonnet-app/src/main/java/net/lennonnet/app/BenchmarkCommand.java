@@ -1,0 +1,178 @@
+package net.lennonnet.app;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import net.lennonnet.app.bench.ForwardBench;
+import net.lennonnet.data.DatasetBuilder;
+import net.lennonnet.data.DatasetConfig;
+import net.lennonnet.data.synthetic.DemoImages;
+import net.lennonnet.model.Dl4jDefaults;
+import net.lennonnet.model.Images;
+import net.lennonnet.model.InputContract;
+import net.lennonnet.model.Labels;
+import net.lennonnet.model.LennonNet;
+import net.lennonnet.model.ModelBundle;
+import net.lennonnet.model.ModelMetadata;
+import net.lennonnet.model.TransferGraph;
+import net.lennonnet.train.TrainingBenchmarks;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code lennonnet benchmark}: the performance table of docs/performance.md, measured in one run. */
+@Command(name = "benchmark", mixinStandardHelpOptions = true,
+        description = {"Measure Lennonnet on this machine: ResNet-50 forward at batch 1, 16 and 32, feature caching",
+            "from image files, training time with and without the cache (extrapolated to the original's 12,800",
+            "images), warm prediction latency, peak memory; with --peer-results, beside the peer engines."})
+final class BenchmarkCommand implements Callable<Integer> {
+
+    static final int ORIGINAL_IMAGES = 12_800;
+
+    @Option(names = "--images", defaultValue = "256", description = "Images for the feature-caching run. Default: ${DEFAULT-VALUE}.")
+    int images;
+
+    @Option(names = "--epochs", defaultValue = "32", description = "Head-training epochs. Default: ${DEFAULT-VALUE}.")
+    int epochs;
+
+    @Option(names = "--latency-samples", defaultValue = "50", description = "Timed single-image predictions. Default: ${DEFAULT-VALUE}.")
+    int samples;
+
+    @Option(names = "--peer-results", description = "results.txt of ../shared/bench-peers/run.sh from the same session.")
+    Path peerResults;
+
+    @Option(names = "--work", description = "Scratch folder (default: a new temporary folder).")
+    Path work;
+
+    @Override
+    public Integer call() throws Exception {
+        Dl4jDefaults.apply();
+        Path dir = work != null ? Files.createDirectories(work) : Files.createTempDirectory("lennonnet-benchmark");
+        Map<String, String> table = new LinkedHashMap<>();
+
+        ForwardBench forward = new ForwardBench(1);
+        Map<Integer, ForwardBench.Result> fwd = new LinkedHashMap<>();
+        for (int batch : new int[] {1, 16, 32}) {
+            ForwardBench.Result r = forward.run(batch, 2, batch == 1 ? 20 : 7);
+            fwd.put(batch, r);
+            table.put("ResNet-50 forward 224x224, batch " + batch, String.format("%.1f images/s (median %.0f ms, %d page faults/batch)",
+                    r.imagesPerSecond(), r.medianMs(), r.minorFaultsPerIter()));
+        }
+        table.put("peak RSS after the forward runs", fwd.get(32).peakRssMib() + " MiB");
+
+        Path dataset = photoDataset(dir, images);
+        double caching = TrainingBenchmarks.featureCaching(dataset, forward.graph(), InputContract.imagenet(), 32);
+        table.put("feature caching from PNG files (decode, resize, forward, store)", String.format("%.1f images/s (%d images, 480x480)",
+                caching, images));
+        table.put("peak RSS after feature caching", net.lennonnet.app.bench.ForwardBench.peakRssMib() + " MiB");
+        double head = TrainingBenchmarks.headTraining(ORIGINAL_IMAGES, epochs, 2048);
+        table.put("head training, 12,800 cached features x " + epochs + " epochs (measured)", String.format("%.1f s", head));
+        table.put("peak RSS after head training", net.lennonnet.app.bench.ForwardBench.peakRssMib() + " MiB");
+        double withCache = ORIGINAL_IMAGES / caching + head;
+        double withoutCache = epochs * (ORIGINAL_IMAGES / caching) + head;
+        table.put("training 12,800 images x " + epochs + " epochs with the cache (extrapolated)",
+                String.format("%.1f min (features once: %.1f min)", withCache / 60, ORIGINAL_IMAGES / caching / 60));
+        table.put("training 12,800 images x " + epochs + " epochs without it (extrapolated)",
+                String.format("%.1f min (features every epoch)", withoutCache / 60));
+
+        double[] latency = latency(dir, forward, samples);
+        table.put("warm single-image prediction (LennonNet.predict, 640x480 JPEG, 224 input)",
+                String.format("p50 %.0f ms, p99 %.0f ms (%d samples)", latency[0], latency[1], samples));
+        table.put("peak RSS of the whole run", net.lennonnet.app.bench.ForwardBench.peakRssMib() + " MiB");
+
+        if (peerResults != null) {
+            peers(table, fwd.get(16).imagesPerSecond());
+        }
+        System.out.println();
+        System.out.println("| measure | Lennonnet on this machine |");
+        System.out.println("| --- | --- |");
+        table.forEach((k, v) -> System.out.println("| " + k + " | " + v + " |"));
+        return 0;
+    }
+
+    /** N noisy 480x480 drawings (photo-sized files), half john, as a dataset's training split. */
+    static Path photoDataset(Path dir, int n) throws IOException {
+        Path raw = dir.resolve("raw");
+        DemoImages demo = new DemoImages(480);
+        Random random = new Random(3);
+        for (String label : Labels.ALL) {
+            Files.createDirectories(raw.resolve(label));
+        }
+        for (int i = 0; i < n + 4; i++) {
+            boolean john = i % 2 == 0;
+            BufferedImage img = john ? demo.john(5, i) : demo.notJohn(5, i);
+            for (int y = 0; y < img.getHeight(); y++) {
+                for (int x = 0; x < img.getWidth(); x++) {
+                    int rgb = img.getRGB(x, y);
+                    int noise = (int) Math.round(random.nextGaussian() * 12);
+                    int r = Math.max(0, Math.min(255, ((rgb >> 16) & 255) + noise));
+                    int g = Math.max(0, Math.min(255, ((rgb >> 8) & 255) + noise));
+                    int b = Math.max(0, Math.min(255, (rgb & 255) + noise));
+                    img.setRGB(x, y, (r << 16) | (g << 8) | b);
+                }
+            }
+            javax.imageio.ImageIO.write(img, "jpg", raw.resolve(john ? "john" : "not_john").resolve(i + ".jpg").toFile());
+        }
+        Path dataset = dir.resolve("dataset");
+        new DatasetBuilder(new DatasetConfig(raw, dataset, 1, 0, 1, Images.DEFAULT_MAX_PIXELS, 0, false)).build();
+        return dataset;
+    }
+
+    /** p50 and p99 of LennonNet.predict(byte[]) on a saved whole ResNet-50 two-class model. */
+    static double[] latency(Path dir, ForwardBench forward, int samples) throws IOException {
+        var graph = TransferGraph.twoClass(forward.graph(), new TransferGraph.HeadOptions(1e-3, new double[] {1, 1}, 1));
+        Path model = dir.resolve("model");
+        ModelBundle.write(model, graph, new ModelMetadata(ModelMetadata.FORMAT, Labels.ALL, InputContract.imagenet(), 0.5,
+                "benchmark", "0".repeat(64), TransferGraph.findHead(graph), Map.of()));
+        BufferedImage photo = new DemoImages(480).john(9, 0);
+        BufferedImage wide = new BufferedImage(640, 480, BufferedImage.TYPE_3BYTE_BGR);
+        wide.getGraphics().drawImage(photo, 80, 0, null);
+        java.io.ByteArrayOutputStream jpeg = new java.io.ByteArrayOutputStream();
+        javax.imageio.ImageIO.write(wide, "jpg", jpeg);
+        byte[] bytes = jpeg.toByteArray();
+        List<Double> ms = new ArrayList<>();
+        try (LennonNet net = LennonNet.load(model)) {
+            for (int i = 0; i < 5; i++) {
+                net.predict(bytes);
+            }
+            for (int i = 0; i < samples; i++) {
+                long t = System.nanoTime();
+                net.predict(bytes);
+                ms.add((System.nanoTime() - t) / 1e6);
+            }
+        }
+        Collections.sort(ms);
+        return new double[] {ms.get((int) Math.floor(0.5 * (ms.size() - 1))),
+            ms.get((int) Math.ceil(0.99 * (ms.size() - 1)))};
+    }
+
+    private static final Pattern RESULT = Pattern.compile("RESULT engine=(\\S+) mode=infer bs=16 img_per_s=([0-9.]+)");
+
+    private void peers(Map<String, String> table, double ours) throws IOException {
+        String best = null;
+        double bestRate = 0;
+        for (String line : Files.readAllLines(peerResults)) {
+            Matcher m = RESULT.matcher(line);
+            if (m.find()) {
+                double rate = Double.parseDouble(m.group(2));
+                table.put("peer " + m.group(1) + ", forward batch 16", String.format("%.1f images/s", rate));
+                if (!m.group(1).startsWith("lennonnet") && rate > bestRate) {
+                    best = m.group(1);
+                    bestRate = rate;
+                }
+            }
+        }
+        if (best != null) {
+            table.put("Lennonnet / best peer (" + best + "), forward batch 16", String.format("%.2f", ours / bestRate));
+        }
+    }
+}

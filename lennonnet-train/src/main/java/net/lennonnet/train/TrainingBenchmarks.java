@@ -1,0 +1,91 @@
+package net.lennonnet.train;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import net.lennonnet.data.Split;
+import net.lennonnet.model.InputContract;
+import net.lennonnet.model.TransferGraph;
+import net.lennonnet.model.WeightsChoice;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.transferlearning.TransferLearningHelper;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * The training stages, timed through the same code {@code lennonnet train} runs, for
+ * {@code lennonnet benchmark}: feature caching from image files, and head training on cached features.
+ */
+public final class TrainingBenchmarks {
+
+    private TrainingBenchmarks() {}
+
+    /**
+     * Computes and caches the backbone features of a dataset's training images (decode, resize,
+     * normalise, forward, store) with a fresh cache, as the first {@code train} run does.
+     *
+     * @return images per second
+     */
+    public static double featureCaching(Path dataset, ComputationGraph backbone, InputContract contract, int batch)
+            throws IOException {
+        ComputationGraph graph = TransferGraph.twoClass(backbone,
+                new TransferGraph.HeadOptions(1e-3, new double[] {1, 1}, 1));
+        TransferGraph.Head head = TransferGraph.findHead(graph);
+        TransferLearningHelper helper = new TransferLearningHelper(graph, head.featureVertex());
+        Path cacheDir = Files.createTempDirectory("lennonnet-bench-cache");
+        FeatureCache cache = new FeatureCache(cacheDir, net.lennonnet.model.Hashes.sha256(
+                ("benchmark " + System.nanoTime()).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        Featurizer featurizer = new Featurizer(helper, contract, cache, batch);
+        long start = System.nanoTime();
+        Featurizer.Features features = featurizer.featurize(dataset, Split.TRAIN);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        return features.size() / seconds;
+    }
+
+    /**
+     * Trains a two-class head on {@code images} random, learnable feature rows of {@code width} for
+     * {@code epochs} epochs through the real epoch loop (validation every epoch, checkpoints), with the
+     * original's class balance (1,320 john of 12,800).
+     *
+     * @return seconds
+     */
+    public static double headTraining(int images, int epochs, int width) throws IOException {
+        var conf = new org.deeplearning4j.nn.conf.NeuralNetConfiguration.Builder().seed(1).graphBuilder().addInputs("in")
+                .setInputTypes(org.deeplearning4j.nn.conf.inputs.InputType.feedForward(width))
+                .addLayer("flatten_1", new org.deeplearning4j.nn.conf.layers.ActivationLayer.Builder()
+                        .activation(org.nd4j.linalg.activations.Activation.IDENTITY).build(), "in")
+                .addLayer("fc1000", new org.deeplearning4j.nn.conf.layers.DenseLayer.Builder().nOut(1000)
+                        .activation(org.nd4j.linalg.activations.Activation.SOFTMAX).build(), "flatten_1")
+                .setOutputs("fc1000").build();
+        ComputationGraph backbone = new ComputationGraph(conf);
+        backbone.init();
+        ComputationGraph graph = TransferGraph.twoClass(backbone,
+                new TransferGraph.HeadOptions(1e-3, Training.classWeights(new int[] {1320, 11481}), 1));
+        TransferLearningHelper helper = new TransferLearningHelper(graph, "flatten_1");
+        Nd4j.getRandom().setSeed(7);
+        int johns = images * 1320 / 12_800;
+        INDArray features = Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, images, width);
+        INDArray labels = Nd4j.zeros(images, 2);
+        for (int i = 0; i < images; i++) {
+            boolean john = i < johns;
+            labels.putScalar(i, john ? 0 : 1, 1);
+            if (john) {
+                features.getRow(i).get(NDArrayIndex.interval(0, Math.min(300, width))).addi(0.3);
+            }
+        }
+        int val = images / 10;
+        var train = new Featurizer.Features(features.get(NDArrayIndex.interval(val, images)).dup(),
+                labels.get(NDArrayIndex.interval(val, images)).dup(), List.of(), 0);
+        var validation = new Featurizer.Features(features.get(NDArrayIndex.interval(0, val)).dup(),
+                labels.get(NDArrayIndex.interval(0, val)).dup(), List.of(), 0);
+        Path out = Files.createTempDirectory("lennonnet-bench-head");
+        TrainConfig config = new TrainConfig(out, out, 224, epochs, 32, 1e-3, epochs, 1, new WeightsChoice.RandomInit(),
+                0, out.resolve("cache"), false, Augmentation.none(), FineTuning.off());
+        long start = System.nanoTime();
+        Training.trainHead(config, helper, train, validation, "benchmark", Optional.empty());
+        return (System.nanoTime() - start) / 1e9;
+    }
+}
