@@ -29,9 +29,7 @@ import org.datavec.api.split.CollectionInputSplit;
 import org.datavec.api.writable.NDArrayWritable;
 import org.datavec.image.recordreader.ImageRecordReader;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.transferlearning.TransferLearningHelper;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,13 +43,19 @@ final class Featurizer {
 
     private static final Logger log = LoggerFactory.getLogger(Featurizer.class);
 
-    private final TransferLearningHelper helper;
+    private final ComputationGraph graph;
+    private final String featureVertex;
     private final InputContract contract;
     private final FeatureCache cache;
     private final int batchSize;
 
-    Featurizer(TransferLearningHelper helper, InputContract contract, FeatureCache cache, int batchSize) {
-        this.helper = helper;
+    /**
+     * @param graph         the transfer graph; its backbone runs up to {@code featureVertex}
+     * @param featureVertex the vertex whose activations are the features (the head's input)
+     */
+    Featurizer(ComputationGraph graph, String featureVertex, InputContract contract, FeatureCache cache, int batchSize) {
+        this.graph = graph;
+        this.featureVertex = featureVertex;
         this.contract = contract;
         this.cache = cache;
         this.batchSize = batchSize;
@@ -181,7 +185,12 @@ final class Featurizer {
     /** Runs already-normalised inputs through the backbone and caches the rows. */
     private int flush(List<INDArray> batch, List<String> keys, Map<String, float[]> features) throws IOException {
         INDArray input = Nd4j.concat(0, batch.toArray(INDArray[]::new));
-        INDArray out = helper.featurize(new DataSet(input, Nd4j.zeros(input.size(0), Labels.ALL.size()))).getFeatures();
+        // Only the feature vertex's activations: TransferLearningHelper.featurize keeps every layer's
+        // (about 10 GB of RSS and a third of the speed for ResNet-50 at batch 32, docs/performance.md).
+        INDArray out;
+        synchronized (graph) {
+            out = graph.output(List.of(featureVertex), false, new INDArray[] {input}, null)[0];
+        }
         INDArray rows = out.reshape(out.size(0), out.length() / out.size(0));
         for (int i = 0; i < keys.size(); i++) {
             float[] f = rows.getRow(i).toFloatVector();

@@ -108,7 +108,7 @@ public final class Training {
         log.info("feature cache: {}", cache.dir());
 
         long featureStart = System.nanoTime();
-        Featurizer featurizer = new Featurizer(helper, contract, cache, config.batchSize());
+        Featurizer featurizer = new Featurizer(graph, head.featureVertex(), contract, cache, config.batchSize());
         Features train = featurizer.featurize(data, Split.TRAIN, config.augmentation());
         Features validation = featurizer.featurize(data, Split.VALIDATION);
         Features test = featurizer.featurize(data, Split.TEST);

@@ -34,11 +34,10 @@ public final class TrainingBenchmarks {
         ComputationGraph graph = TransferGraph.twoClass(backbone,
                 new TransferGraph.HeadOptions(1e-3, new double[] {1, 1}, 1));
         TransferGraph.Head head = TransferGraph.findHead(graph);
-        TransferLearningHelper helper = new TransferLearningHelper(graph, head.featureVertex());
         Path cacheDir = Files.createTempDirectory("lennonnet-bench-cache");
         FeatureCache cache = new FeatureCache(cacheDir, net.lennonnet.model.Hashes.sha256(
                 ("benchmark " + System.nanoTime()).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-        Featurizer featurizer = new Featurizer(helper, contract, cache, batch);
+        Featurizer featurizer = new Featurizer(graph, head.featureVertex(), contract, cache, batch);
         long start = System.nanoTime();
         Featurizer.Features features = featurizer.featurize(dataset, Split.TRAIN);
         double seconds = (System.nanoTime() - start) / 1e9;
