@@ -1,6 +1,5 @@
 package net.lennonnet.app;
 
-import java.util.Optional;
 import net.lennonnet.model.Dl4jDefaults;
 import net.lennonnet.train.TrainCommand;
 import picocli.CommandLine;
@@ -17,10 +16,6 @@ public final class Lennonnet {
     private Lennonnet() {}
 
     public static void main(String[] args) {
-        Optional<Integer> child = Launcher.relaunch(Lennonnet.class.getName(), args);
-        if (child.isPresent()) {
-            System.exit(child.get());
-        }
         Dl4jDefaults.apply();
         System.exit(commandLine().execute(args));
     }
