@@ -313,10 +313,17 @@ public final class Training {
                 break; // resumed a run that had already stopped early
             }
             long epochStart = System.nanoTime();
-            DataSet shuffled = trainSet.copy();
-            shuffled.shuffle(config.seed() + epoch);
-            for (DataSet batch : shuffled.batchBy(config.batchSize())) {
-                helper.fitFeaturized(batch);
+            // Minibatches are gathered rows of a shuffled order, freed as soon as they are used: copying
+            // and splitting the whole set each epoch left 200 MB of native garbage per epoch for the GC,
+            // 8.7 GB of RSS at 12,800 images x 32 epochs (docs/performance.md).
+            int[] order = shuffledOrder(trainSet.numExamples(), config.seed() + epoch);
+            for (int from = 0; from < order.length; from += config.batchSize()) {
+                int[] rows = java.util.Arrays.copyOfRange(order, from, Math.min(order.length, from + config.batchSize()));
+                INDArray features = trainSet.getFeatures().getRows(rows);
+                INDArray labels = trainSet.getLabels().getRows(rows);
+                helper.fitFeaturized(new DataSet(features, labels));
+                features.close();
+                labels.close();
             }
             double trainLoss = headGraph.score(trainSet);
             double validationLoss = validation.size() == 0 ? trainLoss : headGraph.score(validationSet);
@@ -330,6 +337,10 @@ public final class Training {
             state = Checkpoint.write(config.out(), epoch, headGraph, improved, state, validationLoss, runKey, sessionId);
             log.info("epoch {}/{}: train loss {}, validation loss {}, validation accuracy {}{}", epoch, config.epochs(),
                     fmt(trainLoss), fmt(validationLoss), fmt(validationAccuracy), improved ? " (best)" : "");
+            // ND4J frees native memory when the GC collects its Java handles, and a small Java heap rarely
+            // triggers one: without this, each epoch's scoring and checkpoint arrays pile up (4.3 GB of RSS
+            // over 32 epochs at 12,800 images). One collection per epoch costs about 20 ms.
+            System.gc();
             if (epoch - state.bestEpoch() >= config.patience()) {
                 log.info("early stop: no better validation loss for {} epochs; keeping epoch {}", config.patience(),
                         state.bestEpoch());
@@ -358,6 +369,22 @@ public final class Training {
     }
 
     /** Inverse-frequency class weights, normalised so a balanced set gets 1 and 1. */
+    /** 0..n-1 in a random order fixed by the seed (Fisher-Yates). */
+    static int[] shuffledOrder(int n, long seed) {
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        java.util.Random random = new java.util.Random(seed);
+        for (int i = n - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+        return order;
+    }
+
     static double[] classWeights(int[] counts) {
         int total = counts[0] + counts[1];
         if (counts[0] == 0 || counts[1] == 0) {
