@@ -82,8 +82,7 @@ public final class Images {
             throw e;
         } catch (IOException | RuntimeException e) {
             // ImageIO's plugins throw IIOException, IndexOutOfBounds, IllegalArgument ... on bad data.
-            String detail = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            throw new UndecodableImageException("unreadable image: " + detail.lines().findFirst().orElse(""), e);
+            throw new UndecodableImageException("unreadable image: " + detail(e), e);
         }
     }
 
@@ -132,6 +131,20 @@ public final class Images {
             }
         }
         return out;
+    }
+
+    /** A one-line reason for a decoder's exception, in words rather than class names. */
+    static String detail(Throwable e) {
+        if (e instanceof java.io.EOFException) {
+            return "the file ends early";
+        }
+        String message = e.getMessage() == null ? "" : e.getMessage().lines().findFirst().orElse("").strip();
+        if (message.isEmpty() || message.matches("-?\\d+") || message.contains("Exception")) {
+            // bare indexes ("Index 5 out of bounds") and class names tell a user nothing
+            return e instanceof IndexOutOfBoundsException || e instanceof NegativeArraySizeException
+                    ? "corrupt data (a size or offset points outside the file)" : "corrupt data";
+        }
+        return message;
     }
 
     /** Converts any decoded image to 8-bit BGR, compositing transparency onto white. */
