@@ -93,6 +93,7 @@ public final class Scraper {
         int keptThisRun = 0;
         int duplicates = 0;
 
+        removeLeftovers();
         try (ScrapeManifest manifest = ScrapeManifest.open(config.out())) {
             Map<String, Integer> keptPerQuery = new HashMap<>();
             Set<String> tried = new HashSet<>();
@@ -186,6 +187,15 @@ public final class Scraper {
             writeReport(report);
             log.info("scrape done: {}", report.summary());
             return report;
+        }
+    }
+
+    /** Temporary files of a run that was killed mid-write: never complete, never referenced. */
+    private void removeLeftovers() throws IOException {
+        try (var files = Files.walk(config.out())) {
+            for (Path p : files.filter(f -> f.getFileName().toString().endsWith(".part")).toList()) {
+                Files.deleteIfExists(p);
+            }
         }
     }
 
