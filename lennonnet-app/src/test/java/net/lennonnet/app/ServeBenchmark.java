@@ -88,6 +88,7 @@ public final class ServeBenchmark {
 
             List<Double> all = Collections.synchronizedList(new ArrayList<>());
             AtomicInteger errors = new AtomicInteger();
+            long[] before = memory();
             long end = System.nanoTime() + seconds * 1_000_000_000L;
             ExecutorService pool = Executors.newFixedThreadPool(clients);
             List<Future<?>> running = new ArrayList<>();
@@ -117,6 +118,9 @@ public final class ServeBenchmark {
             report("POST /api/predict, " + clients + " clients for " + seconds + " s", all);
             System.out.printf("RESULT %d-clients requests=%d errors=%d throughput=%.2f/s%n", clients, all.size(),
                     errors.get(), all.size() / wall);
+            long[] after = memory();
+            System.out.printf("RESULT memory before/after the load: RSS %d/%d MiB, Java heap after GC %d/%d MiB%n",
+                    before[0], after[0], before[1], after[1]);
         }
     }
 
@@ -126,5 +130,18 @@ public final class ServeBenchmark {
         double p50 = sorted.get(sorted.size() / 2);
         double p99 = sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(sorted.size() * 0.99) - 1));
         System.out.printf("RESULT %s: n=%d p50=%.1f ms p99=%.1f ms%n", what, sorted.size(), p50, p99);
+    }
+
+    /** Resident memory of this process and the Java heap in use after a GC, MiB. */
+    static long[] memory() throws java.io.IOException {
+        System.gc();
+        long rss = 0;
+        for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+            if (line.startsWith("VmRSS:")) {
+                rss = Long.parseLong(line.replaceAll("\\D", "")) / 1024;
+            }
+        }
+        Runtime rt = Runtime.getRuntime();
+        return new long[] {rss, (rt.totalMemory() - rt.freeMemory()) >> 20};
     }
 }
