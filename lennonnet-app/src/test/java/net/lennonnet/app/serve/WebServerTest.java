@@ -135,6 +135,16 @@ class WebServerTest {
         assertThat(huge.statusCode()).isEqualTo(413);
         assertThat(huge.body()).contains("larger than 65536 bytes");
 
+        // malformed multipart: a boundary that never appears, and a form with no file in it
+        HttpResponse<String> torn = post("--nope\r\nContent-Disposition: form-data; name=\"photo\"\r\n\r\nabc"
+                .getBytes(StandardCharsets.UTF_8), "multipart/form-data; boundary=lennonnet-other");
+        assertThat(torn.statusCode()).as(torn.body()).isBetween(400, 499);
+        assertThat(JSON.readTree(torn.body()).get("error").asText()).isNotBlank();
+        HttpResponse<String> noFile = post(("--b\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\nhi\r\n--b--\r\n")
+                .getBytes(StandardCharsets.UTF_8), "multipart/form-data; boundary=b");
+        assertThat(noFile.statusCode()).as(noFile.body()).isEqualTo(400);
+        assertThat(JSON.readTree(noFile.body()).get("error").asText()).isNotBlank();
+
         HttpResponse<String> missing = HTTP.send(HttpRequest.newBuilder(uri("/etc/passwd")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(missing.statusCode()).isEqualTo(404);
