@@ -28,12 +28,30 @@ public final class Lennonnet {
         } while (c != -1 && c != '\n');
     }
 
+    /** One line for a user: file-system errors name the file and what is wrong with it. */
+    static String describe(Exception e) {
+        if (e instanceof java.nio.file.FileSystemException fs) {
+            String what = fs instanceof java.nio.file.FileAlreadyExistsException ? "is in the way (a file where a folder must go)"
+                    : fs instanceof java.nio.file.NotDirectoryException ? "is not a folder"
+                    : fs instanceof java.nio.file.AccessDeniedException ? "cannot be written (permission denied)"
+                    : fs instanceof java.nio.file.NoSuchFileException ? "does not exist"
+                    : fs.getReason() != null ? fs.getReason() : "cannot be used";
+            return "cannot write or read " + fs.getFile() + ": it " + what
+                    + (fs.getReason() != null && !what.equals(fs.getReason()) ? " (" + fs.getReason() + ")" : "");
+        }
+        if (e instanceof java.io.IOException io && io.getMessage() != null
+                && io.getMessage().toLowerCase(java.util.Locale.ROOT).contains("no space left")) {
+            return "the disk is full: " + io.getMessage();
+        }
+        return String.valueOf(e.getMessage());
+    }
+
     /** The command line with Lennonnet's error handling, for main and for tests. */
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Lennonnet());
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             // A user sees one line naming what went wrong, not a stack trace.
-            cmd.getErr().println("lennonnet " + cmd.getCommandName() + ": " + e.getMessage());
+            cmd.getErr().println("lennonnet " + cmd.getCommandName() + ": " + describe(e));
             return e instanceof IllegalArgumentException ? 2 : 1;
         });
         return cli;

@@ -132,4 +132,37 @@ class KillNineIT {
             assertThat(net.predict(image).probabilityJohn()).isBetween(0.0, 1.0);
         }
     }
+
+    @Test
+    void datasetBuildingSurvivesRepeatedKillNine() throws Exception {
+        Path raw = dir.resolve("raw");
+        new DemoImages(200).write(raw, 300, 8);
+        Path data = dir.resolve("data");
+        String[] dataset = {"dataset", "--raw", raw.toString(), "--out", data.toString(), "--test-per-class", "20"};
+        int killed = 0;
+        for (int round = 0; round < 3; round++) {
+            killed += killAfter(1500 + random.nextInt(2500), dataset) ? 1 : 0;
+        }
+        assertThat(killed).as("runs killed mid-way").isGreaterThanOrEqualTo(2);
+        assertThat(runToEnd(dataset)).isZero();
+
+        assertThat(files(data, ".part")).isEmpty();
+        assertThat(data.resolve(".staging")).doesNotExist();
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        Set<Path> expected = new HashSet<>();
+        for (String line : Files.readAllLines(data.resolve("manifest.jsonl"))) {
+            var row = json.readValue(line, net.lennonnet.data.ManifestEntry.class);
+            if (row.kept()) {
+                Path png = data.resolve(row.split()).resolve(row.label()).resolve(row.id() + ".png");
+                assertThat(png).isRegularFile();
+                expected.add(png);
+            }
+        }
+        Set<Path> onDisk = new HashSet<>();
+        for (String split : List.of("train", "val", "test")) {
+            onDisk.addAll(files(data.resolve(split), ".png"));
+        }
+        assertThat(onDisk).isEqualTo(expected);
+        assertThat(json.readTree(data.resolve("report.json").toFile()).get("leakage").asInt()).isZero();
+    }
 }

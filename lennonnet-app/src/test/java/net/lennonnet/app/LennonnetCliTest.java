@@ -62,4 +62,23 @@ class LennonnetCliTest {
         assertThat(bad.exit()).isEqualTo(2);
         assertThat(bad.err()).contains("validation fraction must be in [0, 0.5], got 0.9");
     }
+
+    @Test
+    void anOutputPathThatIsAFileIsOneClearLine(@TempDir Path tmp) throws java.io.IOException {
+        Path raw = tmp.resolve("raw");
+        new net.lennonnet.data.synthetic.DemoImages(64).write(raw, 12, 1);
+        Path blocker = java.nio.file.Files.writeString(tmp.resolve("not-a-folder"), "x");
+        Run dataset = run("dataset", "--raw", raw.toString(), "--out", blocker.toString(), "--test-per-class", "2");
+        assertThat(dataset.exit()).isEqualTo(1);
+        assertThat(dataset.err().strip()).startsWith("lennonnet dataset: cannot write or read " + blocker)
+                .doesNotContain("\tat ");
+        assertThat(dataset.err().strip().lines()).hasSize(1);
+        Path ds = tmp.resolve("ds");
+        assertThat(run("dataset", "--raw", raw.toString(), "--out", ds.toString(), "--test-per-class", "2").exit()).isZero();
+        Run train = run("train", "--data", ds.toString(), "--out", blocker.resolve("model").toString(),
+                "--random-backbone", "--no-dashboard");
+        assertThat(train.exit()).isEqualTo(1);
+        assertThat(train.err().strip().lines().toList()).last().asString()
+                .startsWith("lennonnet train: cannot write or read " + blocker);
+    }
 }
