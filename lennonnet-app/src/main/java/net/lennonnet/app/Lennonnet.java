@@ -30,6 +30,11 @@ public final class Lennonnet {
 
     /** One line for a user: file-system errors name the file and what is wrong with it. */
     static String describe(Exception e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && t.getMessage().toLowerCase(java.util.Locale.ROOT).contains("no space left")) {
+                return "the disk is full (" + t.getMessage().lines().findFirst().orElse("") + ")";
+            }
+        }
         if (e instanceof java.nio.file.FileSystemException fs) {
             String what = fs instanceof java.nio.file.FileAlreadyExistsException ? "is in the way (a file where a folder must go)"
                     : fs instanceof java.nio.file.NotDirectoryException ? "is not a folder"
@@ -38,10 +43,6 @@ public final class Lennonnet {
                     : fs.getReason() != null ? fs.getReason() : "cannot be used";
             return "cannot write or read " + fs.getFile() + ": it " + what
                     + (fs.getReason() != null && !what.equals(fs.getReason()) ? " (" + fs.getReason() + ")" : "");
-        }
-        if (e instanceof java.io.IOException io && io.getMessage() != null
-                && io.getMessage().toLowerCase(java.util.Locale.ROOT).contains("no space left")) {
-            return "the disk is full: " + io.getMessage();
         }
         return String.valueOf(e.getMessage());
     }

@@ -397,8 +397,19 @@ public final class DatasetBuilder {
             throw new IllegalStateException("decoding failed unexpectedly", e.getCause());
         } finally {
             pool.shutdownNow();
+            awaitQuietly(pool); // no worker may still be writing when the build returns or fails
         }
         return decoded;
+    }
+
+    private static void awaitQuietly(ExecutorService pool) {
+        try {
+            if (!pool.awaitTermination(2, java.util.concurrent.TimeUnit.MINUTES)) {
+                log.warn("decoding workers did not stop within 2 minutes");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** A {@link Decoded}, or the reason the candidate is not an image. */

@@ -56,7 +56,7 @@ public final class BadImages {
         c.put("one-pixel.png", TestImages.encode(picture(1, 1), "png"));
         c.put("strip-10000x10.png", TestImages.encode(picture(10_000, 10), "png"));
         c.put("bitmap.bmp", TestImages.encode(photo, "bmp"));
-        c.put("tiff.tif", write(photo, "tiff"));
+        c.put("tiff.tif", tiff(photo));
         c.put("multipage.tif", multipageTiff(photo));
         c.put("icon.ico", icoWithPng(TestImages.encode(picture(32, 32), "png")));
         c.put("webp-lossy-header.webp", webpHeaderOnly());
@@ -222,13 +222,45 @@ public final class BadImages {
     private static byte[] multipageTiff(BufferedImage photo) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
-            ImageWriter writer = ImageIO.getImageWritersByFormatName("tiff").next();
+            ImageWriter writer = tiffWriter();
             try (ImageOutputStream ios = ImageIO.createImageOutputStream(out)) {
                 writer.setOutput(ios);
                 writer.prepareWriteSequence(null);
                 writer.writeToSequence(new IIOImage(photo, null, null), null);
                 writer.writeToSequence(new IIOImage(picture(50, 50), null, null), null);
                 writer.endWriteSequence();
+            } finally {
+                writer.dispose();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    /**
+     * One TIFF writer whatever the class path's plugin order: the JDK's and TwelveMonkeys' writers
+     * make different files, and which one {@code ImageIO} lists first differs between builds.
+     */
+    private static ImageWriter tiffWriter() {
+        ImageWriter first = null;
+        for (var it = ImageIO.getImageWritersByFormatName("tiff"); it.hasNext();) {
+            ImageWriter w = it.next();
+            if (w.getClass().getName().startsWith("com.twelvemonkeys")) {
+                return w;
+            }
+            first = first == null ? w : first;
+        }
+        return first;
+    }
+
+    private static byte[] tiff(BufferedImage photo) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            ImageWriter writer = tiffWriter();
+            try (ImageOutputStream ios = ImageIO.createImageOutputStream(out)) {
+                writer.setOutput(ios);
+                writer.write(new IIOImage(photo, null, null));
             } finally {
                 writer.dispose();
             }

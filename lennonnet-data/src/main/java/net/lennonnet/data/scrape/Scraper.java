@@ -174,6 +174,11 @@ public final class Scraper {
                 }
             } finally {
                 pool.shutdownNow();
+                try { // no download may still be writing when the run returns or fails
+                    pool.awaitTermination(config.downloadTimeout().toSeconds() + 30, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
 
             Map<String, Integer> kept = new TreeMap<>();
