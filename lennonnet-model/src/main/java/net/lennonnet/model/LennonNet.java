@@ -105,16 +105,28 @@ public final class LennonNet implements AutoCloseable {
             long start = System.nanoTime();
             List<FaceCrop.Prepared> prepared = chunk.stream().map(img -> metadata.input().prepare(Images.toBgr(img)))
                     .toList();
-            INDArray input = Nd4j.concat(0, prepared.stream()
-                    .map(p -> metadata.input().toInput(p.image())).toArray(INDArray[]::new));
+            INDArray[] inputs = prepared.stream().map(p -> metadata.input().toInput(p.image())).toArray(INDArray[]::new);
+            INDArray input = inputs.length == 1 ? inputs[0] : Nd4j.concat(0, inputs);
             INDArray probabilities;
             synchronized (graph) {
                 probabilities = graph.outputSingle(false, input);
             }
+            double[] pJohn = new double[chunk.size()];
+            for (int i = 0; i < pJohn.length; i++) {
+                pJohn[i] = probabilities.getDouble(i, 0);
+            }
+            // Free the native buffers now rather than when a GC happens to run: a long-running server
+            // otherwise grows its resident memory (docs/reliability.md).
+            for (INDArray a : inputs) {
+                a.close();
+            }
+            if (input != inputs[0]) {
+                input.close();
+            }
+            probabilities.close();
             Duration each = Duration.ofNanos((System.nanoTime() - start) / chunk.size());
-            for (int i = 0; i < chunk.size(); i++) {
-                double pJohn = probabilities.getDouble(i, 0);
-                out.add(new Prediction(pJohn >= metadata.threshold() ? Labels.JOHN : Labels.NOT_JOHN, pJohn, each,
+            for (int i = 0; i < pJohn.length; i++) {
+                out.add(new Prediction(pJohn[i] >= metadata.threshold() ? Labels.JOHN : Labels.NOT_JOHN, pJohn[i], each,
                         prepared.get(i).face()));
             }
         }
