@@ -225,12 +225,16 @@ class DemoJarIT {
         return new Proc(p.exitValue(), Files.readString(out), Files.readString(err));
     }
 
+    /** What a browser test does with the page, once it is loaded. */
+    interface PageCheck {
+        void check(org.openqa.selenium.WebDriver browser) throws Exception;
+    }
+
     /**
-     * The "Try Lennonnet" page in a real browser (Debian's Chromium, driven by Selenium through
-     * Debian's chromedriver): upload a photo, click an example, read P(john) off the page.
+     * Serves {@code model} with the jar's {@code serve} command and opens the page in a real browser
+     * (Debian's Chromium, driven by Selenium through Debian's chromedriver).
      */
-    @Test
-    void theServePageShowsThePredictionInABrowser() throws Exception {
+    static void inBrowser(Path model, PageCheck check) throws Exception {
         Path chromium = Path.of("/usr/bin/chromium");
         Path chromedriver = Path.of("/usr/bin/chromedriver");
         org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(chromium) && Files.isExecutable(chromedriver),
@@ -239,10 +243,9 @@ class DemoJarIT {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        Path log = work.resolve("serve.log");
+        Path log = Files.createTempFile(work, "serve", ".log");
         List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx3g",
-                "-jar", JAR.toString(), "serve", "--model", work.resolve("model").toString(), "--port",
-                String.valueOf(port));
+                "-jar", JAR.toString(), "serve", "--model", model.toString(), "--port", String.valueOf(port));
         Process serve = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         org.openqa.selenium.WebDriver browser = null;
         try {
@@ -262,7 +265,20 @@ class DemoJarIT {
             browser = new org.openqa.selenium.chrome.ChromeDriver(service, options);
             browser.get("http://127.0.0.1:" + port + "/");
             assertThat(browser.getTitle()).isEqualTo("Try Lennonnet");
+            check.check(browser);
+        } finally {
+            if (browser != null) {
+                browser.quit();
+            }
+            serve.destroy();
+            serve.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
 
+    /** The "Try Lennonnet" page: upload a photo, click an example, read P(john) off the page. */
+    @Test
+    void theServePageShowsThePredictionInABrowser() throws Exception {
+        inBrowser(work.resolve("model"), browser -> {
             Path photo = Files.list(work.resolve("dataset/test/john")).sorted().findFirst().orElseThrow();
             double expected;
             try (LennonNet net = LennonNet.load(work.resolve("model"))) {
@@ -273,6 +289,8 @@ class DemoJarIT {
             assertThat(Double.parseDouble(shown)).isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-4));
             assertThat(browser.findElement(org.openqa.selenium.By.id("label")).getText())
                     .isEqualTo(expected >= 0.5 ? "John Lennon" : "Not John Lennon");
+            assertThat(browser.findElement(org.openqa.selenium.By.id("face")).isDisplayed())
+                    .as("no face box: this model does not crop faces").isFalse();
 
             browser.findElement(org.openqa.selenium.By.id("example-potato")).click();
             String potato = waitForText(browser, "p-john", shown);
@@ -280,13 +298,42 @@ class DemoJarIT {
             assertThat(browser.findElement(org.openqa.selenium.By.id("label")).getText()).isEqualTo("Not John Lennon");
             Files.write(Path.of("target", "serve-page.png"),
                     ((org.openqa.selenium.TakesScreenshot) browser).getScreenshotAs(org.openqa.selenium.OutputType.BYTES));
-        } finally {
-            if (browser != null) {
-                browser.quit();
-            }
-            serve.destroy();
-            serve.waitFor(30, TimeUnit.SECONDS);
+        });
+    }
+
+    /** A face-crop model: the page draws the face box over the uploaded portrait, where the API says it is. */
+    @Test
+    void theServePageDrawsTheFaceBoxOfAFaceCropModel() throws Exception {
+        var graph = net.lennonnet.model.TransferGraph.twoClass(net.lennonnet.model.TinyGraphs.imagenetShaped(32, 1),
+                new net.lennonnet.model.TransferGraph.HeadOptions(0.01, new double[] {1, 1}, 3));
+        Path model = work.resolve("face-model");
+        net.lennonnet.model.ModelBundle.write(model, graph, new net.lennonnet.model.ModelMetadata(
+                net.lennonnet.model.ModelMetadata.FORMAT, net.lennonnet.model.Labels.ALL,
+                net.lennonnet.model.InputContract.square(32).withFaceCrop(true), 0.5, "test", "0".repeat(64),
+                net.lennonnet.model.TransferGraph.findHead(graph), java.util.Map.of()));
+        Path portrait = work.resolve("astronaut.jpg");
+        try (var in = DemoJarIT.class.getResourceAsStream("/net/lennonnet/model/astronaut.jpg")) {
+            Files.write(portrait, in.readAllBytes());
         }
+        net.lennonnet.model.FaceBox face;
+        try (LennonNet net = LennonNet.load(model)) {
+            face = net.predict(portrait).face().orElseThrow();
+        }
+        inBrowser(model, browser -> {
+            browser.findElement(org.openqa.selenium.By.id("file")).sendKeys(portrait.toAbsolutePath().toString());
+            waitForText(browser, "p-john", "");
+            var box = new org.openqa.selenium.support.ui.WebDriverWait(browser, java.time.Duration.ofSeconds(30))
+                    .until(d -> d.findElement(org.openqa.selenium.By.id("face")).isDisplayed()
+                            ? d.findElement(org.openqa.selenium.By.id("face")) : null);
+            var preview = browser.findElement(org.openqa.selenium.By.id("preview"));
+            double scale = preview.getSize().getWidth() / 256.0; // the portrait is 256 px wide
+            assertThat((double) box.getSize().getWidth()).isCloseTo(face.width() * scale,
+                    org.assertj.core.data.Offset.offset(6.0)); // the 3 px border on each side
+            assertThat((double) (box.getLocation().getX() - preview.getLocation().getX()))
+                    .isCloseTo(face.x() * scale, org.assertj.core.data.Offset.offset(3.0));
+            Files.write(Path.of("target", "serve-page-face.png"),
+                    ((org.openqa.selenium.TakesScreenshot) browser).getScreenshotAs(org.openqa.selenium.OutputType.BYTES));
+        });
     }
 
     /** Waits up to 60 s for an element's text to be non-empty and different from {@code previous}. */
