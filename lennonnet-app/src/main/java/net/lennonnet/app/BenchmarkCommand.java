@@ -14,6 +14,7 @@ import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import net.lennonnet.app.bench.ForwardBench;
+import net.lennonnet.app.bench.ProcessStats;
 import net.lennonnet.data.DatasetBuilder;
 import net.lennonnet.data.DatasetConfig;
 import net.lennonnet.data.synthetic.DemoImages;
@@ -73,10 +74,10 @@ final class BenchmarkCommand implements Callable<Integer> {
         double caching = TrainingBenchmarks.featureCaching(dataset, forward.graph(), InputContract.imagenet(), 32);
         table.put("feature caching from PNG files (decode, resize, forward, store)", String.format("%.1f images/s (%d images, 480x480)",
                 caching, images));
-        table.put("peak RSS after feature caching", net.lennonnet.app.bench.ForwardBench.peakRssMib() + " MiB");
+        table.put("peak RSS after feature caching", ProcessStats.peakRssMib() + " MiB");
         double head = TrainingBenchmarks.headTraining(ORIGINAL_IMAGES, epochs, 2048);
         table.put("head training, 12,800 cached features x " + epochs + " epochs (measured)", String.format("%.1f s", head));
-        table.put("peak RSS after head training", net.lennonnet.app.bench.ForwardBench.peakRssMib() + " MiB");
+        table.put("peak RSS after head training", ProcessStats.peakRssMib() + " MiB");
         double withCache = ORIGINAL_IMAGES / caching + head;
         double withoutCache = epochs * (ORIGINAL_IMAGES / caching) + head;
         table.put("training 12,800 images x " + epochs + " epochs with the cache (extrapolated)",
@@ -87,7 +88,7 @@ final class BenchmarkCommand implements Callable<Integer> {
         double[] latency = latency(dir, forward, samples);
         table.put("warm single-image prediction (LennonNet.predict, 640x480 JPEG, 224 input)",
                 String.format("p50 %.0f ms, p99 %.0f ms (%d samples)", latency[0], latency[1], samples));
-        table.put("peak RSS of the whole run", net.lennonnet.app.bench.ForwardBench.peakRssMib() + " MiB");
+        table.put("peak RSS of the whole run", ProcessStats.peakRssMib() + " MiB");
 
         if (peerResults != null) {
             peers(table, fwd.get(16).imagesPerSecond());

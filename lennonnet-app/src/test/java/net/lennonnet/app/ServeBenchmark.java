@@ -133,15 +133,9 @@ public final class ServeBenchmark {
     }
 
     /** Resident memory of this process and the Java heap in use after a GC, MiB. */
-    static long[] memory() throws java.io.IOException {
+    static long[] memory() {
         System.gc();
-        long rss = 0;
-        for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
-            if (line.startsWith("VmRSS:")) {
-                rss = Long.parseLong(line.replaceAll("\\D", "")) / 1024;
-            }
-        }
         Runtime rt = Runtime.getRuntime();
-        return new long[] {rss, (rt.totalMemory() - rt.freeMemory()) >> 20};
+        return new long[] {net.lennonnet.app.bench.ProcessStats.rssMib(), (rt.totalMemory() - rt.freeMemory()) >> 20};
     }
 }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.brachtendorf.jimagehash.hashAlgorithms.PerceptiveHash;
 import java.awt.image.BufferedImage;
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,10 +25,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import javax.imageio.ImageIO;
 import net.lennonnet.data.scrape.Recipe;
 import net.lennonnet.data.scrape.ScrapeManifest;
 import net.lennonnet.data.scrape.ScrapeRecord;
+import net.lennonnet.model.AtomicFiles;
 import net.lennonnet.model.FaceCrop;
 import net.lennonnet.model.Hashes;
 import net.lennonnet.model.Images;
@@ -197,7 +196,7 @@ public final class DatasetBuilder {
             }
         }
         removeStale(targets);
-        writeAtomically(fingerprint, w -> w.write(how));
+        AtomicFiles.writeString(fingerprint, how);
 
         Map<String, Integer> byQuery = new TreeMap<>();
         Map<String, Integer> byEngine = new TreeMap<>();
@@ -216,7 +215,7 @@ public final class DatasetBuilder {
 
         entries.sort(Comparator.comparing(ManifestEntry::source));
         Path manifest = config.out().resolve(MANIFEST);
-        writeAtomically(manifest, w -> {
+        AtomicFiles.writeText(manifest, w -> {
             for (ManifestEntry entry : entries) {
                 w.write(JSON.writeValueAsString(entry));
                 w.write('\n');
@@ -225,8 +224,8 @@ public final class DatasetBuilder {
         int faces = (int) splitOf.keySet().stream().filter(d -> !d.face().isEmpty()).count();
         DatasetReport report = new DatasetReport(counts, analysisCounts, rejected, tally[0], tally[1], tally[2],
                 leakage, byQuery, byEngine, sizes, config.faceCrop(), faces, Hashes.sha256(manifest));
-        writeAtomically(config.out().resolve(REPORT),
-                w -> w.write(JSON.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report)));
+        AtomicFiles.writeString(config.out().resolve(REPORT),
+                JSON.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report));
         DatasetReportPage.write(config.out(), report, entries);
         log.info("dataset {}: {} kept, {} rejected ({} duplicates, {} near-duplicates, {} label conflicts), leakage {}",
                 config.out(), splitOf.size(), rejected.values().stream().mapToInt(i -> i).sum(), tally[0], tally[1],
@@ -380,9 +379,9 @@ public final class DatasetBuilder {
                     decoded.add(d);
                 } else {
                     String reason = (String) result;
-                    entries.add(entry(c, null, ManifestEntry.REJECTED, reason, "", provenance));
-                    rejected.merge(reason.indexOf(':') > 0 ? reason.substring(0, reason.indexOf(':')) : reason, 1,
-                            Integer::sum);
+                    ManifestEntry row = entry(c, null, ManifestEntry.REJECTED, reason, "", provenance);
+                    entries.add(row);
+                    rejected.merge(row.reasonKind(), 1, Integer::sum);
                     log.info("rejected {}: {}", relative(c.file()), reason);
                 }
                 progress.step();
@@ -433,7 +432,7 @@ public final class DatasetBuilder {
                 face = prepared.face().map(f -> f.x() + "," + f.y() + "," + f.width() + "," + f.height()).orElse("");
             }
             png = config.out().resolve(STAGING).resolve(c.id() + ".png");
-            writePng(image, png);
+            AtomicFiles.writeImage(png, image, "png");
         }
         long phash = new PerceptiveHash(64).hash(image).getHashValue().longValue();
         return new Decoded(c, png, phash, image.getWidth(), image.getHeight(), face);
@@ -544,29 +543,4 @@ public final class DatasetBuilder {
         return Hashes.sha256((config.seed() + ":" + sha).getBytes(StandardCharsets.UTF_8));
     }
 
-    private static void writePng(BufferedImage image, Path target) throws IOException {
-        Files.createDirectories(target.getParent());
-        Path tmp = Files.createTempFile(target.getParent(), target.getFileName().toString(), ".part");
-        try {
-            if (!ImageIO.write(image, "png", tmp.toFile())) {
-                throw new IOException("no PNG writer for " + target);
-            }
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
-    }
-
-    interface Writing {
-        void to(BufferedWriter w) throws IOException;
-    }
-
-    static void writeAtomically(Path file, Writing writing) throws IOException {
-        Files.createDirectories(file.getParent());
-        Path tmp = file.resolveSibling(file.getFileName() + ".part");
-        try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-            writing.to(w);
-        }
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    }
 }

@@ -6,7 +6,6 @@ import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -14,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import javax.imageio.ImageIO;
+import net.lennonnet.model.AtomicFiles;
 
 /**
  * The human side of a dataset report: {@code report.html} with the counts, rejections, duplicates,
@@ -88,7 +88,7 @@ final class DatasetReportPage {
                     .append(esc(sheet)).append("\">");
         }
         h.append("<p>Manifest SHA-256: <code>").append(esc(report.manifestSha256())).append("</code></p></body></html>\n");
-        DatasetBuilder.writeAtomically(out.resolve(HTML), w -> w.write(h.toString()));
+        AtomicFiles.writeString(out.resolve(HTML), h.toString());
     }
 
     private static void table(StringBuilder h, String title, String what, Map<String, Integer> counts) {
@@ -140,9 +140,6 @@ final class DatasetReportPage {
         } finally {
             g.dispose();
         }
-        Path tmp = file.resolveSibling(file.getFileName() + ".part");
-        ImageIO.write(sheet, "png", tmp.toFile());
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        AtomicFiles.writeImage(file, sheet, "png");
     }
 }

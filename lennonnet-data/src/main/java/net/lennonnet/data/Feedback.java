@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import net.lennonnet.model.AtomicFiles;
 
 /**
  * People's verdicts on dataset images, recorded in the dataset's {@code manifest.jsonl}: the next
@@ -64,7 +65,7 @@ public final class Feedback {
                 changed++;
             }
         }
-        DatasetBuilder.writeAtomically(manifest, w -> {
+        AtomicFiles.writeText(manifest, w -> {
             for (ManifestEntry e : rows) {
                 w.write(JSON.writeValueAsString(e));
                 w.write('\n');

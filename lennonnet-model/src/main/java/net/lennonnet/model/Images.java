@@ -7,6 +7,7 @@ import com.drew.metadata.MetadataException;
 import com.drew.metadata.exif.ExifIFD0Directory;
 import java.awt.Color;
 import java.awt.Graphics2D;
+import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -145,6 +146,27 @@ public final class Images {
                     ? "corrupt data (a size or offset points outside the file)" : "corrupt data";
         }
         return message;
+    }
+
+    /** Scales an image down (bilinear) so its longer side is at most {@code maxSide}; smaller images are returned as they are. */
+    public static BufferedImage fitWithin(BufferedImage image, int maxSide) {
+        int longer = Math.max(image.getWidth(), image.getHeight());
+        if (longer <= maxSide) {
+            return image;
+        }
+        double scale = (double) maxSide / longer;
+        int w = Math.max(1, (int) Math.round(image.getWidth() * scale));
+        int h = Math.max(1, (int) Math.round(image.getHeight() * scale));
+        BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR);
+        Graphics2D g = out.createGraphics();
+        try {
+            g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+            g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_QUALITY);
+            g.drawImage(image, 0, 0, w, h, null);
+        } finally {
+            g.dispose();
+        }
+        return out;
     }
 
     /** Converts any decoded image to 8-bit BGR, compositing transparency onto white. */

@@ -116,18 +116,6 @@ public final class BadImages {
         return img;
     }
 
-    private static byte[] write(BufferedImage img, String format) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try {
-            if (!ImageIO.write(img, format, out)) {
-                throw new IllegalStateException("no writer for " + format);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
-    }
-
     /** A valid 1x1 PNG whose header claims {@code w x h}: the IHDR is rewritten with a correct CRC. */
     static byte[] pngDeclaring(int w, int h) {
         byte[] png = TestImages.encode(picture(1, 1), "png");
@@ -159,83 +147,68 @@ public final class BadImages {
         return gif;
     }
 
+    /** What to do with an image writer whose output is set. */
+    private interface Writing {
+        void to(ImageWriter writer) throws IOException;
+    }
+
+    /** The bytes {@code writing} makes {@code writer} produce. */
+    private static byte[] written(ImageWriter writer, Writing writing) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (ImageOutputStream ios = ImageIO.createImageOutputStream(out)) {
+            writer.setOutput(ios);
+            writing.to(writer);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            writer.dispose();
+        }
+        return out.toByteArray();
+    }
+
+    private static ImageWriter writer(String format) {
+        return ImageIO.getImageWritersByFormatName(format).next();
+    }
+
     private static byte[] cmykJpeg(BufferedImage photo) {
         // A four-band raster written without a colour space: readers see a four-channel (CMYK) JPEG
         BufferedImage four = new BufferedImage(photo.getWidth(), photo.getHeight(), BufferedImage.TYPE_4BYTE_ABGR);
         Graphics2D g = four.createGraphics();
         g.drawImage(photo, 0, 0, null);
         g.dispose();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try {
-            ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
-            try (ImageOutputStream ios = ImageIO.createImageOutputStream(out)) {
-                writer.setOutput(ios);
-                writer.write(null, new IIOImage(four.getRaster(), null, null), writer.getDefaultWriteParam());
-            } finally {
-                writer.dispose();
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
+        return written(writer("jpeg"),
+                w -> w.write(null, new IIOImage(four.getRaster(), null, null), w.getDefaultWriteParam()));
     }
 
     private static byte[] animatedGif() {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try {
-            ImageWriter writer = ImageIO.getImageWritersByFormatName("gif").next();
-            try (ImageOutputStream ios = ImageIO.createImageOutputStream(out)) {
-                writer.setOutput(ios);
-                writer.prepareWriteSequence(null);
-                for (int i = 0; i < 3; i++) {
-                    BufferedImage frame = picture(40 + i, 30);
-                    writer.writeToSequence(new IIOImage(frame, null, null), null);
-                }
-                writer.endWriteSequence();
-            } finally {
-                writer.dispose();
+        return written(writer("gif"), w -> {
+            w.prepareWriteSequence(null);
+            for (int i = 0; i < 3; i++) {
+                w.writeToSequence(new IIOImage(picture(40 + i, 30), null, null), null);
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
+            w.endWriteSequence();
+        });
     }
 
     private static byte[] progressiveJpeg(BufferedImage photo) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try {
-            ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
-            try (ImageOutputStream ios = ImageIO.createImageOutputStream(out)) {
-                writer.setOutput(ios);
-                ImageWriteParam p = writer.getDefaultWriteParam();
-                p.setProgressiveMode(ImageWriteParam.MODE_DEFAULT);
-                writer.write(null, new IIOImage(photo, null, null), p);
-            } finally {
-                writer.dispose();
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
+        return written(writer("jpeg"), w -> {
+            ImageWriteParam p = w.getDefaultWriteParam();
+            p.setProgressiveMode(ImageWriteParam.MODE_DEFAULT);
+            w.write(null, new IIOImage(photo, null, null), p);
+        });
     }
 
     private static byte[] multipageTiff(BufferedImage photo) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try {
-            ImageWriter writer = tiffWriter();
-            try (ImageOutputStream ios = ImageIO.createImageOutputStream(out)) {
-                writer.setOutput(ios);
-                writer.prepareWriteSequence(null);
-                writer.writeToSequence(new IIOImage(photo, null, null), null);
-                writer.writeToSequence(new IIOImage(picture(50, 50), null, null), null);
-                writer.endWriteSequence();
-            } finally {
-                writer.dispose();
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
+        return written(tiffWriter(), w -> {
+            w.prepareWriteSequence(null);
+            w.writeToSequence(new IIOImage(photo, null, null), null);
+            w.writeToSequence(new IIOImage(picture(50, 50), null, null), null);
+            w.endWriteSequence();
+        });
+    }
+
+    private static byte[] tiff(BufferedImage photo) {
+        return written(tiffWriter(), w -> w.write(new IIOImage(photo, null, null)));
     }
 
     /**
@@ -252,22 +225,6 @@ public final class BadImages {
             first = first == null ? w : first;
         }
         return first;
-    }
-
-    private static byte[] tiff(BufferedImage photo) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try {
-            ImageWriter writer = tiffWriter();
-            try (ImageOutputStream ios = ImageIO.createImageOutputStream(out)) {
-                writer.setOutput(ios);
-                writer.write(new IIOImage(photo, null, null));
-            } finally {
-                writer.dispose();
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
     }
 
     /** An ICO file with one 32x32 PNG entry (the Vista format). */

@@ -139,4 +139,16 @@ class ImagesTest {
         assertThat(Images.exifOrientation(TestImages.encode(marked(), "png"))).isEqualTo(1);
         assertThat(Images.exifOrientation(new byte[] {1, 2, 3})).isEqualTo(1);
     }
+
+    @Test
+    void fitsImagesWithinAMaximumSideWithoutEnlargingSmallOnes() {
+        BufferedImage wide = solid(2000, 1000, BufferedImage.TYPE_3BYTE_BGR, Color.GRAY);
+        BufferedImage fitted = Images.fitWithin(wide, 1024);
+        assertThat(fitted.getWidth()).isEqualTo(1024);
+        assertThat(fitted.getHeight()).isEqualTo(512);
+        BufferedImage small = solid(30, 90, BufferedImage.TYPE_3BYTE_BGR, Color.GRAY);
+        assertThat(Images.fitWithin(small, 1024)).isSameAs(small);
+        assertThat(Images.fitWithin(solid(10, 3000, BufferedImage.TYPE_3BYTE_BGR, Color.GRAY), 160).getWidth())
+                .isEqualTo(1); // never zero
+    }
 }

@@ -9,11 +9,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import net.lennonnet.model.AtomicFiles;
 import net.lennonnet.model.Labels;
-import org.knowm.xchart.BitmapEncoder;
-import org.knowm.xchart.CategoryChart;
-import org.knowm.xchart.CategoryChartBuilder;
-import org.knowm.xchart.style.Styler;
+import net.lennonnet.train.evaluation.Charts;
 
 /** Scores P(john) against true labels and writes the test report: JSON and histogram charts. */
 public final class Evaluator {
@@ -71,10 +69,10 @@ public final class Evaluator {
         json.put("threshold", report.threshold());
         json.put("histograms25", counts(report.histograms25()));
         json.put("histograms2", counts(report.histograms2()));
-        JSON.writeValue(dir.resolve("test-report.json").toFile(), json);
+        AtomicFiles.write(dir.resolve("test-report.json"), tmp -> JSON.writeValue(tmp.toFile(), json));
         for (String label : Labels.ALL) {
-            chart(report.histograms25().get(label), label, dir.resolve("p-john-" + label + "-25bins"));
-            chart(report.histograms2().get(label), label, dir.resolve("p-john-" + label + "-2bins"));
+            Charts.testHistogram(report.histograms25().get(label), label, dir);
+            Charts.testHistogram(report.histograms2().get(label), label, dir);
         }
     }
 
@@ -82,25 +80,5 @@ public final class Evaluator {
         Map<String, int[]> out = new LinkedHashMap<>();
         histograms.forEach((k, v) -> out.put(k, v.counts()));
         return out;
-    }
-
-    private static void chart(Histogram histogram, String label, Path fileWithoutExtension) throws IOException {
-        int[] counts = histogram.counts();
-        int bins = counts.length;
-        List<String> x = new ArrayList<>();
-        List<Integer> y = new ArrayList<>();
-        for (int i = 0; i < bins; i++) {
-            x.add(String.format("%.2f", (i + 0.5) / bins));
-            y.add(counts[i]);
-        }
-        CategoryChart chart = new CategoryChartBuilder().width(720).height(360)
-                .title("P(john) for " + histogram.total() + " test images labelled " + label + ", " + bins + " bins")
-                .xAxisTitle("P(john), bin centre").yAxisTitle("images").build();
-        chart.getStyler().setLegendVisible(false);
-        chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
-        chart.getStyler().setXAxisLabelRotation(bins > 10 ? 90 : 0);
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
-        chart.addSeries(label, x, y);
-        BitmapEncoder.saveBitmap(chart, fileWithoutExtension.toString(), BitmapEncoder.BitmapFormat.PNG);
     }
 }

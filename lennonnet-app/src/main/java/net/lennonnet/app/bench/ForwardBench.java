@@ -60,11 +60,6 @@ public final class ForwardBench {
     }
 
     /** Prints RESULT and DETAIL lines in the peer harness's format, for {@code ENGINES="... ext"}. */
-    /** Peak resident memory of this process so far, MiB. */
-    public static long peakRssMib() {
-        return ProcessStats.peakRssMib();
-    }
-
     public static void main(String[] args) {
         net.lennonnet.model.Dl4jDefaults.apply();
         int threads = Integer.parseInt(env("THREADS", "2"));

@@ -5,12 +5,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** This process's minor page faults, resident and peak resident memory, from Linux's /proc. */
-final class ProcessStats {
+public final class ProcessStats {
 
     private ProcessStats() {}
 
     /** Minor page faults so far (field 10 of /proc/self/stat), -1 when unknown. */
-    static long minorFaults() {
+    public static long minorFaults() {
         try {
             String stat = Files.readString(Path.of("/proc/self/stat"));
             // the command name (field 2) is in parentheses and may hold spaces: count from after it
@@ -22,12 +22,12 @@ final class ProcessStats {
     }
 
     /** Resident memory now, MiB. */
-    static long rssMib() {
+    public static long rssMib() {
         return statusKib("VmRSS:") / 1024;
     }
 
     /** Peak resident memory of the process so far, MiB. */
-    static long peakRssMib() {
+    public static long peakRssMib() {
         return statusKib("VmHWM:") / 1024;
     }
 

@@ -2,14 +2,10 @@ package net.lennonnet.data.scrape;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import java.awt.Graphics2D;
-import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -32,6 +28,7 @@ import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
 import javax.imageio.stream.ImageOutputStream;
 import net.lennonnet.data.Progress;
+import net.lennonnet.model.AtomicFiles;
 import net.lennonnet.model.Hashes;
 import net.lennonnet.model.Images;
 import net.lennonnet.model.UndecodableImageException;
@@ -235,7 +232,7 @@ public final class Scraper {
         } catch (UndecodableImageException e) {
             return ScrapeRecord.of(target, result, sha, "", 0, 0, ScrapeRecord.REJECTED, e.getMessage());
         }
-        image = fit(image, config.maxSide());
+        image = Images.fitWithin(image, config.maxSide());
         String file = target.folder() + "/" + sha.substring(0, 16) + ".jpg";
         if (!claimed.add(file)) {
             return ScrapeRecord.of(target, result, sha, "", 0, 0, ScrapeRecord.DUPLICATE,
@@ -248,35 +245,11 @@ public final class Scraper {
         return ScrapeRecord.of(target, result, sha, file, image.getWidth(), image.getHeight(), ScrapeRecord.KEPT, "");
     }
 
-    /** Scales an image down so its longer side is at most {@code maxSide}; smaller images are kept as they are. */
-    static BufferedImage fit(BufferedImage image, int maxSide) {
-        int longer = Math.max(image.getWidth(), image.getHeight());
-        if (longer <= maxSide) {
-            return image;
-        }
-        double scale = (double) maxSide / longer;
-        int w = Math.max(1, (int) Math.round(image.getWidth() * scale));
-        int h = Math.max(1, (int) Math.round(image.getHeight() * scale));
-        BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR);
-        Graphics2D g = out.createGraphics();
-        try {
-            g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
-            g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_QUALITY);
-            g.drawImage(image, 0, 0, w, h, null);
-        } finally {
-            g.dispose();
-        }
-        return out;
-    }
-
-    /** Writes a JPEG to a temporary file beside {@code target}, then renames it into place. */
+    /** Writes a JPEG at {@link #JPEG_QUALITY}, atomically. */
     static void writeJpeg(BufferedImage image, Path target) throws IOException {
-        Files.createDirectories(target.getParent());
-        Path tmp = Files.createTempFile(target.getParent(), target.getFileName().toString(), ".part");
-        try {
+        AtomicFiles.write(target, tmp -> {
             ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
-            try (OutputStream os = Files.newOutputStream(tmp);
-                    ImageOutputStream out = ImageIO.createImageOutputStream(os)) {
+            try (ImageOutputStream out = ImageIO.createImageOutputStream(tmp.toFile())) {
                 writer.setOutput(out);
                 ImageWriteParam param = writer.getDefaultWriteParam();
                 param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
@@ -285,18 +258,12 @@ public final class Scraper {
             } finally {
                 writer.dispose();
             }
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        });
     }
 
     private void writeReport(ScrapeReport report) throws IOException {
-        Path file = config.out().resolve(REPORT);
-        Path tmp = file.resolveSibling(REPORT + ".part");
-        Files.writeString(tmp, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-                .writeValueAsString(report));
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        AtomicFiles.writeString(config.out().resolve(REPORT),
+                new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report));
     }
 
     private static java.util.concurrent.ThreadFactory daemonThreads() {

@@ -1,5 +1,7 @@
 package net.lennonnet.train.evaluation;
 
+import net.lennonnet.model.AtomicFiles;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
@@ -99,10 +101,7 @@ public final class Analysis {
             Charts.overlay(overlay, "P(john) per set, 25 bins, as shares of each set", out.resolve("p-john-sets-25bins"));
             AnalysisReport report = new AnalysisReport(model.toString(), t,
                     threshold.isPresent() ? "option" : "model", band[0], band[1], results);
-            Path tmp = out.resolve(JSON_FILE + ".part");
-            JSON.writeValue(tmp.toFile(), report);
-            Files.move(tmp, out.resolve(JSON_FILE), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            AtomicFiles.write(out.resolve(JSON_FILE), tmp -> JSON.writeValue(tmp.toFile(), report));
             Gallery.write(out, "Analysis sets: mistakes and highest loss", all, t, dataset);
             ReportPages.analysis(report, out.resolve(HTML_FILE));
             return report;
@@ -136,7 +135,7 @@ public final class Analysis {
                     s.pJohn() >= threshold ? Labels.JOHN : Labels.NOT_JOHN, String.valueOf(s.right(threshold)),
                     s.imageUrl(), s.pageUrl()));
         }
-        Gallery.Html.write(file, csv.toString());
+        AtomicFiles.writeString(file, csv.toString());
     }
 
     /** The dataset folder an analysis set lives in ({@code DATASET/analysis/<set>}), if it is one. */

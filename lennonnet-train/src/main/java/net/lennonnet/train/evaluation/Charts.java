@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import net.lennonnet.model.AtomicFiles;
 import net.lennonnet.train.Histogram;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
@@ -36,7 +37,14 @@ public final class Charts {
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
         chart.getStyler().setXAxisLabelRotation(bins > 10 ? 90 : 0);
         chart.addSeries("images", x, y);
-        BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
+        save(chart, file);
+    }
+
+    /** P(john) of the test images of one true label, as {@code p-john-<label>-<bins>bins.png} in {@code dir}. */
+    public static void testHistogram(Histogram histogram, String label, Path dir) throws IOException {
+        int bins = histogram.counts().length;
+        histogram(histogram, "P(john) for " + histogram.total() + " test images labelled " + label + ", " + bins + " bins",
+                dir.resolve("p-john-" + label + "-" + bins + "bins"));
     }
 
     /** One line per set: the share of its images in each of the 25 P(john) bins. */
@@ -56,7 +64,7 @@ public final class Charts {
             }
             chart.addSeries(e.getKey() + " (" + e.getValue().total() + ")", x, y);
         }
-        BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
+        save(chart, file);
     }
 
     /** The ROC curve with the chance diagonal. */
@@ -71,7 +79,7 @@ public final class Charts {
         chance.setMarker(SeriesMarkers.NONE).setLineColor(Color.LIGHT_GRAY);
         chart.addSeries("model", curve.stream().mapToDouble(Metrics.RocPoint::falsePositiveRate).toArray(),
                 curve.stream().mapToDouble(Metrics.RocPoint::truePositiveRate).toArray()).setMarker(SeriesMarkers.NONE);
-        BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
+        save(chart, file);
     }
 
     /** The reliability diagram: per bin, the share that is john against the mean P(john). */
@@ -89,6 +97,12 @@ public final class Charts {
             chart.addSeries("model", used.stream().mapToDouble(Metrics.ReliabilityBin::meanPJohn).toArray(),
                     used.stream().mapToDouble(Metrics.ReliabilityBin::fractionJohn).toArray());
         }
-        BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
+        save(chart, file);
+    }
+
+    /** Writes {@code file}.png atomically, like every other file of a report. */
+    private static void save(org.knowm.xchart.internal.chartpart.Chart<?, ?> chart, Path file) throws IOException {
+        byte[] png = BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
+        AtomicFiles.write(Path.of(file + ".png"), tmp -> java.nio.file.Files.write(tmp, png));
     }
 }

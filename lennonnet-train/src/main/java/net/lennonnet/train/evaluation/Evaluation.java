@@ -1,5 +1,7 @@
 package net.lennonnet.train.evaluation;
 
+import net.lennonnet.model.AtomicFiles;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
@@ -148,33 +150,22 @@ public final class Evaluation {
 
     static void write(EvaluationReport report, List<ScoredImage> test, Path out, Optional<Path> dataset)
             throws IOException {
-        Path tmp = out.resolve(JSON_FILE + ".part");
-        JSON.writeValue(tmp.toFile(), report);
-        Files.move(tmp, out.resolve(JSON_FILE), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        AtomicFiles.write(out.resolve(JSON_FILE), tmp -> JSON.writeValue(tmp.toFile(), report));
         StringBuilder csv = new StringBuilder("path,id,truth,pJohn,predicted,right,imageUrl,pageUrl\n");
         for (ScoredImage s : test) {
             csv.append(Csv.row(s.path(), s.id(), s.truth(), String.valueOf(s.pJohn()),
                     s.pJohn() >= report.threshold().value() ? Labels.JOHN : Labels.NOT_JOHN,
                     String.valueOf(s.right(report.threshold().value())), s.imageUrl(), s.pageUrl()));
         }
-        Gallery.Html.write(out.resolve("test-predictions.csv"), csv.toString());
+        AtomicFiles.writeString(out.resolve("test-predictions.csv"), csv.toString());
         for (String label : Labels.ALL) {
-            Charts.histogram(new Histogram(report.histograms25().get(label)),
-                    "P(john) for " + count(report, label) + " test images labelled " + label + ", 25 bins",
-                    out.resolve("p-john-" + label + "-25bins"));
-            Charts.histogram(new Histogram(report.histograms2().get(label)),
-                    "P(john) for " + count(report, label) + " test images labelled " + label + ", 2 bins",
-                    out.resolve("p-john-" + label + "-2bins"));
+            Charts.testHistogram(new Histogram(report.histograms25().get(label)), label, out);
+            Charts.testHistogram(new Histogram(report.histograms2().get(label)), label, out);
         }
         Charts.roc(report.roc(), report.auc(), out.resolve("roc"));
         Charts.reliability(report.reliability(), report.ece(), out.resolve("reliability"));
         Gallery.write(out, "Test set: mistakes and highest loss", test, report.threshold().value(), dataset);
         ReportPages.evaluation(report, out.resolve(HTML_FILE));
-    }
-
-    private static int count(EvaluationReport r, String label) {
-        return label.equals(Labels.JOHN) ? r.table().johnTotal() : r.table().notJohnTotal();
     }
 
     static double[] p(List<ScoredImage> images) {

@@ -1,19 +1,14 @@
 package net.lennonnet.train.evaluation;
 
-import java.awt.Graphics2D;
-import java.awt.RenderingHints;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import javax.imageio.ImageIO;
+import net.lennonnet.model.AtomicFiles;
 import net.lennonnet.model.Images;
 
 /**
@@ -92,25 +87,11 @@ public final class Gallery {
             h.append("</div>");
         }
         h.append("</body></html>\n");
-        Html.write(dir.resolve(HTML), h.toString());
+        AtomicFiles.writeString(dir.resolve(HTML), h.toString());
     }
 
     private static void thumbnail(Path image, Path target) throws IOException {
-        BufferedImage img = Images.decode(image, Images.DEFAULT_MAX_PIXELS);
-        double scale = Math.min(1.0, (double) THUMB / Math.max(img.getWidth(), img.getHeight()));
-        int w = Math.max(1, (int) Math.round(img.getWidth() * scale));
-        int hgt = Math.max(1, (int) Math.round(img.getHeight() * scale));
-        BufferedImage out = new BufferedImage(w, hgt, BufferedImage.TYPE_3BYTE_BGR);
-        Graphics2D g = out.createGraphics();
-        try {
-            g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
-            g.drawImage(img, 0, 0, w, hgt, null);
-        } finally {
-            g.dispose();
-        }
-        Path tmp = target.resolveSibling(target.getFileName() + ".part");
-        ImageIO.write(out, "jpg", tmp.toFile());
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        AtomicFiles.writeImage(target, Images.fitWithin(Images.decode(image, Images.DEFAULT_MAX_PIXELS), THUMB), "jpg");
     }
 
     /** Small HTML helpers shared by the report pages. */
@@ -126,11 +107,5 @@ public final class Gallery {
             return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
         }
 
-        static void write(Path file, String text) throws IOException {
-            Files.createDirectories(file.getParent());
-            Path tmp = file.resolveSibling(file.getFileName() + ".part");
-            Files.writeString(tmp, text, StandardCharsets.UTF_8);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        }
     }
 }

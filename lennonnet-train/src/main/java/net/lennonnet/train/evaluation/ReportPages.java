@@ -1,5 +1,7 @@
 package net.lennonnet.train.evaluation;
 
+import net.lennonnet.model.AtomicFiles;
+
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
@@ -74,7 +76,7 @@ final class ReportPages {
         failures(h, r.failed());
         h.append("<p><a href=\"gallery.html\">Error gallery</a> · <a href=\"evaluation.json\">evaluation.json</a> · "
                 + "<a href=\"test-predictions.csv\">test-predictions.csv</a></p></body></html>\n");
-        Gallery.Html.write(file, h.toString());
+        AtomicFiles.writeString(file, h.toString());
     }
 
     static void analysis(AnalysisReport r, Path file) throws IOException {
@@ -102,7 +104,7 @@ final class ReportPages {
         }
         h.append("<p><a href=\"gallery.html\">Error gallery</a> · <a href=\"analysis.json\">analysis.json</a></p>"
                 + "</body></html>\n");
-        Gallery.Html.write(file, h.toString());
+        AtomicFiles.writeString(file, h.toString());
     }
 
     private static String row3(String what, int right, int of) {
