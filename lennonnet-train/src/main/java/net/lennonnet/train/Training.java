@@ -315,7 +315,7 @@ public final class Training {
             long epochStart = System.nanoTime();
             // Minibatches are gathered rows of a shuffled order, freed as soon as they are used: copying
             // and splitting the whole set each epoch left 200 MB of native garbage per epoch for the GC,
-            // 8.7 GB of RSS at 12,800 images x 32 epochs (docs/performance.md).
+            // 8,689 MiB of RSS at 12,800 images x 32 epochs (docs/performance.md).
             int[] order = shuffledOrder(trainSet.numExamples(), config.seed() + epoch);
             for (int from = 0; from < order.length; from += config.batchSize()) {
                 int[] rows = java.util.Arrays.copyOfRange(order, from, Math.min(order.length, from + config.batchSize()));
