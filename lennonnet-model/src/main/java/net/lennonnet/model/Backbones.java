@@ -19,7 +19,6 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.graph.vertex.GraphVertex;
 import org.deeplearning4j.nn.params.BatchNormalizationParamInitializer;
 import org.deeplearning4j.nn.weights.WeightInit;
-import org.deeplearning4j.util.ModelSerializer;
 import org.deeplearning4j.zoo.model.ResNet50;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -58,22 +57,66 @@ public final class Backbones {
 
     /**
      * The ImageNet backbone the choice asks for, or empty when it asks for (or falls back to) a random
-     * one. A file that fails its checksum is refused, never used.
+     * one. A file that fails its checksum or hash is refused, never used.
      */
     public static Optional<Backbone> pretrained(WeightsChoice choice) throws IOException {
         if (choice instanceof WeightsChoice.LocalFile local) {
-            return Optional.of(load(local.file(), PRETRAINED_ADLER32));
+            return Optional.of(load(local.file()));
         }
         if (choice instanceof WeightsChoice.Download download) {
             return Optional.of(load(PretrainedWeights.fetch(download.source()), download.source().adler32()));
         }
-        if (choice instanceof WeightsChoice.CachedOrRandom && Files.isRegularFile(cachedPretrainedFile())) {
-            return Optional.of(load(cachedPretrainedFile(), PRETRAINED_ADLER32));
+        if (choice instanceof WeightsChoice.Fetch fetch) {
+            return Optional.of(loadFetched(WeightsFetch.fetch(fetch.ways())));
+        }
+        if (choice instanceof WeightsChoice.FetchOrRandom fetch) {
+            WeightsFetch.Fetched fetched;
+            try {
+                fetched = WeightsFetch.fetch(fetch.ways());
+            } catch (IOException e) {
+                log.warn("{}", e.getMessage());
+                return Optional.empty();
+            }
+            return Optional.of(loadFetched(fetched));
         }
         return Optional.empty();
     }
 
-    /** Loads a weights file after checking its Adler32 checksum. */
+    private static Backbone loadFetched(WeightsFetch.Fetched fetched) throws IOException {
+        log.info("ImageNet weights {}: {}", fetched.way().words(), fetched.file());
+        return load(fetched.file());
+    }
+
+    /**
+     * Loads a backbone file: a bundle that {@code lennonnet weights import} wrote (its parameter hash
+     * is checked), or the DL4J zoo's official file (its Adler32 checksum must be the official one).
+     * The input layout and the feature vertex are found from the graph; the graph is returned in its
+     * fastest frozen form ({@link GraphSurgery#forFrozenInference}). Nothing in the file is
+     * deserialized as a Java object ({@link GraphFiles}).
+     */
+    public static Backbone load(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new IOException("pretrained weights file not found: " + file);
+        }
+        Optional<BackboneInfo> info = GraphFiles.looksLikeZip(file) ? bundleInfo(file) : Optional.empty();
+        if (info.isEmpty()) {
+            return load(file, PRETRAINED_ADLER32);
+        }
+        BackboneBundle.Imported imported = BackboneBundle.read(file);
+        TransferGraph.findHead(imported.graph()); // refuse a graph without a classification head now
+        return new Backbone(GraphSurgery.forFrozenInference(imported.graph()), true, info.get().source() + ", "
+                + info.get().sourceIntegrity(), info.get().inputContract(), info.get().classes());
+    }
+
+    private static Optional<BackboneInfo> bundleInfo(Path file) throws IOException {
+        try {
+            return BackboneBundle.info(file);
+        } catch (java.util.zip.ZipException e) {
+            return Optional.empty(); // a damaged zip: the checksum check names the problem
+        }
+    }
+
+    /** Loads the DL4J zoo's weights file after checking its Adler32 checksum. */
     public static Backbone load(Path file, long expectedAdler32) throws IOException {
         if (!Files.isRegularFile(file)) {
             throw new IOException("pretrained weights file not found: " + file);
@@ -81,15 +124,13 @@ public final class Backbones {
         long checksum = PretrainedWeights.adler32(file);
         if (checksum != expectedAdler32) {
             throw new IOException("pretrained weights " + file + " have Adler32 checksum " + checksum + ", expected "
-                    + expectedAdler32 + " (a partial or different file); delete it and download again");
+                    + expectedAdler32 + " (a partial or different file), and the file is not a backbone bundle that "
+                    + "'lennonnet weights import' wrote; delete it and download or import again");
         }
-        ComputationGraph graph;
-        try {
-            graph = ModelSerializer.restoreComputationGraph(file.toFile(), false);
-        } catch (IOException | RuntimeException e) {
-            throw new IOException("could not read pretrained weights " + file + ": " + e.getMessage(), e);
-        }
-        return new Backbone(graph, true, "ImageNet weights " + file + " (Adler32 " + checksum + ")");
+        ComputationGraph graph = GraphFiles.read(file);
+        TransferGraph.findHead(graph);
+        return new Backbone(GraphSurgery.forFrozenInference(graph), true, "DL4J zoo ImageNet weights " + file.getFileName()
+                + " (Adler32 " + checksum + ")", InputContract.imagenet(), java.util.List.of());
     }
 
     /**
@@ -120,7 +161,8 @@ public final class Backbones {
         ComputationGraph graph = new ComputationGraph(conf);
         graph.init();
         calibrateBatchNorm(graph, calibration);
-        return new Backbone(graph, false, "random initialisation (seed " + seed + "), cut after stage 3");
+        return new Backbone(graph, false, "random initialisation (seed " + seed + "), cut after stage 3", contract.withFaceCrop(false),
+                java.util.List.of());
     }
 
     /**

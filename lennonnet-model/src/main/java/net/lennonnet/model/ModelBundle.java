@@ -14,7 +14,6 @@ import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
 import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.util.ModelSerializer;
 
 /**
  * A saved Lennonnet model: a directory holding {@code model.zip} (the DL4J graph, without updater
@@ -24,7 +23,8 @@ import org.deeplearning4j.util.ModelSerializer;
  * <p>The same two files packed into one zip ({@link #pack}, conventionally {@code *.lennonnet}) can
  * travel as a single file or a classpath resource and be read from a stream.
  *
- * <p>DL4J model files name Java classes in their JSON configuration: load only bundles you trust.
+ * <p>Loading never deserializes Java objects ({@link GraphFiles}); the JSON configuration names DL4J
+ * layer classes, which DL4J's configuration reader resolves (docs/reliability.md says what is trusted).
  */
 public record ModelBundle(ComputationGraph graph, ModelMetadata metadata) {
 
@@ -40,7 +40,7 @@ public record ModelBundle(ComputationGraph graph, ModelMetadata metadata) {
         Files.createDirectories(dir);
         Path model = dir.resolve(MODEL_FILE);
         Path tmpModel = dir.resolve(MODEL_FILE + ".part");
-        ModelSerializer.writeModel(graph, tmpModel.toFile(), false);
+        GraphFiles.write(graph, tmpModel, java.util.Map.of());
         String sha = Hashes.sha256(tmpModel);
         Files.move(tmpModel, model, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         ModelMetadata written = metadata.withModelSha256(sha);
@@ -81,7 +81,7 @@ public record ModelBundle(ComputationGraph graph, ModelMetadata metadata) {
         }
         ComputationGraph graph;
         try {
-            graph = ModelSerializer.restoreComputationGraph(model.toFile(), false);
+            graph = GraphFiles.read(model);
         } catch (IOException | RuntimeException e) {
             throw new IOException("could not load model weights " + model + ": " + e.getMessage(), e);
         }

@@ -5,7 +5,10 @@ import java.nio.file.Path;
 /** How a run gets its backbone weights. */
 public sealed interface WeightsChoice {
 
-    /** A local copy of the official weights file; its checksum is verified. */
+    /**
+     * A local weights file: the DL4J zoo's official file (its checksum is verified) or a bundle that
+     * {@code lennonnet weights import} wrote (its parameter hash is verified).
+     */
     record LocalFile(Path file) implements WeightsChoice {
         public LocalFile {
             if (file == null) {
@@ -23,8 +26,23 @@ public sealed interface WeightsChoice {
         }
     }
 
-    /** The official weights if they are already in the DL4J cache, otherwise a random backbone. Never downloads. */
-    record CachedOrRandom() implements WeightsChoice {}
+    /** Real weights by the first of {@link WeightsFetch}'s ways that works; an error when none does. */
+    record Fetch(WeightsFetch.Ways ways) implements WeightsChoice {
+        public Fetch {
+            if (ways == null) {
+                throw new IllegalArgumentException("the ways to fetch weights are required");
+            }
+        }
+    }
+
+    /** Like {@link Fetch}, but a random backbone, with a warning, when no way works (the demo). */
+    record FetchOrRandom(WeightsFetch.Ways ways) implements WeightsChoice {
+        public FetchOrRandom {
+            if (ways == null) {
+                throw new IllegalArgumentException("the ways to fetch weights are required");
+            }
+        }
+    }
 
     /** A random backbone, whatever is cached. */
     record RandomInit() implements WeightsChoice {}

@@ -13,6 +13,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 class BackbonesTest {
 
+    private static final WeightsFetch.Ways CACHE_ONLY = new WeightsFetch.Ways(java.util.Optional.empty(), false);
+
     @TempDir
     Path tmp;
 
@@ -25,7 +27,9 @@ class BackbonesTest {
     void noWeightsInTheCacheMeansNoPretrainedBackbone() throws IOException {
         DL4JResources.setBaseDirectory(tmp.toFile());
         assertThat(Backbones.cachedPretrainedFile()).startsWithRaw(tmp).endsWithRaw(Path.of("models", "resnet50", Backbones.PRETRAINED_FILE));
-        assertThat(Backbones.pretrained(new WeightsChoice.CachedOrRandom())).isEmpty();
+        assertThat(Backbones.pretrained(new WeightsChoice.FetchOrRandom(CACHE_ONLY))).isEmpty();
+        assertThatThrownBy(() -> Backbones.pretrained(new WeightsChoice.Fetch(CACHE_ONLY))).isInstanceOf(IOException.class)
+                .hasMessageContaining("no ImageNet ResNet-50 weights could be had").hasMessageContaining("weights import");
     }
 
     @Test
@@ -39,7 +43,9 @@ class BackbonesTest {
         Path cached = Backbones.cachedPretrainedFile();
         Files.createDirectories(cached.getParent());
         Files.copy(partial, cached);
-        assertThatThrownBy(() -> Backbones.pretrained(new WeightsChoice.CachedOrRandom())).hasMessageContaining("Adler32 checksum");
+        // A damaged cached file is never used: the cache counts as empty.
+        assertThat(WeightsFetch.cached()).isEmpty();
+        assertThat(Backbones.pretrained(new WeightsChoice.FetchOrRandom(CACHE_ONLY))).isEmpty();
     }
 
     @Test

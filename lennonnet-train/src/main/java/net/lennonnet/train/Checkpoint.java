@@ -8,7 +8,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.util.ModelSerializer;
+import net.lennonnet.model.GraphFiles;
 
 /**
  * The head's training state after each epoch, in {@code out/checkpoint/}: the head with its
@@ -51,7 +51,7 @@ final class Checkpoint {
     }
 
     static ComputationGraph load(Path out, String file) throws IOException {
-        return ModelSerializer.restoreComputationGraph(out.resolve(DIR).resolve(file).toFile(), true);
+        return GraphFiles.read(out.resolve(DIR).resolve(file), true);
     }
 
     /** Writes the epoch's checkpoint; {@code improved} also makes this head the best one. */
@@ -85,8 +85,6 @@ final class Checkpoint {
     }
 
     private static void writeGraph(ComputationGraph graph, Path file) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".part");
-        ModelSerializer.writeModel(graph, tmp.toFile(), true);
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        GraphFiles.write(graph, file, true, java.util.Map.of());
     }
 }

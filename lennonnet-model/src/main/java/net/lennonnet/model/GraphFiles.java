@@ -1,0 +1,185 @@
+package net.lennonnet.model;
+
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipOutputStream;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads and writes DL4J model zips ({@code configuration.json} + {@code coefficients.bin}, the
+ * layout {@code ModelSerializer} uses) without Java deserialization.
+ *
+ * <p>DL4J's own {@code ModelSerializer.restoreComputationGraph} runs {@code ObjectInputStream.readObject}
+ * on a {@code preprocessor.bin} entry whenever a zip holds one, so a crafted file could run code while
+ * it loads. This class reads only the JSON configuration (whose type names DL4J's Jackson setup
+ * resolves only to its own layer, vertex and pre-processor types) and the parameter array (ND4J's
+ * binary array format: a header, a shape and raw numbers). Every other entry, updater state and
+ * serialized normalisers included, is ignored and never opened.
+ */
+public final class GraphFiles {
+
+    public static final String CONFIGURATION = "configuration.json";
+    public static final String COEFFICIENTS = "coefficients.bin";
+    /** The optimiser's state (ND4J binary array, like the parameters): for resuming training. */
+    public static final String UPDATER_STATE = "updaterState.bin";
+    /** Entries DL4J writes that hold Java-serialized objects; never read. */
+    static final java.util.Set<String> SERIALIZED_ENTRIES = java.util.Set.of("preprocessor.bin", "normalizer.bin");
+    /** Largest configuration read: a ResNet-50's is about 0.5 MB. */
+    private static final long MAX_CONFIGURATION_BYTES = 64L * 1024 * 1024;
+
+    private static final Logger log = LoggerFactory.getLogger(GraphFiles.class);
+
+    private GraphFiles() {}
+
+    /** Reads the graph in a DL4J model zip; the updater state, if any, is left behind. */
+    public static ComputationGraph read(Path zip) throws IOException {
+        return read(zip, false);
+    }
+
+    /** Reads the graph in a DL4J model zip, with its updater state when asked for and present. */
+    public static ComputationGraph read(Path zip, boolean withUpdater) throws IOException {
+        try (ZipFile file = new ZipFile(zip.toFile())) {
+            ZipEntry confEntry = file.getEntry(CONFIGURATION);
+            ZipEntry paramEntry = file.getEntry(COEFFICIENTS);
+            if (confEntry == null || paramEntry == null) {
+                throw new IOException(zip + " is not a DL4J model: it must hold " + CONFIGURATION + " and " + COEFFICIENTS);
+            }
+            file.stream().map(ZipEntry::getName).filter(SERIALIZED_ENTRIES::contains).forEach(name ->
+                    log.warn("{} holds {}, a Java-serialized entry: ignored, never read", zip, name));
+            String json;
+            try (InputStream in = file.getInputStream(confEntry)) {
+                byte[] bytes = in.readNBytes((int) MAX_CONFIGURATION_BYTES + 1);
+                if (bytes.length > MAX_CONFIGURATION_BYTES) {
+                    throw new IOException(zip + ": " + CONFIGURATION + " is larger than " + MAX_CONFIGURATION_BYTES + " bytes");
+                }
+                json = new String(bytes, StandardCharsets.UTF_8);
+            }
+            ComputationGraphConfiguration conf;
+            try {
+                conf = ComputationGraphConfiguration.fromJson(json);
+            } catch (RuntimeException e) {
+                throw new IOException(zip + ": unreadable " + CONFIGURATION + " (" + e.getMessage() + ")", e);
+            }
+            INDArray params;
+            try (DataInputStream in = new DataInputStream(new BufferedInputStream(file.getInputStream(paramEntry)))) {
+                params = Nd4j.read(in);
+            } catch (IOException | RuntimeException e) {
+                throw new IOException(zip + ": unreadable " + COEFFICIENTS + " (" + e.getMessage() + ")", e);
+            }
+            ComputationGraph graph = new ComputationGraph(conf);
+            try {
+                graph.init(params.reshape(1, params.length()), false);
+            } catch (RuntimeException e) {
+                throw new IOException(zip + ": the parameters do not fit the configuration (" + e.getMessage() + ")", e);
+            }
+            ZipEntry updaterEntry = file.getEntry(UPDATER_STATE);
+            if (withUpdater && updaterEntry != null) {
+                try (DataInputStream in = new DataInputStream(new BufferedInputStream(file.getInputStream(updaterEntry)))) {
+                    INDArray state = Nd4j.read(in);
+                    graph.getUpdater(true).setStateViewArray(state);
+                } catch (IOException | RuntimeException e) {
+                    throw new IOException(zip + ": unreadable " + UPDATER_STATE + " (" + e.getMessage() + ")", e);
+                }
+            }
+            return graph;
+        } catch (java.util.zip.ZipException e) {
+            throw new IOException(zip + " is not a zip file (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** One entry of a zip, when present, at most {@code maxBytes} long. */
+    public static Optional<byte[]> entry(Path zip, String name, int maxBytes) throws IOException {
+        try (ZipFile file = new ZipFile(zip.toFile())) {
+            ZipEntry entry = file.getEntry(name);
+            if (entry == null) {
+                return Optional.empty();
+            }
+            try (InputStream in = file.getInputStream(entry)) {
+                byte[] bytes = in.readNBytes(maxBytes + 1);
+                if (bytes.length > maxBytes) {
+                    throw new IOException(zip + ": entry " + name + " is larger than " + maxBytes + " bytes");
+                }
+                return Optional.of(bytes);
+            }
+        }
+    }
+
+    /**
+     * Writes the graph (configuration and parameters, no updater) and {@code extra} entries to a
+     * zip, atomically: a crash leaves the old file or none. {@code ModelSerializer} reads the result too.
+     */
+    public static void write(ComputationGraph graph, Path zip, Map<String, byte[]> extra) throws IOException {
+        write(graph, zip, false, extra);
+    }
+
+    /** Like {@link #write(ComputationGraph, Path, Map)}, with the updater state when asked for and present. */
+    public static void write(ComputationGraph graph, Path zip, boolean withUpdater, Map<String, byte[]> extra) throws IOException {
+        Map<String, byte[]> entries = new LinkedHashMap<>(extra);
+        if (entries.containsKey(CONFIGURATION) || entries.containsKey(COEFFICIENTS)) {
+            throw new IllegalArgumentException("extra entries may not replace " + CONFIGURATION + " or " + COEFFICIENTS);
+        }
+        AtomicFiles.write(zip, temporary -> {
+            try (ZipOutputStream z = new ZipOutputStream(new java.io.BufferedOutputStream(Files.newOutputStream(temporary)))) {
+                z.putNextEntry(new ZipEntry(CONFIGURATION));
+                z.write(graph.getConfiguration().toJson().getBytes(StandardCharsets.UTF_8));
+                z.closeEntry();
+                z.putNextEntry(new ZipEntry(COEFFICIENTS));
+                DataOutputStream data = new DataOutputStream(nonClosing(z));
+                Nd4j.write(graph.params(), data);
+                data.flush();
+                z.closeEntry();
+                INDArray state = withUpdater && graph.getUpdater(false) != null ? graph.getUpdater().getStateViewArray() : null;
+                if (state != null) {
+                    z.putNextEntry(new ZipEntry(UPDATER_STATE));
+                    Nd4j.write(state, data);
+                    data.flush();
+                    z.closeEntry();
+                }
+                for (var e : entries.entrySet()) {
+                    z.putNextEntry(new ZipEntry(e.getKey()));
+                    z.write(e.getValue());
+                    z.closeEntry();
+                }
+            }
+        });
+    }
+
+    private static OutputStream nonClosing(OutputStream out) {
+        return new java.io.FilterOutputStream(out) {
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                out.write(b, off, len);
+            }
+
+            @Override
+            public void close() throws IOException {
+                flush();
+            }
+        };
+    }
+
+    /** Whether a file is a zip at all (its first bytes), before anything heavier opens it. */
+    static boolean looksLikeZip(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] head = in.readNBytes(4);
+            return head.length == 4 && head[0] == 'P' && head[1] == 'K';
+        }
+    }
+}

