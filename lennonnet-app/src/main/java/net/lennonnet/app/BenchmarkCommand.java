@@ -54,13 +54,22 @@ final class BenchmarkCommand implements Callable<Integer> {
     @Option(names = "--work", description = "Scratch folder (default: a new temporary folder).")
     Path work;
 
+    @Option(names = "--graph", defaultValue = "imagenet",
+            description = "imagenet: the real ResNet-50 with ImageNet weights, as training runs it (the peers' architecture); zoo: the DL4J zoo builder's cheaper variant, random weights. Default: ${DEFAULT-VALUE}.")
+    String graph;
+
+    @Option(names = "--layouts", description = "Also time the ImageNet graph at batch 16 in NCHW and NHWC, with and without batch norm folded (needs an imported bundle).")
+    boolean layouts;
+
     @Override
     public Integer call() throws Exception {
         Dl4jDefaults.apply();
         Path dir = work != null ? Files.createDirectories(work) : Files.createTempDirectory("lennonnet-benchmark");
         Map<String, String> table = new LinkedHashMap<>();
 
-        ForwardBench forward = new ForwardBench(1);
+        ForwardBench forward = ForwardBench.of(graph);
+        table.put("graph", graph.equals("imagenet") ? "ResNet-50 with ImageNet weights (batch norm folded, NHWC)"
+                : "DL4J zoo ResNet-50 builder, random weights (not the peers' architecture)");
         Map<Integer, ForwardBench.Result> fwd = new LinkedHashMap<>();
         for (int batch : new int[] {1, 16, 32}) {
             ForwardBench.Result r = forward.run(batch, 2, batch == 1 ? 20 : 7);
@@ -69,6 +78,9 @@ final class BenchmarkCommand implements Callable<Integer> {
                     r.imagesPerSecond(), r.medianMs(), r.minorFaultsPerIter()));
         }
         table.put("peak RSS after the forward runs", fwd.get(32).peakRssMib() + " MiB");
+        if (layouts) {
+            layouts(table);
+        }
 
         Path dataset = photoDataset(dir, images);
         double caching = TrainingBenchmarks.featureCaching(dataset, forward.graph(), InputContract.imagenet(), 32);
@@ -98,6 +110,24 @@ final class BenchmarkCommand implements Callable<Integer> {
         System.out.println("| --- | --- |");
         table.forEach((k, v) -> System.out.println("| " + k + " | " + v + " |"));
         return 0;
+    }
+
+    /** The imported graph's four forms at batch 16: which layout and whether folding pays (docs/performance.md). */
+    private static void layouts(Map<String, String> table) throws IOException {
+        var raw = net.lennonnet.model.BackboneBundle.read(net.lennonnet.model.WeightsFetch.importedCacheFile()).graph();
+        var nchw = net.lennonnet.model.GraphSurgery.withLayout(raw, org.deeplearning4j.nn.conf.CNN2DFormat.NCHW);
+        Map<String, org.deeplearning4j.nn.graph.ComputationGraph> forms = new LinkedHashMap<>();
+        forms.put("NCHW, batch norm separate", nchw);
+        forms.put("NHWC (as imported), batch norm separate", net.lennonnet.model.GraphSurgery.readingNchw(raw));
+        forms.put("NCHW, batch norm folded", net.lennonnet.model.GraphSurgery.foldBatchNorm(nchw));
+        forms.put("NHWC, batch norm folded (what training uses)", net.lennonnet.model.GraphSurgery.forFrozenInference(raw));
+        for (int round = 1; round <= 2; round++) {
+            for (var form : forms.entrySet()) {
+                ForwardBench.Result r = new ForwardBench(form.getValue()).run(16, 2, 7);
+                table.merge("layout: " + form.getKey() + ", batch 16", String.format("%.1f", r.imagesPerSecond()),
+                        (a, b) -> a + " / " + b + " images/s (two rounds)");
+            }
+        }
     }
 
     /** N noisy 480x480 drawings (photo-sized files), half john, as a dataset's training split. */

@@ -77,6 +77,8 @@ public final class Demo {
                 Augmentation.none(), FineTuning.off());
         TrainResult result = TrainRun.withDashboard(train, uiHost, console);
 
+        console.printf("    backbone: %s%n", result.pretrained() ? "real ImageNet ResNet-50 weights, " + result.backbone()
+                : "RANDOM weights (no ImageNet weights could be had): learning on drawings only, useless for photos");
         var t = result.test();
         console.printf("5/8 held-out test: john %d/%d correct, not_john %d/%d correct, accuracy %.3f; histograms in %s%n",
                 t.johnCorrect(), t.johnTotal(), t.notJohnCorrect(), t.notJohnTotal(), t.accuracy(),

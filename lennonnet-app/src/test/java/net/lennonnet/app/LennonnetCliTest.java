@@ -29,8 +29,26 @@ class LennonnetCliTest {
     void listsOnlyTheCommandsThatWork() {
         Run help = run("--help");
         assertThat(help.exit()).isZero();
-        assertThat(help.out()).contains("demo", "scrape", "dataset", "train", "evaluate", "analyze", "label", "predict",
-                "serve", "dashboard");
+        assertThat(help.out()).contains("demo", "weights", "scrape", "dataset", "train", "evaluate", "analyze", "label",
+                "predict", "serve", "dashboard");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"fetch,--no-npm", "import,--tfjs", "import,--out", "check,--weights"})
+    void theWeightsCommandsHaveHelp(String command, String option) {
+        Run help = run("weights", command, "--help");
+        assertThat(help.exit()).isZero();
+        assertThat(help.out()).contains(option);
+    }
+
+    @Test
+    void checkingAFileThatIsNoWeightsIsOneLine(@TempDir Path tmp) throws java.io.IOException {
+        Path notWeights = java.nio.file.Files.writeString(tmp.resolve("weights.zip"), "not a zip");
+        Run r = run("weights", "check", "--weights", notWeights.toString(), tmp.resolve("x.png").toString());
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err().strip()).startsWith("lennonnet weights check: pretrained weights " + notWeights)
+                .contains("Adler32").doesNotContain("\tat ");
+        assertThat(r.err().strip().lines()).hasSize(1);
     }
 
     @ParameterizedTest

@@ -57,6 +57,14 @@ public final class FaceCrop {
 
     /** The largest frontal face in an 8-bit BGR image, in its coordinates. */
     public static Optional<FaceBox> detect(BufferedImage bgr) {
+        return detectAll(bgr).stream().max(java.util.Comparator.comparingLong(FaceBox::area));
+    }
+
+    /**
+     * Every frontal face at least {@link #MIN_FACE_SHARE} of the image's shorter side, in the image's
+     * coordinates (what {@link #detect} chooses from).
+     */
+    public static java.util.List<FaceBox> detectAll(BufferedImage bgr) {
         double scale = Math.min(1.0, (double) DETECT_SIDE / Math.max(bgr.getWidth(), bgr.getHeight()));
         BufferedImage small = compact(bgr, scale);
         byte[] pixels = ((DataBufferByte) small.getRaster().getDataBuffer()).getData();
@@ -70,16 +78,13 @@ public final class FaceCrop {
             synchronized (FaceCrop.class) {
                 classifier().detectMultiScale(gray, faces, 1.1, MIN_NEIGHBOURS, 0, new Size(minFace, minFace), new Size());
             }
-            FaceBox best = null;
+            java.util.List<FaceBox> found = new java.util.ArrayList<>();
             for (long i = 0; i < faces.size(); i++) {
                 Rect r = faces.get(i);
-                FaceBox box = new FaceBox((int) Math.floor(r.x() / scale), (int) Math.floor(r.y() / scale),
-                        Math.max(1, (int) Math.round(r.width() / scale)), Math.max(1, (int) Math.round(r.height() / scale)));
-                if (best == null || box.area() > best.area()) {
-                    best = box;
-                }
+                found.add(new FaceBox((int) Math.floor(r.x() / scale), (int) Math.floor(r.y() / scale),
+                        Math.max(1, (int) Math.round(r.width() / scale)), Math.max(1, (int) Math.round(r.height() / scale))));
             }
-            return Optional.ofNullable(best);
+            return found;
         }
     }
 

@@ -53,6 +53,20 @@ public final class GraphSurgery {
     }
 
     /**
+     * The helper DL4J attached to the graph's first convolution ({@code MKLDNNConvHelper} when the
+     * oneDNN helpers are on, docs/performance.md), or empty when convolutions run on DL4J's built-in
+     * im2col path. Helpers are attached lazily, so ask after a forward pass.
+     */
+    public static java.util.Optional<String> convolutionHelper(ComputationGraph graph) {
+        for (var layer : graph.getLayers()) {
+            if (layer instanceof org.deeplearning4j.nn.layers.convolution.ConvolutionLayer conv) {
+                return java.util.Optional.ofNullable(conv.getHelper()).map(h -> h.getClass().getSimpleName());
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
+    /**
      * The layout the graph's input is read in: NCHW for a graph that computes in NHWC behind an
      * {@link NchwToNhwc} pre-processor, otherwise {@link #layout}.
      */

@@ -62,6 +62,9 @@ class ImageNetWeightsTest {
         assertThat(top(backbone, "coffee.png")).isIn(ESPRESSO_OR_CUP);
         assertThat(top(backbone, "motorcycle_left.png")).isIn(MOTOR_VEHICLES);
         assertThat(TransferGraph.findHead(backbone.graph()).featureSize()).isEqualTo(2048);
+        // The speed of every figure in docs/performance.md depends on DL4J's oneDNN layer helpers: if a
+        // change turns them off, this fails.
+        assertThat(GraphSurgery.convolutionHelper(backbone.graph())).contains("MKLDNNConvHelper");
     }
 
     @Test

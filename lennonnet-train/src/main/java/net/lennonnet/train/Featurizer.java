@@ -46,6 +46,7 @@ final class Featurizer {
     private final ComputationGraph graph;
     private final String featureVertex;
     private final InputContract contract;
+    private boolean helperLogged;
     private final FeatureCache cache;
     private final int batchSize;
 
@@ -190,6 +191,11 @@ final class Featurizer {
         INDArray out;
         synchronized (graph) {
             out = graph.output(List.of(featureVertex), false, new INDArray[] {input}, null)[0];
+        }
+        if (!helperLogged) {
+            helperLogged = true;
+            log.info("convolutions run on {}", net.lennonnet.model.GraphSurgery.convolutionHelper(graph)
+                    .map(h -> h + " (oneDNN)").orElse("DL4J's built-in im2col path (no oneDNN helper: several times slower)"));
         }
         INDArray rows = out.reshape(out.size(0), out.length() / out.size(0));
         for (int i = 0; i < keys.size(); i++) {

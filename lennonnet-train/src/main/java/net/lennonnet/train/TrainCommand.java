@@ -3,6 +3,7 @@ package net.lennonnet.train;
 import java.nio.file.Path;
 import java.net.URI;
 import net.lennonnet.model.WeightsChoice;
+import net.lennonnet.model.WeightsFetch;
 import net.lennonnet.model.WeightsSource;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
@@ -25,9 +26,9 @@ public final class TrainCommand implements Callable<Integer> {
     @ArgGroup(exclusive = true, multiplicity = "0..1")
     WeightsOptions weights;
 
-    /** Where the ImageNet weights come from; default: the official URL (or the verified cached copy). */
+    /** Where the ImageNet weights come from; default: the first way of 'weights fetch' that works. */
     static final class WeightsOptions {
-        @Option(names = "--weights", description = "A local copy of resnet50_dl4j_inference.v3.zip.")
+        @Option(names = "--weights", description = "A ResNet-50 backbone file: the DL4J zoo's resnet50_dl4j_inference.v3.zip or a bundle written by 'lennonnet weights import'.")
         Path file;
 
         @Option(names = "--weights-mirror", description = "Base URL of a mirror of the DL4J download host.")
@@ -49,7 +50,7 @@ public final class TrainCommand implements Callable<Integer> {
             if (explicit != null) {
                 return new WeightsChoice.Download(new WeightsSource(explicit.url, explicit.adler32));
             }
-            return random ? new WeightsChoice.RandomInit() : new WeightsChoice.Download(WeightsSource.official());
+            return random ? new WeightsChoice.RandomInit() : new WeightsChoice.Fetch(WeightsFetch.Ways.all());
         }
     }
 
@@ -61,7 +62,7 @@ public final class TrainCommand implements Callable<Integer> {
         long adler32;
     }
 
-    @Option(names = "--input-size", defaultValue = "224", description = "Input edge in pixels for a random backbone (ImageNet weights always use 224). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--input-size", defaultValue = "224", description = "Input edge in pixels for a random backbone (ImageNet weights use the size their bundle records, 224). Default: ${DEFAULT-VALUE}.")
     int inputSize;
 
     @Option(names = "--epochs", defaultValue = "32", description = "Maximum epochs. Default: ${DEFAULT-VALUE}.")
@@ -111,7 +112,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         TrainConfig config = new TrainConfig(data, out, inputSize, epochs, batchSize, learningRate, patience, seed,
-                weights == null ? new WeightsChoice.Download(WeightsSource.official()) : weights.choice(),
+                weights == null ? new WeightsChoice.Fetch(WeightsFetch.Ways.all()) : weights.choice(),
                 dashboard.port(), featureCache == null ? TrainConfig.defaultFeatureCache(data) : featureCache,
                 resume, new Augmentation(views, !noFlip, crop, jitter), new FineTuning(fineTuneEpochs, fineTuneLr));
         TrainResult result = TrainRun.withDashboard(config, dashboard.host(), System.err);

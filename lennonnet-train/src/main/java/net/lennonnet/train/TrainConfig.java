@@ -8,8 +8,8 @@ import net.lennonnet.model.WeightsChoice;
  *
  * @param data         a dataset folder written by {@code lennonnet dataset}
  * @param out          where the model bundle, history and dashboard stats go
- * @param inputSize    square input edge when training on a random backbone, 32..1024; the ImageNet
- *                     weights always use 224
+ * @param inputSize    square input edge when training on a random backbone, 32..1024; ImageNet
+ *                     weights use the size their bundle records (224)
  * @param epochs       maximum epochs of head training, 1..10000
  * @param batchSize    mini-batch size, 1..4096
  * @param learningRate Adam learning rate of the head, (0, 1]

