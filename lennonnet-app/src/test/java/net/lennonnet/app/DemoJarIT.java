@@ -102,7 +102,8 @@ class DemoJarIT {
         assertThat(evaluation.at("/threshold/source").asText()).isEqualTo("validation");
         double accuracy = evaluation.get("accuracy").asDouble();
         assertThat(evaluation.at("/accuracyCi95/low").asDouble()).isLessThan(accuracy);
-        assertThat(evaluation.at("/accuracyCi95/high").asDouble()).isGreaterThan(accuracy);
+        // With real ImageNet features the drawn demo is often all right: then the interval ends at 1.
+        assertThat(evaluation.at("/accuracyCi95/high").asDouble()).isGreaterThanOrEqualTo(accuracy - 1e-9);
         assertThat(accuracy).isGreaterThan(evaluation.at("/baselines/majority/accuracy").asDouble());
         assertThat(evaluation.get("auc").asDouble()).isGreaterThan(0.9);
         assertThat(evaluation.get("failed")).isEmpty();

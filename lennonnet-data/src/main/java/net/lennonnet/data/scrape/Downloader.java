@@ -102,7 +102,7 @@ public final class Downloader {
     private URL checked(String url) throws DownloadException {
         URL u;
         try {
-            u = new URI(url.trim()).toURL();
+            u = new URI(encodeIllegal(url.trim())).toURL();
         } catch (URISyntaxException | MalformedURLException | IllegalArgumentException e) {
             throw new DownloadException("bad url", url);
         }
@@ -116,9 +116,27 @@ public final class Downloader {
         return u;
     }
 
+    /**
+     * The URL with the characters a URI may not hold (spaces, quotes, braces, non-ASCII ...) percent-encoded
+     * as UTF-8, as a browser sends them; search engines return such URLs as they found them.
+     */
+    static String encodeIllegal(String url) {
+        StringBuilder out = new StringBuilder(url.length());
+        for (byte b : url.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+            int c = b & 0xFF;
+            if (c <= 0x20 || c >= 0x7F || "\"<>\\^`{|}".indexOf(c) >= 0) {
+                out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+                        .append(Character.toUpperCase(Character.forDigit(c & 15, 16)));
+            } else {
+                out.append((char) c);
+            }
+        }
+        return out.toString();
+    }
+
     private static String resolve(URL base, String location) throws DownloadException {
         try {
-            return base.toURI().resolve(location.trim()).toString();
+            return base.toURI().resolve(encodeIllegal(location.trim())).toString();
         } catch (URISyntaxException | IllegalArgumentException e) {
             throw new DownloadException("bad url", "redirect to " + location);
         }

@@ -19,6 +19,8 @@ import java.util.regex.Pattern;
  */
 public final class DuckDuckGo implements ImageSearch {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(DuckDuckGo.class);
+
     public static final String NAME = "duckduckgo";
     public static final String DEFAULT_URL = "https://duckduckgo.com";
 
@@ -64,7 +66,16 @@ public final class DuckDuckGo implements ImageSearch {
             if (following.isEmpty() || results.size() == before) {
                 break;
             }
-            next = following.startsWith("http") ? following : base + "/" + stripLeadingSlash(following);
+            if (following.startsWith("http") || following.startsWith("//")) {
+                // The answer is untrusted: an absolute next page is followed only on the engine's own host.
+                if (!sameOrigin(base, following.startsWith("//") ? "https:" + following : following)) {
+                    log.warn("DuckDuckGo named a next page on another host ({}): not followed", following);
+                    break;
+                }
+                next = following;
+            } else {
+                next = base + "/" + stripLeadingSlash(following);
+            }
             if (!next.contains("vqd=")) {
                 next += "&vqd=" + vqd;
             }
@@ -91,6 +102,18 @@ public final class DuckDuckGo implements ImageSearch {
         } catch (IOException e) {
             throw new SearchException(NAME, 200, "invalid JSON from " + url + ": "
                     + e.getMessage().lines().findFirst().orElse(""));
+        }
+    }
+
+    /** Whether {@code url} has the scheme, host and port of {@code base}; a malformed URL has not. */
+    static boolean sameOrigin(String base, String url) {
+        try {
+            java.net.URI b = java.net.URI.create(base);
+            java.net.URI u = java.net.URI.create(url);
+            return b.getScheme().equalsIgnoreCase(String.valueOf(u.getScheme())) && u.getHost() != null
+                    && b.getHost().equalsIgnoreCase(u.getHost()) && b.getPort() == u.getPort();
+        } catch (IllegalArgumentException e) {
+            return false;
         }
     }
 

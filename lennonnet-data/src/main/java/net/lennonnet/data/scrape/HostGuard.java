@@ -9,8 +9,10 @@ import java.util.function.Predicate;
 /**
  * Refuses hosts that resolve to addresses a scraper has no business fetching from: loopback, private
  * (10/8, 172.16/12, 192.168/16, fc00::/7), link-local (169.254/16, fe80::/10, cloud metadata),
- * carrier-grade NAT (100.64/10), "this network" (0/8), multicast. Search results are untrusted, and a
- * URL pointing inside the user's network must not be fetched on their behalf.
+ * carrier-grade NAT (100.64/10), "this network" (0/8), benchmarking (198.18/15), reserved and
+ * broadcast (240/4), multicast, and IPv6 addresses that carry one of those IPv4 addresses inside
+ * them (IPv4-compatible ::a.b.c.d, NAT64 64:ff9b::/96, 6to4 2002::/16). Search results are untrusted,
+ * and a URL pointing inside the user's network must not be fetched on their behalf.
  */
 final class HostGuard {
 
@@ -39,13 +41,49 @@ final class HostGuard {
         }
         byte[] b = a.getAddress();
         if (a instanceof Inet4Address) {
-            int first = b[0] & 0xFF;
-            int second = b[1] & 0xFF;
-            return first != 0 && !(first == 100 && second >= 64 && second < 128);
+            return isPublicV4(b);
         }
         if (a instanceof Inet6Address) {
-            return (b[0] & 0xFE) != 0xFC; // unique local fc00::/7
+            if ((b[0] & 0xFE) == 0xFC) {
+                return false; // unique local fc00::/7
+            }
+            java.util.Optional<byte[]> embedded = embeddedV4(b);
+            if (embedded.isPresent()) {
+                try {
+                    return isPublic(InetAddress.getByAddress(embedded.get()));
+                } catch (UnknownHostException e) {
+                    return false; // four bytes are always an address
+                }
+            }
         }
         return true;
+    }
+
+    private static boolean isPublicV4(byte[] b) {
+        int first = b[0] & 0xFF;
+        int second = b[1] & 0xFF;
+        return first != 0
+                && !(first == 100 && second >= 64 && second < 128) // carrier-grade NAT
+                && !(first == 198 && (second == 18 || second == 19)) // benchmarking
+                && first < 240; // reserved, broadcast
+    }
+
+    /** The IPv4 address inside an IPv4-compatible, NAT64 or 6to4 IPv6 address. */
+    private static java.util.Optional<byte[]> embeddedV4(byte[] b) {
+        boolean compatible = true;
+        for (int i = 0; i < 12; i++) {
+            compatible &= b[i] == 0;
+        }
+        boolean nat64 = b[0] == 0x00 && b[1] == 0x64 && (b[2] & 0xFF) == 0xFF && (b[3] & 0xFF) == 0x9B;
+        for (int i = 4; nat64 && i < 12; i++) {
+            nat64 = b[i] == 0;
+        }
+        if (compatible || nat64) {
+            return java.util.Optional.of(java.util.Arrays.copyOfRange(b, 12, 16));
+        }
+        if (b[0] == 0x20 && b[1] == 0x02) {
+            return java.util.Optional.of(java.util.Arrays.copyOfRange(b, 2, 6));
+        }
+        return java.util.Optional.empty();
     }
 }

@@ -43,6 +43,16 @@ class DownloaderTest {
     }
 
     @Test
+    void urlsWithSpacesAndOtherRawCharactersAreFetchedAsABrowserWould() throws DownloadException {
+        web.image("/img/john%20lennon%20%C3%A9t%C3%A9.jpg", new byte[] {4, 5});
+        assertThat(downloader.download(web.url("/img/john lennon été.jpg"))).containsExactly(4, 5);
+        web.image("/img/two%20words.jpg", new byte[] {6});
+        web.respond("/moved", () -> redirect("/img/two words.jpg"));
+        assertThat(downloader.download(web.url("/moved"))).containsExactly(6);
+        assertThat(Downloader.encodeIllegal("http://h/a b%20c\"d")).isEqualTo("http://h/a%20b%20c%22d");
+    }
+
+    @Test
     void failuresHaveAKind() {
         web.respond("/gone", () -> new MockResponse().setResponseCode(404));
         web.respond("/loop", () -> redirect("/loop"));
@@ -89,10 +99,14 @@ class DownloaderTest {
     @Test
     void knowsWhichAddressesArePublic() throws IOException {
         for (String a : new String[] {"127.0.0.1", "10.1.2.3", "172.16.0.1", "172.31.255.255", "192.168.1.1",
-            "169.254.169.254", "0.0.0.0", "100.64.0.1", "224.0.0.1", "::1", "fe80::1", "fd00::1"}) {
+            "169.254.169.254", "0.0.0.0", "100.64.0.1", "224.0.0.1", "::1", "fe80::1", "fd00::1",
+            // benchmarking, reserved and broadcast; IPv6 forms that carry a private IPv4 address
+            "198.18.0.1", "198.19.255.255", "240.0.0.1", "255.255.255.255", "::10.0.0.1", "::127.0.0.1",
+            "64:ff9b::a9fe:a9fe", "64:ff9b::10.1.2.3", "2002:0a00:0001::1", "2002:7f00:0001::"}) {
             assertThat(HostGuard.isPublic(InetAddress.getByName(a))).as(a).isFalse();
         }
-        for (String a : new String[] {"93.184.216.34", "8.8.8.8", "172.32.0.1", "100.128.0.1", "2606:4700::1111"}) {
+        for (String a : new String[] {"93.184.216.34", "8.8.8.8", "172.32.0.1", "100.128.0.1", "2606:4700::1111",
+            "198.20.0.1", "64:ff9b::808:808", "2002:0808:0808::1"}) {
             assertThat(HostGuard.isPublic(InetAddress.getByName(a))).as(a).isTrue();
         }
     }

@@ -49,6 +49,8 @@ public final class FakeWeb implements Closeable {
     /** i.js answers this body instead of JSON when non-null. */
     public volatile String duckduckgoBody;
     public volatile int pageSize = 10;
+    /** When set, i.js names its next page with this absolute prefix (another host, for the guard test). */
+    public volatile String nextPrefix = "";
     /** Delay before the headers of every image answer. */
     public volatile long imageLatencyMillis;
 
@@ -165,7 +167,7 @@ public final class FakeWeb implements Closeable {
             r.put("width", 640);
         }
         if (s + pageSize < all.size()) {
-            json.put("next", "i.js?q=" + url.queryParameter("q").replace(" ", "%20") + "&o=json&p=1&s="
+            json.put("next", nextPrefix + "i.js?q=" + url.queryParameter("q").replace(" ", "%20") + "&o=json&p=1&s="
                     + (s + pageSize) + "&u=bing&f=,,,,,&l=us-en");
         }
         json.putObject("vqd").put(q, TOKEN);

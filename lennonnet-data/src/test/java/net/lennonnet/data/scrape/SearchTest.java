@@ -49,6 +49,19 @@ class SearchTest {
     }
 
     @Test
+    void anAbsoluteNextPageOnAnotherHostIsNotFollowed() throws SearchException {
+        web.nextPrefix = "http://169.254.169.254/";
+        List<SearchResult> results = new DuckDuckGo(web.url(), FAST, 1).search("john lennon", 100);
+        assertThat(results).hasSize(10); // the first page only
+        assertThat(web.hits("/i.js")).isEqualTo(1);
+        web.nextPrefix = web.url() + "/";
+        assertThat(new DuckDuckGo(web.url(), FAST, 1).search("john lennon", 100)).hasSize(25); // same host: followed
+        for (String other : List.of("https://evil.example/", "javascript:alert(1)//", "//evil.example/", "http://[::1/")) {
+            assertThat(DuckDuckGo.sameOrigin(web.url(), other + "i.js")).as(other).isFalse();
+        }
+    }
+
+    @Test
     void stopsAtTheNumberWanted() throws SearchException {
         assertThat(new DuckDuckGo(web.url(), FAST, 1).search("john lennon", 12)).hasSize(12);
         assertThat(web.hits("/i.js")).isEqualTo(2);
@@ -115,6 +128,15 @@ class SearchTest {
         var search = new FallbackSearch(List.of(new DuckDuckGo(web.url(), FAST, 1), new Bing(web.url(), FAST, 1)));
         List<SearchResult> results = search.search("john lennon", 10);
         assertThat(results).hasSize(10).allMatch(r -> r.engine().equals("bing"));
+    }
+
+    @Test
+    void fallsBackToBingWhenDuckDuckGoFindsNothing() throws SearchException {
+        web.duckduckgoBody = "{\"results\": []}";
+        var search = new FallbackSearch(List.of(new DuckDuckGo(web.url(), FAST, 1), new Bing(web.url(), FAST, 1)));
+        List<SearchResult> results = search.search("john lennon", 10);
+        assertThat(results).hasSize(10).allMatch(r -> r.engine().equals("bing"));
+        assertThat(web.hits("/i.js")).isEqualTo(1);
     }
 
     @Test

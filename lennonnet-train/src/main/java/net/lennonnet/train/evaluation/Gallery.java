@@ -76,11 +76,12 @@ public final class Gallery {
                         .append("<br>loss ").append(String.format("%.3f", s.loss())).append("<br><code>")
                         .append(Html.esc(s.id().isEmpty() ? Path.of(s.path()).getFileName().toString() : s.id()))
                         .append("</code>");
-                if (!s.imageUrl().isEmpty()) {
-                    h.append("<br><a href=\"").append(Html.esc(s.imageUrl())).append("\">image</a>");
+                // Scraped URLs are untrusted: only http(s) becomes a link (no javascript:, data:, file:).
+                if (Html.isWebLink(s.imageUrl())) {
+                    h.append("<br><a href=\"").append(Html.esc(s.imageUrl())).append("\" rel=\"noreferrer\">image</a>");
                 }
-                if (!s.pageUrl().isEmpty()) {
-                    h.append(" <a href=\"").append(Html.esc(s.pageUrl())).append("\">page</a>");
+                if (Html.isWebLink(s.pageUrl())) {
+                    h.append(" <a href=\"").append(Html.esc(s.pageUrl())).append("\" rel=\"noreferrer\">page</a>");
                 }
                 h.append("</div>");
             }
@@ -105,6 +106,13 @@ public final class Gallery {
 
         static String esc(String s) {
             return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+        }
+
+        /** Whether a URL may become a link: absolute http or https, nothing else. */
+        static boolean isWebLink(String url) {
+            String lower = url.strip().toLowerCase(java.util.Locale.ROOT);
+            return (lower.startsWith("http://") || lower.startsWith("https://")) && url.strip().equals(url)
+                    && url.chars().noneMatch(c -> c < 0x20);
         }
 
     }
