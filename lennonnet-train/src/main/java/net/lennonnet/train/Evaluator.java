@@ -52,8 +52,8 @@ public final class Evaluator {
         h25.put(Labels.JOHN, Histogram.of(pj, 25));
         h25.put(Labels.NOT_JOHN, Histogram.of(po, 25));
         Map<String, Histogram> h2 = new LinkedHashMap<>();
-        h2.put(Labels.JOHN, Histogram.of(pj, 2));
-        h2.put(Labels.NOT_JOHN, Histogram.of(po, 2));
+        h2.put(Labels.JOHN, Histogram.split(pj, threshold));
+        h2.put(Labels.NOT_JOHN, Histogram.split(po, threshold));
         return new TestReport(johnCorrect, johnTotal, otherCorrect, otherTotal, threshold, h25, h2);
     }
 
@@ -71,8 +71,8 @@ public final class Evaluator {
         json.put("histograms2", counts(report.histograms2()));
         AtomicFiles.write(dir.resolve("test-report.json"), tmp -> JSON.writeValue(tmp.toFile(), json));
         for (String label : Labels.ALL) {
-            Charts.testHistogram(report.histograms25().get(label), label, dir);
-            Charts.testHistogram(report.histograms2().get(label), label, dir);
+            Charts.testHistogram(report.histograms25().get(label), label, dir, report.threshold());
+            Charts.testHistogram(report.histograms2().get(label), label, dir, report.threshold());
         }
     }
 

@@ -28,6 +28,21 @@ public record Histogram(int[] counts) {
         return new Histogram(counts);
     }
 
+    /**
+     * The two bins of the original's right/wrong view: P(john) below {@code threshold}, and at or
+     * above it (the model's decision threshold, 0.5 only when that is the threshold).
+     */
+    public static Histogram split(double[] probabilities, double threshold) {
+        int[] counts = new int[2];
+        for (double p : probabilities) {
+            if (!(p >= 0 && p <= 1)) {
+                throw new IllegalArgumentException("probability outside [0, 1]: " + p);
+            }
+            counts[p >= threshold ? 1 : 0]++;
+        }
+        return new Histogram(counts);
+    }
+
     @Override
     public int[] counts() {
         return counts.clone();

@@ -127,6 +127,8 @@ public final class Training {
 
         double[] testProbabilities = probabilityJohn(helper.outputFromFeaturized(test.features()));
         boolean[] testIsJohn = isJohn(test.labels());
+        double[] validationProbabilities = probabilityJohn(helper.outputFromFeaturized(validation.features()));
+        boolean[] validationIsJohn = isJohn(validation.labels());
         if (config.fineTuning().enabled()) {
             FineTuned tuned = fineTune(config, backbone, contract, classWeights, head, graph, headTraining,
                     trainCounts[0] + trainCounts[1], dashboard);
@@ -136,9 +138,14 @@ public final class Training {
             Scored scored = scoreImages(graph, data, Split.TEST, contract, config.batchSize());
             testProbabilities = scored.probabilityJohn();
             testIsJohn = scored.isJohn();
+            Scored validationScored = scoreImages(graph, data, Split.VALIDATION, contract, config.batchSize());
+            validationProbabilities = validationScored.probabilityJohn();
+            validationIsJohn = validationScored.isJohn();
         }
 
-        double threshold = 0.5;
+        DecisionThreshold decision = DecisionThreshold.fromValidation(validationProbabilities, validationIsJohn);
+        double threshold = decision.value();
+        log.info("decision threshold {}: {}", fmt(threshold), decision.source());
         TestReport report = Evaluator.score(testProbabilities, testIsJohn, threshold);
         Evaluator.write(report, config.out().resolve(TEST_DIR));
         log.info("test: john {}/{} correct, not_john {}/{} correct, accuracy {}", report.johnCorrect(),
@@ -164,7 +171,7 @@ public final class Training {
         provenance.put("gitCommit", gitCommit().orElse("unknown"));
         provenance.put("trainingSeconds", seconds(started));
         ModelMetadata metadata = new ModelMetadata(ModelMetadata.FORMAT, Labels.ALL, contract, threshold,
-                "default 0.5", "0".repeat(64), head, provenance);
+                decision.source(), "0".repeat(64), head, provenance);
         ModelBundle.write(config.out(), graph, metadata);
         log.info("model written to {} ({} s in all: {} s features, {} s head)", config.out(), fmt(seconds(started)),
                 fmt(featureSeconds), fmt(headSeconds));

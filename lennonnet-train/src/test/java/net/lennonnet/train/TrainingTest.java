@@ -125,6 +125,13 @@ class TrainingTest {
         }
         assertThat(evaluation.threshold().value()).isEqualTo(
                 net.lennonnet.train.evaluation.Metrics.bestThreshold(pValidation, yValidation));
+        // Training chose the same threshold by the same rule and saved it: predict and serve use it.
+        var saved = net.lennonnet.model.ModelBundle.read(out).metadata();
+        assertThat(saved.thresholdSource()).startsWith("validation");
+        assertThat(saved.threshold()).isCloseTo(evaluation.threshold().value(), org.assertj.core.api.Assertions.within(1e-3));
+        JsonNode testReport = new ObjectMapper().readTree(out.resolve("test/test-report.json").toFile());
+        assertThat(testReport.get("threshold").asDouble()).isEqualTo(saved.threshold());
+        assertThat(testReport.at("/histograms2/john/1").asInt()).isEqualTo(testReport.get("johnCorrect").asInt());
         Path fewerTests = tmp.resolve("fewer-tests");
         copyTree(dataset, fewerTests);
         try (var johns = Files.list(fewerTests.resolve("test/john"))) {

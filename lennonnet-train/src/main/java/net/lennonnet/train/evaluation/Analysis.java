@@ -86,9 +86,9 @@ public final class Analysis {
                 overlay.put(set.name(), new Histogram(result.histogram25()));
                 writeCsv(out.resolve(set.name() + "-predictions.csv"), r.scored(), t);
                 Charts.histogram(new Histogram(result.histogram25()), "P(john) for " + result.images() + " images of "
-                        + set.name() + ", 25 bins", out.resolve("p-john-" + set.name() + "-25bins"));
+                        + set.name() + ", 25 bins", out.resolve("p-john-" + set.name() + "-25bins"), t);
                 Charts.histogram(new Histogram(result.histogram2()), "P(john) for " + result.images() + " images of "
-                        + set.name() + ", 2 bins", out.resolve("p-john-" + set.name() + "-2bins"));
+                        + set.name() + ", 2 bins", out.resolve("p-john-" + set.name() + "-2bins"), t);
                 if (dataset.isEmpty()) {
                     dataset = datasetOf(set.folder());
                 }
@@ -125,7 +125,7 @@ public final class Analysis {
                 r.failures().stream().map(f -> new EvaluationReport.Failure(f.path(), f.error())).toList(),
                 predictedJohn, right, n == 0 ? Double.NaN : (double) predictedJohn / n,
                 n == 0 ? Double.NaN : (double) right / n, n == 0 ? Double.NaN : sum / n, Metrics.median(p),
-                n == 0 ? Double.NaN : (double) uncertain / n, Histogram.of(p, 25).counts(), Histogram.of(p, 2).counts());
+                n == 0 ? Double.NaN : (double) uncertain / n, Histogram.of(p, 25).counts(), Histogram.split(p, threshold).counts());
     }
 
     private static void writeCsv(Path file, List<ScoredImage> scored, double threshold) throws IOException {

@@ -21,14 +21,18 @@ public final class Charts {
 
     private Charts() {}
 
-    /** A bar chart of a P(john) histogram; {@code file} without extension. */
-    public static void histogram(Histogram histogram, String title, Path file) throws IOException {
+    /**
+     * A bar chart of a P(john) histogram; {@code file} without extension. A 2-bin histogram is split at
+     * {@code threshold} ({@link Histogram#split}), which names its bars.
+     */
+    public static void histogram(Histogram histogram, String title, Path file, double threshold) throws IOException {
         int[] counts = histogram.counts();
         int bins = counts.length;
         List<String> x = new ArrayList<>();
         List<Integer> y = new ArrayList<>();
         for (int i = 0; i < bins; i++) {
-            x.add(bins == 2 ? (i == 0 ? "below 0.5" : "0.5 and above") : String.format("%.2f", (i + 0.5) / bins));
+            x.add(bins == 2 ? (i == 0 ? "below " + fmt(threshold) : fmt(threshold) + " and above")
+                    : String.format("%.2f", (i + 0.5) / bins));
             y.add(counts[i]);
         }
         CategoryChart chart = new CategoryChartBuilder().width(720).height(360).title(title)
@@ -41,10 +45,14 @@ public final class Charts {
     }
 
     /** P(john) of the test images of one true label, as {@code p-john-<label>-<bins>bins.png} in {@code dir}. */
-    public static void testHistogram(Histogram histogram, String label, Path dir) throws IOException {
+    public static void testHistogram(Histogram histogram, String label, Path dir, double threshold) throws IOException {
         int bins = histogram.counts().length;
         histogram(histogram, "P(john) for " + histogram.total() + " test images labelled " + label + ", " + bins + " bins",
-                dir.resolve("p-john-" + label + "-" + bins + "bins"));
+                dir.resolve("p-john-" + label + "-" + bins + "bins"), threshold);
+    }
+
+    private static String fmt(double threshold) {
+        return String.format(java.util.Locale.ROOT, "%.4f", threshold).replaceAll("0+$", "").replaceAll("\\.$", "");
     }
 
     /** One line per set: the share of its images in each of the 25 P(john) bins. */

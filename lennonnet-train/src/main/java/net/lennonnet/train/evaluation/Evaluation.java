@@ -129,7 +129,7 @@ public final class Evaluation {
         for (String label : Labels.ALL) {
             double[] ofLabel = test.stream().filter(s -> s.truth().equals(label)).mapToDouble(ScoredImage::pJohn).toArray();
             h25.put(label, Histogram.of(ofLabel, 25).counts());
-            h2.put(label, Histogram.of(ofLabel, 2).counts());
+            h2.put(label, Histogram.split(ofLabel, threshold.value()).counts());
         }
         return new EvaluationReport(model, data, threshold, n, failed,
                 new EvaluationReport.Table(table[0], table[1], table[2], table[3]), (double) right / n,
@@ -159,8 +159,8 @@ public final class Evaluation {
         }
         AtomicFiles.writeString(out.resolve("test-predictions.csv"), csv.toString());
         for (String label : Labels.ALL) {
-            Charts.testHistogram(new Histogram(report.histograms25().get(label)), label, out);
-            Charts.testHistogram(new Histogram(report.histograms2().get(label)), label, out);
+            Charts.testHistogram(new Histogram(report.histograms25().get(label)), label, out, report.threshold().value());
+            Charts.testHistogram(new Histogram(report.histograms2().get(label)), label, out, report.threshold().value());
         }
         Charts.roc(report.roc(), report.auc(), out.resolve("roc"));
         Charts.reliability(report.reliability(), report.ece(), out.resolve("reliability"));
