@@ -115,7 +115,7 @@ public final class Training {
         double featureSeconds = seconds(featureStart);
 
         long headStart = System.nanoTime();
-        String runKey = backboneKey + "|seed=" + config.seed() + "|batch=" + config.batchSize() + "|lr="
+        String runKey = backboneKey + "|data=" + manifestHash(data) + "|seed=" + config.seed() + "|batch=" + config.batchSize() + "|lr="
                 + config.learningRate() + "|views=" + config.augmentation().views() + "|" + config.augmentation().key();
         HeadTraining headTraining = trainHead(config, helper, train, validation, runKey, dashboard);
         // The helper's head graph may hold copies of the head's weights: put them into the full graph.
@@ -293,7 +293,7 @@ public final class Training {
             state = saved.get();
             if (!state.runKey().equals(runKey)) {
                 throw new IllegalArgumentException("the checkpoint in " + config.out() + " is from another run ("
-                        + state.runKey() + "); resume needs the same data, backbone, seed, batch size and learning "
+                        + state.runKey() + "); resume needs the same dataset (manifest hash), backbone, seed, batch size and learning "
                         + "rate, or a fresh --out");
             }
             ComputationGraph restored = Checkpoint.load(config.out(), state.headFile());

@@ -271,6 +271,24 @@ class TrainingTest {
                 0, tmp.resolve("shared-cache"), true, Augmentation.none(), FineTuning.off());
         assertThatThrownBy(() -> Training.run(otherSeed)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("the checkpoint in").hasMessageContaining("is from another run");
+        // The same settings on other data: the dataset is part of the run's identity.
+        Path otherRaw = tmp.resolve("other-raw");
+        new DemoImages(64).write(otherRaw, 30, 12);
+        Path otherData = tmp.resolve("other-dataset");
+        new DatasetBuilder(new DatasetConfig(otherRaw, otherData, 6, 0.2, 11, Images.DEFAULT_MAX_PIXELS)).build();
+        // A fixed backbone (a random one is calibrated on the data, so it alone would differ).
+        Path bundle = tmp.resolve("tiny-backbone.zip");
+        var tiny = TinyGraphs.imagenetShaped(64, 5);
+        net.lennonnet.model.BackboneBundle.write(bundle, tiny, new net.lennonnet.model.BackboneInfo(
+                net.lennonnet.model.BackboneInfo.FORMAT, "resnet50", "test", "sha512-test", tiny.numParams(), "0".repeat(64),
+                64, 64, net.lennonnet.model.BackboneInfo.CAFFE, List.of()));
+        Path fixedOut = tmp.resolve("settings-fixed-backbone");
+        Training.run(new TrainConfig(dataset, fixedOut, 64, 2, 16, 0.01, 100, 3, new WeightsChoice.LocalFile(bundle), 0,
+                tmp.resolve("fixed-cache"), false, Augmentation.none(), FineTuning.off()));
+        TrainConfig sameSettingsOtherData = new TrainConfig(otherData, fixedOut, 64, 4, 16, 0.01, 100, 3,
+                new WeightsChoice.LocalFile(bundle), 0, tmp.resolve("fixed-cache"), true, Augmentation.none(), FineTuning.off());
+        assertThatThrownBy(() -> Training.run(sameSettingsOtherData)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("is from another run").hasMessageContaining("same dataset");
     }
 
     @Test
@@ -319,8 +337,11 @@ class TrainingTest {
                 new WeightsChoice.RandomInit(), 0, cache, false, Augmentation.none(), new FineTuning(2, 1e-3)));
 
         assertThat(tuned.history()).extracting(EpochStats::epoch).containsExactly(1, 2, 3, 4, 5);
-        assertThat(tuned.history().subList(0, 3)).isEqualTo(headOnly.history().stream()
-                .map(e -> tuned.history().get(e.epoch() - 1)).toList());
+        // The first three epochs are the head-only run's, loss for loss (the head trains the same way).
+        assertThat(tuned.history().subList(0, 3)).extracting(EpochStats::trainLoss)
+                .isEqualTo(headOnly.history().stream().map(EpochStats::trainLoss).toList());
+        assertThat(tuned.history().subList(0, 3)).extracting(EpochStats::validationLoss)
+                .isEqualTo(headOnly.history().stream().map(EpochStats::validationLoss).toList());
         assertThat(tuned.history().get(3).learningRate()).isEqualTo(1e-3);
         assertThat(tuned.history().subList(3, 5)).allSatisfy(e -> assertThat(e.validationLoss()).isFinite().isPositive());
         try (LennonNet a = LennonNet.load(tmp.resolve("head-only")); LennonNet b = LennonNet.load(tmp.resolve("fine-tuned"))) {
