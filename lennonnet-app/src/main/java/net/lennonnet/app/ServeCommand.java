@@ -25,9 +25,14 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--max-upload-mb", defaultValue = "10", description = "Largest image accepted, in MB. Default: ${DEFAULT-VALUE}.")
     int maxUploadMb;
 
+    @Option(names = "--max-waiting", defaultValue = "" + ServeConfig.DEFAULT_MAX_WAITING,
+            description = "Requests held at once (receiving, decoding or waiting for the model); past it, 503. Bounds the server's memory. Default: ${DEFAULT-VALUE}.")
+    int maxWaiting;
+
     @Override
     public Integer call() throws Exception {
-        ServeConfig config = new ServeConfig(model, host, port, maxUploadMb * 1024 * 1024, Images.DEFAULT_MAX_PIXELS);
+        ServeConfig config = new ServeConfig(model, host, port, maxUploadMb * 1024 * 1024, Images.DEFAULT_MAX_PIXELS,
+                maxWaiting);
         try (WebServer server = WebServer.start(config)) {
             System.out.println("Try Lennonnet: http://" + host + ":" + server.port() + "/ (press Enter to stop)");
             Lennonnet.waitForEnter();

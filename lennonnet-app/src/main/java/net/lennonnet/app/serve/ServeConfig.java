@@ -10,8 +10,20 @@ import java.nio.file.Path;
  * @param port           port, 0..65535 (0: any free port)
  * @param maxUploadBytes largest image accepted, 1 KB..200 MB
  * @param maxPixels      largest declared pixel count accepted, checked before decoding
+ * @param maxWaiting     requests held at once, 1..4096, from their first byte to their answer; past it
+ *                       the server answers 503 at once. It bounds the memory requests can make the
+ *                       server hold: at most {@code maxWaiting} bodies of {@code maxUploadBytes} each and
+ *                       {@code maxWaiting} decoded images of at most {@code maxPixels} pixels
  */
-public record ServeConfig(Path model, String host, int port, int maxUploadBytes, long maxPixels) {
+public record ServeConfig(Path model, String host, int port, int maxUploadBytes, long maxPixels, int maxWaiting) {
+
+    /** Requests held at once unless told otherwise: two full batches of the predictor. */
+    public static final int DEFAULT_MAX_WAITING = 32;
+
+    /** With {@link #DEFAULT_MAX_WAITING}. */
+    public ServeConfig(Path model, String host, int port, int maxUploadBytes, long maxPixels) {
+        this(model, host, port, maxUploadBytes, maxPixels, DEFAULT_MAX_WAITING);
+    }
 
     public ServeConfig {
         if (model == null || host == null || host.isBlank()) {
@@ -25,6 +37,9 @@ public record ServeConfig(Path model, String host, int port, int maxUploadBytes,
         }
         if (maxPixels < 1) {
             throw new IllegalArgumentException("pixel cap must be positive, got " + maxPixels);
+        }
+        if (maxWaiting < 1 || maxWaiting > 4096) {
+            throw new IllegalArgumentException("requests held at once must be 1..4096, got " + maxWaiting);
         }
     }
 }

@@ -52,17 +52,20 @@ public final class WebServer implements AutoCloseable {
     private final Map<String, byte[]> examples = new LinkedHashMap<>();
     private final String page;
     /** Decoded images waiting for the predictor thread. */
-    private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>(QUEUE);
+    private final BlockingQueue<Pending> queue;
+    /** Requests holding memory (receiving, decoding, waiting or being answered); see {@link ServeConfig#maxWaiting}. */
+    private final java.util.concurrent.Semaphore admitted;
     private final Thread predictor;
 
     private static final int BATCH = 16;
-    private static final int QUEUE = 256;
 
     private record Pending(BufferedImage image, CompletableFuture<Prediction> answer) {}
 
     private WebServer(ServeConfig config, LennonNet net) {
         this.config = config;
         this.net = net;
+        this.admitted = new java.util.concurrent.Semaphore(config.maxWaiting());
+        this.queue = new LinkedBlockingQueue<>(config.maxWaiting());
         this.vertx = Vertx.vertx();
         this.page = resource("index.html");
         DemoImages drawn = new DemoImages(160);
@@ -124,6 +127,11 @@ public final class WebServer implements AutoCloseable {
         return web;
     }
 
+    /** Requests holding memory now (receiving, decoding, waiting or being answered). */
+    int requestsHeld() {
+        return config.maxWaiting() - admitted.availablePermits();
+    }
+
     /** The port it listens on (the chosen one when the config said 0). */
     public int port() {
         return server.actualPort();
@@ -145,33 +153,55 @@ public final class WebServer implements AutoCloseable {
             error(rc, 413, "image larger than " + config.maxUploadBytes() + " bytes");
             return;
         }
+        // At most maxWaiting requests hold memory at once, from their first byte to their answer:
+        // bodies (each within the upload cap), decoded images and queue places. Past that, 503 at once.
+        if (!admitted.tryAcquire()) {
+            rc.response().putHeader("retry-after", "1");
+            error(rc, 503, "too many images waiting (" + config.maxWaiting() + "); try again shortly");
+            return;
+        }
+        java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
+        Runnable release = () -> {
+            if (released.compareAndSet(false, true)) {
+                admitted.release();
+            }
+        };
+        rc.response().closeHandler(v -> release.run());
+        rc.addBodyEndHandler(v -> release.run());
         String type = request.getHeader("content-type");
+        boolean multipart = type != null && type.toLowerCase(java.util.Locale.ROOT).startsWith("multipart/form-data");
+        // Every byte of the body counts against the cap, whatever the encoding and however many fields:
+        // forms are parsed from the capped body (Multipart), never by a decoder that buffers fields itself.
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         AtomicBoolean tooLarge = new AtomicBoolean();
-        AtomicBoolean sawFile = new AtomicBoolean();
-        if (type != null && type.toLowerCase().startsWith("multipart/form-data")) {
-            request.setExpectMultipart(true);
-            request.uploadHandler(upload -> {
-                boolean first = sawFile.compareAndSet(false, true);
-                upload.handler(chunk -> {
-                    if (first) {
-                        append(body, chunk, tooLarge);
-                    }
-                });
-            });
-        } else {
-            request.handler(chunk -> append(body, chunk, tooLarge));
-        }
-        request.exceptionHandler(e -> log.debug("upload broke off: {}", e.getMessage()));
+        request.handler(chunk -> append(body, chunk, tooLarge));
+        request.exceptionHandler(e -> {
+            log.debug("upload broke off: {}", e.getMessage());
+            release.run();
+        });
         request.endHandler(end -> {
             if (tooLarge.get()) {
                 error(rc, 413, "image larger than " + config.maxUploadBytes() + " bytes");
-            } else if (type != null && type.toLowerCase().startsWith("multipart/form-data") && !sawFile.get()) {
-                error(rc, 400, "the form has no file: send the image as a file field, or as the raw request body");
-            } else if (body.size() == 0) {
+                return;
+            }
+            byte[] image = body.toByteArray();
+            if (multipart) {
+                try {
+                    java.util.Optional<byte[]> file = Multipart.firstFile(image, type);
+                    if (file.isEmpty()) {
+                        error(rc, 400, "the form has no file: send the image as a file field, or as the raw request body");
+                        return;
+                    }
+                    image = file.get();
+                } catch (Multipart.MalformedException e) {
+                    error(rc, 400, "malformed multipart form: " + e.getMessage());
+                    return;
+                }
+            }
+            if (image.length == 0) {
                 error(rc, 400, "empty request: send the image as the request body or a multipart file");
             } else {
-                answer(rc, body.toByteArray());
+                answer(rc, image);
             }
         });
     }
@@ -217,7 +247,7 @@ public final class WebServer implements AutoCloseable {
             } else if (result.cause() instanceof UndecodableImageException e) {
                 error(rc, 415, e.getMessage());
             } else if (result.cause() instanceof Busy) {
-                error(rc, 503, "too many images waiting (" + QUEUE + "); try again shortly");
+                error(rc, 503, "too many images waiting (" + config.maxWaiting() + "); try again shortly");
             } else {
                 log.error("prediction failed", result.cause());
                 error(rc, 500, "the model failed on this image");

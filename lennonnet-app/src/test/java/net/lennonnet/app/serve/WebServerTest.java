@@ -163,4 +163,95 @@ class WebServerTest {
             assertThat(decoded.getWidth()).isEqualTo(160);
         }
     }
+
+    /** A body sent chunked (no Content-Length), in pieces of {@code piece} bytes. */
+    static HttpResponse<String> postChunked(byte[] body, String type, int piece) throws Exception {
+        java.util.function.Supplier<java.io.InputStream> stream = () -> new java.io.InputStream() {
+            int at;
+
+            @Override
+            public int read() {
+                return at < body.length ? body[at++] & 0xFF : -1;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                if (at >= body.length) {
+                    return -1;
+                }
+                int n = Math.min(Math.min(len, piece), body.length - at);
+                System.arraycopy(body, at, b, off, n);
+                at += n;
+                return n;
+            }
+        };
+        return HTTP.send(HttpRequest.newBuilder(uri("/api/predict")).header("content-type", type)
+                .POST(HttpRequest.BodyPublishers.ofInputStream(stream)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static byte[] form(String boundary, List<String> textFields, byte[] file) {
+        ByteArrayOutputStream form = new ByteArrayOutputStream();
+        int i = 0;
+        for (String text : textFields) {
+            form.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"f" + (i++) + "\"\r\n\r\n" + text
+                    + "\r\n").getBytes(StandardCharsets.UTF_8));
+        }
+        form.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"photo\"; filename=\"a.png\"\r\n"
+                + "Content-Type: image/png\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+        form.writeBytes(file);
+        form.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        return form.toByteArray();
+    }
+
+    @Test
+    void theUploadCapCountsEveryByteOfTheBodyInEveryEncoding() throws Exception {
+        byte[] image = png(5);
+        String type = "multipart/form-data; boundary=cap";
+        // under the cap, chunked, with a small extra field: answered
+        HttpResponse<String> small = postChunked(form("cap", List.of("hello"), image), type, 1000);
+        assertThat(small.statusCode()).as(small.body()).isEqualTo(200);
+        // chunked raw body over the cap
+        assertThat(postChunked(new byte[100 * 1024], "image/png", 8192).statusCode()).isEqualTo(413);
+        // chunked form: a text field over the cap before a small image (it got 200 before the fix)
+        HttpResponse<String> bigField = postChunked(form("cap", List.of("x".repeat(100 * 1024)), image), type, 8192);
+        assertThat(bigField.statusCode()).as(bigField.body()).isEqualTo(413);
+        // many small fields that add up to more than the cap, with and without Content-Length
+        byte[] many = form("cap", java.util.Collections.nCopies(2000, "0123456789012345678901234567890123456789"), image);
+        assertThat(many.length).isGreaterThan(64 * 1024);
+        assertThat(postChunked(many, type, 4096).statusCode()).isEqualTo(413);
+        assertThat(post(many, type).statusCode()).isEqualTo(413);
+        // and the server still answers afterwards
+        assertThat(post(image, "image/png").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void pastTheRequestsItMayHoldItAnswers503AndRecovers() throws Exception {
+        try (WebServer tight = WebServer.start(new ServeConfig(model, "127.0.0.1", 0, 64 * 1024, 1_000_000, 1))) {
+            URI predict = URI.create("http://127.0.0.1:" + tight.port() + "/api/predict");
+            HttpRequest request = HttpRequest.newBuilder(predict).header("content-type", "image/png")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(png(2))).build();
+            assertThat(HTTP.send(request, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+            try (java.net.Socket slow = new java.net.Socket("127.0.0.1", tight.port())) {
+                // a client that has sent its headers and 10 of 1,000 bytes holds the one place
+                slow.getOutputStream().write(("POST /api/predict HTTP/1.1\r\nHost: x\r\nContent-Type: image/png\r\n"
+                        + "Content-Length: 1000\r\n\r\n0123456789").getBytes(StandardCharsets.US_ASCII));
+                slow.getOutputStream().flush();
+                for (int i = 0; i < 250 && tight.requestsHeld() == 0; i++) {
+                    Thread.sleep(20); // until the server has read the slow client's headers
+                }
+                assertThat(tight.requestsHeld()).isEqualTo(1);
+                HttpResponse<String> busy = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+                assertThat(busy.statusCode()).as(busy.body()).isEqualTo(503);
+                assertThat(busy.headers().firstValue("retry-after")).hasValue("1");
+                assertThat(JSON.readTree(busy.body()).get("error").asText()).contains("too many images waiting (1)");
+            }
+            // the slow client gave up: its place is free again
+            for (int i = 0; i < 250 && tight.requestsHeld() > 0; i++) {
+                Thread.sleep(20);
+            }
+            assertThat(tight.requestsHeld()).isZero();
+            HttpResponse<String> after = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+            assertThat(after.statusCode()).as(after.body()).isEqualTo(200);
+        }
+    }
 }
