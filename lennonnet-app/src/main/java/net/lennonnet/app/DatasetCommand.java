@@ -3,6 +3,7 @@ package net.lennonnet.app;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import net.lennonnet.data.DatasetBuilder;
+import net.lennonnet.data.DatasetCheck;
 import net.lennonnet.data.DatasetConfig;
 import net.lennonnet.data.DatasetReport;
 import net.lennonnet.model.Images;
@@ -15,11 +16,18 @@ import picocli.CommandLine.Option;
             "from scrape or your own) into train/, val/, test/ and analysis/, with a manifest and a report."})
 final class DatasetCommand implements Callable<Integer> {
 
-    @Option(names = "--raw", required = true, description = "Folder of class folders: john/, not_john/, optionally analysis/<set>/.")
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--raw", description = "Folder of class folders: john/, not_john/, optionally analysis/<set>/.")
     Path raw;
 
-    @Option(names = "--out", required = true, description = "Dataset folder to write.")
+    @Option(names = "--out", description = "Dataset folder to write.")
     Path out;
+
+    @Option(names = "--check", paramLabel = "DIR", description = {"Instead of building: re-verify an existing dataset folder from its files",
+        "(leakage across train, val, test and analysis; manifest against disk; counts). Exit code 1 on any finding."})
+    Path check;
 
     @Option(names = "--test-per-class", defaultValue = "100", description = "Held-out test images per class. Default: ${DEFAULT-VALUE}.")
     int testPerClass;
@@ -40,6 +48,14 @@ final class DatasetCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (check != null) {
+            return check();
+        }
+        if (raw == null || out == null) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing required option: "
+                    + (raw == null ? "'--raw=<raw>'" : "") + (raw == null && out == null ? " and " : "")
+                    + (out == null ? "'--out=<out>'" : "") + " (or --check DIR to verify an existing dataset)");
+        }
         DatasetReport report = new DatasetBuilder(new DatasetConfig(raw, out, testPerClass, valFraction, seed,
                 Images.DEFAULT_MAX_PIXELS, nearDuplicateDistance, faceCrop)).build();
         System.out.println("kept " + report.counts() + (report.analysis().isEmpty() ? "" : "; analysis sets "
@@ -48,5 +64,21 @@ final class DatasetCommand implements Callable<Integer> {
                 + "; leakage " + report.leakage() + (faceCrop ? "; faces found in " + report.faces() : ""));
         System.out.println("report: " + out.resolve("report.html"));
         return 0;
+    }
+
+    private int check() throws java.io.IOException {
+        DatasetCheck.Result result = DatasetCheck.run(check, nearDuplicateDistance);
+        java.io.PrintWriter w = spec.commandLine().getOut();
+        w.printf("%d images read back from %s; counts %s; near-duplicate distance %d bits%n", result.images(), check,
+                result.counts(), result.distance());
+        for (DatasetCheck.Leak leak : result.leaks()) {
+            w.printf("leak: %s and %s (%s)%n", leak.first(), leak.second(),
+                    leak.distance() == 0 ? "identical" : leak.distance() + " bits apart");
+        }
+        result.problems().forEach(p -> w.println("problem: " + p));
+        w.printf("%s: %d leak(s), %d problem(s)%n", result.ok() ? "ok" : "NOT OK", result.leaks().size(),
+                result.problems().size());
+        w.flush();
+        return result.ok() ? 0 : 1;
     }
 }

@@ -42,6 +42,25 @@ class LennonnetCliTest {
     }
 
     @Test
+    void datasetCheckExitsNonZeroOnLeakage(@TempDir Path tmp) throws java.io.IOException {
+        Path raw = tmp.resolve("raw");
+        new net.lennonnet.data.synthetic.DemoImages(64).write(raw, 20, 3);
+        Path ds = tmp.resolve("ds");
+        assertThat(run("dataset", "--raw", raw.toString(), "--out", ds.toString(), "--test-per-class", "3").exit()).isZero();
+        Run clean = run("dataset", "--check", ds.toString());
+        assertThat(clean.exit()).as(clean.out() + clean.err()).isZero();
+        assertThat(clean.out()).contains("ok: 0 leak(s), 0 problem(s)");
+        Path trainImage;
+        try (var files = java.nio.file.Files.list(ds.resolve("train/not_john"))) {
+            trainImage = files.sorted().findFirst().orElseThrow();
+        }
+        java.nio.file.Files.copy(trainImage, ds.resolve("test/not_john/copy.png"));
+        Run leaked = run("dataset", "--check", ds.toString());
+        assertThat(leaked.exit()).isEqualTo(1);
+        assertThat(leaked.out()).contains("leak: ", "copy.png", "(identical)", "NOT OK: 1 leak(s)");
+    }
+
+    @Test
     void checkingAFileThatIsNoWeightsIsOneLine(@TempDir Path tmp) throws java.io.IOException {
         Path notWeights = java.nio.file.Files.writeString(tmp.resolve("weights.zip"), "not a zip");
         Run r = run("weights", "check", "--weights", notWeights.toString(), tmp.resolve("x.png").toString());
