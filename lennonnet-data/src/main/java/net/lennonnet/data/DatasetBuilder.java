@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.brachtendorf.jimagehash.hashAlgorithms.PerceptiveHash;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -46,8 +45,8 @@ import org.slf4j.LoggerFactory;
  * conflict and is dropped; an analysis image that matches a training-class image is dropped from the
  * analysis set, so analysis sets never overlap training, validation or test.
  *
- * <p>Then per class the held-out test set is chosen first, validation next, training last. The split is
- * stable: an image's place depends only on its content hash and the seed. Images are stored as lossless
+ * <p>Then per class the held-out test set is chosen first ({@link TestSplit}: by each image's own hash,
+ * so adding images never moves a test image out of test), validation next, training last. Images are stored as lossless
  * PNG of the decoded, upright 8-bit pixels under {@code out/<split>/<class>/<id>.png} and
  * {@code out/analysis/<set>/<id>.png}, which DataVec reads directly; every file is written to a
  * temporary name and renamed, and a re-run reuses what is in place and removes what no longer belongs.
@@ -161,16 +160,27 @@ public final class DatasetBuilder {
         }
         Map<Decoded, String> splitOf = new LinkedHashMap<>();
         Map<String, Map<String, Integer>> counts = new TreeMap<>();
+        Map<String, Double> previousThresholds = previousSplit();
+        Map<String, Double> thresholds = new TreeMap<>();
         Map<String, Integer> analysisCounts = new TreeMap<>();
         for (Map.Entry<String, List<Decoded>> e : byFolder.entrySet()) {
             List<Decoded> images = e.getValue();
-            images.sort(Comparator.comparing(d -> splitKey(d.candidate().sha256())));
+            images.sort(Comparator.comparingDouble(d -> TestSplit.position(config.seed(), d.candidate().sha256())));
             if (images.get(0).candidate().analysis()) {
                 images.forEach(d -> splitOf.put(d, ANALYSIS_SPLIT));
                 analysisCounts.put(e.getKey().substring(Recipe.ANALYSIS_FOLDER.length() + 1), images.size());
                 continue;
             }
-            int test = config.testPerClass();
+            List<String> hashes = images.stream().map(d -> d.candidate().sha256()).toList();
+            Double previous = previousThresholds.get(e.getKey());
+            double threshold = TestSplit.threshold(config.seed(), hashes, config.testPerClass(),
+                    previous == null ? java.util.OptionalDouble.empty() : java.util.OptionalDouble.of(previous));
+            thresholds.put(e.getKey(), threshold);
+            int test = TestSplit.count(config.seed(), hashes, threshold);
+            if (previous != null && test != config.testPerClass()) {
+                log.info("{}: {} test images (asked for {}): the earlier build's test images all stay in test, and new "
+                        + "images join by their own hash", e.getKey(), test, config.testPerClass());
+            }
             if (images.size() <= test + 1) {
                 throw new IllegalArgumentException("class " + e.getKey() + " has " + images.size()
                         + " usable images: need more than --test-per-class " + test + " plus training images");
@@ -230,7 +240,8 @@ public final class DatasetBuilder {
         });
         int faces = (int) splitOf.keySet().stream().filter(d -> !d.face().isEmpty()).count();
         DatasetReport report = new DatasetReport(counts, analysisCounts, rejected, tally[0], tally[1], tally[2],
-                leakage, byQuery, byEngine, sizes, config.faceCrop(), faces, Hashes.sha256(manifest));
+                leakage, byQuery, byEngine, sizes, config.faceCrop(), faces, Hashes.sha256(manifest),
+                new DatasetReport.SplitRule(config.seed(), config.testPerClass(), thresholds));
         AtomicFiles.writeString(config.out().resolve(REPORT),
                 JSON.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report));
         DatasetReportPage.write(config.out(), report, entries);
@@ -528,8 +539,26 @@ public final class DatasetBuilder {
         return config.raw().relativize(file).toString().replace('\\', '/');
     }
 
-    private String splitKey(String sha) {
-        return Hashes.sha256((config.seed() + ":" + sha).getBytes(StandardCharsets.UTF_8));
+    /**
+     * The test thresholds of the build that wrote this folder before, when it used the same seed and
+     * test count (then its test images stay test images); empty otherwise.
+     */
+    private Map<String, Double> previousSplit() throws IOException {
+        Path report = config.out().resolve(REPORT);
+        if (!Files.isRegularFile(report)) {
+            return Map.of();
+        }
+        com.fasterxml.jackson.databind.JsonNode split = JSON.readTree(report.toFile()).path("split");
+        if (split.path("seed").asLong(Long.MIN_VALUE) != config.seed()
+                || split.path("testPerClass").asInt(-1) != config.testPerClass()) {
+            if (!split.isMissingNode()) {
+                log.info("the seed or test count changed since the last build into {}: a new split", config.out());
+            }
+            return Map.of();
+        }
+        Map<String, Double> out = new TreeMap<>();
+        split.path("testThresholds").fields().forEachRemaining(f -> out.put(f.getKey(), f.getValue().asDouble()));
+        return out;
     }
 
 }

@@ -21,11 +21,26 @@ import java.util.Map;
  * @param faceCrop        whether images were cut around their largest face
  * @param faces           kept images in which a face was found (0 without face crop)
  * @param manifestSha256  SHA-256 of {@code manifest.jsonl}, recorded in the model's provenance
+ * @param split           how test images were chosen ({@link TestSplit}): seed, test images asked per
+ *                        class, and each class's threshold, which later builds into the folder keep
  */
 public record DatasetReport(Map<String, Map<String, Integer>> counts, Map<String, Integer> analysis,
         Map<String, Integer> rejected, int duplicates, int nearDuplicates, int labelConflicts, int leakage,
         Map<String, Integer> byQuery, Map<String, Integer> byEngine, Map<String, Map<String, Integer>> sizes,
-        boolean faceCrop, int faces, String manifestSha256) {
+        boolean faceCrop, int faces, String manifestSha256, SplitRule split) {
+
+    /**
+     * The split's rule, kept so that a later build holds out the same images.
+     *
+     * @param seed           the split seed
+     * @param testPerClass   test images asked for per class
+     * @param testThresholds per class, the {@link TestSplit} position below which an image is a test image
+     */
+    public record SplitRule(long seed, int testPerClass, Map<String, Double> testThresholds) {
+        public SplitRule {
+            testThresholds = testThresholds == null ? Map.of() : Map.copyOf(testThresholds);
+        }
+    }
 
     /** Kept images in one split and class, 0 if none. */
     public int count(Split split, String label) {

@@ -289,6 +289,12 @@ class TrainingTest {
                 new WeightsChoice.LocalFile(bundle), 0, tmp.resolve("fixed-cache"), true, Augmentation.none(), FineTuning.off());
         assertThatThrownBy(() -> Training.run(sameSettingsOtherData)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("is from another run").hasMessageContaining("same dataset");
+        // evaluate warns when the data is not what the model was trained on (its manifest hash differs)
+        try (LennonNet trained = LennonNet.load(fixedOut)) {
+            assertThat(net.lennonnet.train.evaluation.Evaluation.datasetMismatch(trained, dataset)).isEmpty();
+            assertThat(net.lennonnet.train.evaluation.Evaluation.datasetMismatch(trained, otherData)).hasValueSatisfying(
+                    w -> assertThat(w).contains("trained on a dataset whose manifest hash is").contains("mean nothing"));
+        }
     }
 
     @Test

@@ -45,6 +45,7 @@ public final class Evaluation {
         }
         Files.createDirectories(out);
         try (LennonNet net = LennonNet.load(model)) {
+            datasetMismatch(net, data).ifPresent(warning -> log.warn("WARNING: {}", warning));
             Scorer scorer = new Scorer(net, Scorer.manifestNear(data));
             List<ScoredImage> test = new ArrayList<>();
             List<EvaluationReport.Failure> failed = new ArrayList<>();
@@ -69,6 +70,27 @@ public final class Evaluation {
                     threshold.source());
             return report;
         }
+    }
+
+    /**
+     * A warning when the model was trained on another dataset (or another build of this one) than
+     * {@code data}: its manifest hash, recorded in the model's provenance, differs from the dataset's.
+     * Then test images may have been training images, and the figures mean nothing.
+     */
+    public static java.util.Optional<String> datasetMismatch(LennonNet trained, Path data) throws IOException {
+        Object trainedOn = trained.metadata().provenance().get("datasetManifestSha256");
+        Path report = data.resolve(net.lennonnet.data.DatasetBuilder.REPORT);
+        if (trainedOn == null || "unknown".equals(trainedOn) || !Files.isRegularFile(report)) {
+            return java.util.Optional.empty();
+        }
+        String here = new com.fasterxml.jackson.databind.ObjectMapper().readTree(report.toFile()).path("manifestSha256")
+                .asText("");
+        if (here.isEmpty() || here.equals(trainedOn)) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of("the model was trained on a dataset whose manifest hash is " + trainedOn + ", but "
+                + data + " has " + here + ": its test images may have been training images, and these figures may "
+                + "mean nothing. Evaluate on the dataset the model was trained on.");
     }
 
     private static EvaluationReport.Threshold threshold(LennonNet net, Scorer scorer, Path data, ThresholdFrom from)

@@ -37,7 +37,9 @@ class EvaluationReportTest {
         assertThat(r.baselines().majority().accuracy()).isEqualTo(0.6);
         assertThat(r.baselines().prior().pJohn()).isEqualTo(0.1);
         assertThat(r.baselines().prior().expectedAccuracy()).isCloseTo(0.1 * 0.4 + 0.9 * 0.6, within(1e-12));
-        assertThat(r.histograms2().get("john")).containsExactly(1, 3);
+        // the 2 bins split at the report's threshold (0.4): every john is at or above it, all right
+        assertThat(r.histograms2().get("john")).containsExactly(0, 4);
+        assertThat(r.histograms2().get("not_john")).containsExactly(5, 1);
         assertThat(r.histograms25().get("not_john")[2]).isEqualTo(2); // both 0.1s fall in [0.08, 0.12)
         assertThat(r.accuracyCi95().low()).isLessThan(0.9).isGreaterThan(0.5);
     }

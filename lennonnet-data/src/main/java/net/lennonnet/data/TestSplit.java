@@ -1,0 +1,56 @@
+package net.lennonnet.data;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Collection;
+import java.util.OptionalDouble;
+import net.lennonnet.model.Hashes;
+
+/**
+ * Which images of a class are held out for test, decided by each image's own hash so that adding
+ * images never moves a test image out of test.
+ *
+ * <p>Every image gets a position in [0, 1) from the SHA-256 of the seed and its content hash. A class's
+ * test set is every image whose position is below the class's threshold. The first build of a dataset
+ * places the threshold midway between the {@code testPerClass}-th and the next position, so it holds
+ * out exactly that many; later builds into the same folder with the same seed and test count keep that
+ * threshold (recorded in {@code report.json}), so every former test image that is still there stays
+ * in test, and new images join test only by their own position. The test count then grows in
+ * proportion to the data (about {@code testPerClass} x new size / old size) instead of staying fixed:
+ * keeping it fixed would mean moving test images into training.
+ */
+public final class TestSplit {
+
+    private static final double SCALE = 0x1p-52;
+
+    private TestSplit() {}
+
+    /** The image's position in [0, 1): 52 bits of SHA-256(seed ":" content hash). */
+    public static double position(long seed, String sha256) {
+        String h = Hashes.sha256((seed + ":" + sha256).getBytes(StandardCharsets.UTF_8));
+        return (Long.parseLong(h.substring(0, 13), 16)) * SCALE;
+    }
+
+    /**
+     * The threshold for a class: {@code previous} when given (a later build), else the one that holds
+     * out exactly {@code testPerClass} of these images.
+     */
+    public static double threshold(long seed, Collection<String> sha256s, int testPerClass, OptionalDouble previous) {
+        if (previous.isPresent()) {
+            return previous.getAsDouble();
+        }
+        double[] positions = sha256s.stream().mapToDouble(sha -> position(seed, sha)).sorted().toArray();
+        if (testPerClass <= 0) {
+            return 0;
+        }
+        if (positions.length <= testPerClass) {
+            return 1;
+        }
+        return (positions[testPerClass - 1] + positions[testPerClass]) / 2;
+    }
+
+    /** How many of these images are below the threshold. */
+    public static int count(long seed, Collection<String> sha256s, double threshold) {
+        return (int) sha256s.stream().filter(sha -> position(seed, sha) < threshold).count();
+    }
+
+}

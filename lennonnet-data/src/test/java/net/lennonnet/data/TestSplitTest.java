@@ -1,0 +1,107 @@
+package net.lennonnet.data;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.OptionalDouble;
+import java.util.Set;
+import java.util.stream.IntStream;
+import net.lennonnet.data.synthetic.DemoImages;
+import net.lennonnet.model.Hashes;
+import net.lennonnet.model.Images;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Test images stay test images when data is added (it moved 12 of 20 before: membership was by rank). */
+class TestSplitTest {
+
+    private static List<String> images(int from, int to) {
+        return IntStream.range(from, to).mapToObj(i -> Hashes.sha256(("image " + i).getBytes())).toList();
+    }
+
+    private static Set<String> test(long seed, List<String> images, double threshold) {
+        Set<String> out = new HashSet<>();
+        images.forEach(sha -> {
+            if (TestSplit.position(seed, sha) < threshold) {
+                out.add(sha);
+            }
+        });
+        return out;
+    }
+
+    @Test
+    void addingImagesNeverMovesATestImageOutOfTestForManySeedsAndSizes() {
+        int[][] growths = {{120, 240}, {600, 900}, {200, 201}, {1400, 2800}, {50, 5000}};
+        for (long seed = 1; seed <= 40; seed++) {
+            for (int[] g : growths) {
+                int testPerClass = Math.min(100, g[0] / 5);
+                List<String> before = images(0, g[0]);
+                List<String> after = images(0, g[1]);
+                double threshold = TestSplit.threshold(seed, before, testPerClass, OptionalDouble.empty());
+                Set<String> testBefore = test(seed, before, threshold);
+                assertThat(testBefore).as("the first build holds out exactly what was asked").hasSize(testPerClass);
+                double kept = TestSplit.threshold(seed, after, testPerClass, OptionalDouble.of(threshold));
+                Set<String> testAfter = test(seed, after, kept);
+                assertThat(testAfter).as("seed %d, %d -> %d images", seed, g[0], g[1]).containsAll(testBefore);
+                // new images join by their own position, about in proportion (the first build's threshold is
+                // itself an estimate, so only a loose band): never fewer, never most of the data
+                double expected = (double) testPerClass * g[1] / g[0];
+                assertThat((double) testAfter.size()).isBetween((double) testPerClass, Math.min(g[1] * 0.6, 3 * expected));
+            }
+        }
+    }
+
+    @Test
+    void theRankRuleItReplacesWouldHaveMovedThem() {
+        // The old rule, the first N by position, on the same growth: former test images leave test.
+        long seed = 7;
+        List<String> before = images(0, 120);
+        List<String> after = images(0, 240);
+        Set<String> byRankBefore = firstByPosition(seed, before, 20);
+        Set<String> byRankAfter = firstByPosition(seed, after, 20);
+        Set<String> moved = new HashSet<>(byRankBefore);
+        moved.removeAll(byRankAfter);
+        assertThat(moved).isNotEmpty();
+    }
+
+    private static Set<String> firstByPosition(long seed, List<String> images, int n) {
+        return new HashSet<>(images.stream().sorted(java.util.Comparator.comparingDouble(s -> TestSplit.position(seed, s)))
+                .limit(n).toList());
+    }
+
+    @Test
+    void aRebuildWithMoreImagesKeepsEveryTestImageInTest(@TempDir Path tmp) throws Exception {
+        Path raw = tmp.resolve("raw");
+        new DemoImages(64).write(raw, 60, 3);
+        Path ds = tmp.resolve("ds");
+        new DatasetBuilder(new DatasetConfig(raw, ds, 10, 0.1, 3, Images.DEFAULT_MAX_PIXELS)).build();
+        Set<String> testBefore = files(ds.resolve("test"));
+        assertThat(testBefore).hasSize(20);
+
+        Path more = tmp.resolve("more");
+        new DemoImages(64).write(more, 60, 4); // other drawings, same classes
+        for (String label : List.of("john", "not_john")) {
+            try (var files = Files.list(more.resolve(label))) {
+                for (Path f : files.toList()) {
+                    Files.copy(f, raw.resolve(label).resolve("more-" + f.getFileName()));
+                }
+            }
+        }
+        DatasetReport after = new DatasetBuilder(new DatasetConfig(raw, ds, 10, 0.1, 3, Images.DEFAULT_MAX_PIXELS)).build();
+        Set<String> testAfter = files(ds.resolve("test"));
+        Set<String> stillThere = new HashSet<>(testBefore);
+        stillThere.retainAll(files(ds)); // images that near-duplicate removal dropped after the addition do not count
+        assertThat(testAfter).containsAll(stillThere);
+        assertThat(after.split().testPerClass()).isEqualTo(10);
+        assertThat(DatasetCheck.run(ds, 4).ok()).isTrue();
+    }
+
+    private static Set<String> files(Path dir) throws java.io.IOException {
+        try (var walk = Files.walk(dir)) {
+            return new HashSet<>(walk.filter(p -> p.toString().endsWith(".png")).map(p -> p.getFileName().toString()).toList());
+        }
+    }
+}
