@@ -99,12 +99,17 @@ public final class LennonNet implements AutoCloseable {
      * one call each). Each prediction's time is its share of the batch.
      */
     public List<Prediction> predictAll(List<BufferedImage> images) {
+        return predictAll(images, false);
+    }
+
+    private List<Prediction> predictAll(List<BufferedImage> images, boolean alreadyPrepared) {
         List<Prediction> out = new ArrayList<>(images.size());
         for (int from = 0; from < images.size(); from += BATCH) {
             List<BufferedImage> chunk = images.subList(from, Math.min(images.size(), from + BATCH));
             long start = System.nanoTime();
-            List<FaceCrop.Prepared> prepared = chunk.stream().map(img -> metadata.input().prepare(Images.toBgr(img)))
-                    .toList();
+            List<FaceCrop.Prepared> prepared = chunk.stream().map(img -> alreadyPrepared
+                    ? new FaceCrop.Prepared(Images.toBgr(img), java.util.Optional.empty())
+                    : metadata.input().prepare(Images.toBgr(img))).toList();
             INDArray[] inputs = prepared.stream().map(p -> metadata.input().toInput(p.image())).toArray(INDArray[]::new);
             INDArray input = inputs.length == 1 ? inputs[0] : Nd4j.concat(0, inputs);
             INDArray probabilities;
@@ -138,6 +143,20 @@ public final class LennonNet implements AutoCloseable {
      * instead of a prediction, and the others go on.
      */
     public List<Outcome> predictFiles(List<Path> files) {
+        return predictFiles(files, false);
+    }
+
+    /**
+     * Like {@link #predictFiles}, for files that already went through the input contract's preparation:
+     * the images of a Lennonnet dataset built with {@code --face-crop} are stored already cut around
+     * their face, and cutting them again would shrink the crop (evaluation of such a model scored crops
+     * of crops). They are decoded, resized and normalised only.
+     */
+    public List<Outcome> predictPreparedFiles(List<Path> files) {
+        return predictFiles(files, true);
+    }
+
+    private List<Outcome> predictFiles(List<Path> files, boolean alreadyPrepared) {
         List<Outcome> out = new ArrayList<>(files.size());
         for (int from = 0; from < files.size(); from += BATCH) {
             List<Path> chunk = files.subList(from, Math.min(files.size(), from + BATCH));
@@ -152,7 +171,7 @@ public final class LennonNet implements AutoCloseable {
                     outcomes[i] = Outcome.failed(chunk.get(i).toString(), reason(e));
                 }
             }
-            List<Prediction> predictions = predictAll(decoded);
+            List<Prediction> predictions = predictAll(decoded, alreadyPrepared);
             for (int k = 0; k < positions.size(); k++) {
                 outcomes[positions.get(k)] = Outcome.of(chunk.get(positions.get(k)).toString(), predictions.get(k));
             }

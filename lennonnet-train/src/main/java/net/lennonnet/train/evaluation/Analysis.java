@@ -78,7 +78,7 @@ public final class Analysis {
             Map<String, Histogram> overlay = new LinkedHashMap<>();
             Optional<Path> dataset = Optional.empty();
             for (ImageSet set : sets) {
-                Scorer scorer = new Scorer(net, Scorer.manifestNear(set.folder()));
+                Scorer scorer = new Scorer(net, Scorer.datasetNear(set.folder()));
                 Scorer.Result r = scorer.score(set.name(), Scorer.images(set.folder()), set.expected());
                 AnalysisReport.SetResult result = summarise(set, r, t, band);
                 results.add(result);

@@ -46,7 +46,7 @@ public final class Evaluation {
         Files.createDirectories(out);
         try (LennonNet net = LennonNet.load(model)) {
             datasetMismatch(net, data).ifPresent(warning -> log.warn("WARNING: {}", warning));
-            Scorer scorer = new Scorer(net, Scorer.manifestNear(data));
+            Scorer scorer = new Scorer(net, Scorer.datasetNear(data));
             List<ScoredImage> test = new ArrayList<>();
             List<EvaluationReport.Failure> failed = new ArrayList<>();
             for (String label : Labels.ALL) {

@@ -30,12 +30,23 @@ final class Scorer {
 
     record Result(List<ScoredImage> scored, List<Failure> failures) {}
 
+    /**
+     * The dataset a folder belongs to, as far as scoring needs it.
+     *
+     * @param manifest    kept images by id; empty when the folder is not in a Lennonnet dataset
+     * @param faceCropped whether the dataset stored its images already cut around their face
+     */
+    record Dataset(Map<String, ManifestEntry> manifest, boolean faceCropped) {}
+
     private final LennonNet net;
     private final Map<String, ManifestEntry> manifest;
+    /** The files are a face-cropped dataset's and the model crops: do not crop again. */
+    private final boolean alreadyPrepared;
 
-    Scorer(LennonNet net, Map<String, ManifestEntry> manifest) {
+    Scorer(LennonNet net, Dataset dataset) {
         this.net = net;
-        this.manifest = manifest;
+        this.manifest = dataset.manifest();
+        this.alreadyPrepared = dataset.faceCropped() && net.metadata().input().faceCrop();
     }
 
     Result score(String task, List<Path> files, String truth) {
@@ -44,7 +55,7 @@ final class Scorer {
         try (Progress progress = Progress.start(task, files.size(), "img")) {
             for (int from = 0; from < files.size(); from += CHUNK) {
                 List<Path> chunk = files.subList(from, Math.min(files.size(), from + CHUNK));
-                List<Outcome> outcomes = net.predictFiles(chunk);
+                List<Outcome> outcomes = alreadyPrepared ? net.predictPreparedFiles(chunk) : net.predictFiles(chunk);
                 for (int i = 0; i < chunk.size(); i++) {
                     Outcome o = outcomes.get(i);
                     Path file = chunk.get(i);
@@ -84,10 +95,10 @@ final class Scorer {
     }
 
     /**
-     * The manifest of the dataset a folder belongs to: {@code manifest.jsonl} in the folder or up to
-     * three levels above it, by id; empty when there is none.
+     * The dataset a folder belongs to: {@code manifest.jsonl} (and {@code report.json}) in the folder or
+     * up to three levels above it; no manifest and no face crop when there is none.
      */
-    static Map<String, ManifestEntry> manifestNear(Path folder) throws IOException {
+    static Dataset datasetNear(Path folder) throws IOException {
         Path dir = folder.toAbsolutePath().normalize();
         for (int up = 0; up <= 3 && dir != null; up++, dir = dir.getParent()) {
             Path file = dir.resolve(DatasetBuilder.MANIFEST);
@@ -101,9 +112,11 @@ final class Scorer {
                         }
                     }
                 }
-                return byId;
+                Path report = dir.resolve(DatasetBuilder.REPORT);
+                boolean cropped = Files.isRegularFile(report) && JSON.readTree(report.toFile()).path("faceCrop").asBoolean(false);
+                return new Dataset(byId, cropped);
             }
         }
-        return Map.of();
+        return new Dataset(Map.of(), false);
     }
 }
