@@ -45,6 +45,19 @@ public final class TrainingBenchmarks {
     }
 
     /**
+     * Training and validation rows: every tenth row is validation, so it has the whole set's class
+     * balance (the first tenth alone would be all john: the john rows come first).
+     */
+    static Featurizer.Features[] trainAndValidation(INDArray features, INDArray labels) {
+        int n = (int) features.size(0);
+        int[] valRows = java.util.stream.IntStream.range(0, n).filter(i -> i % 10 == 0).toArray();
+        int[] trainRows = java.util.stream.IntStream.range(0, n).filter(i -> i % 10 != 0).toArray();
+        return new Featurizer.Features[] {
+            new Featurizer.Features(features.getRows(trainRows), labels.getRows(trainRows), List.of(), 0),
+            new Featurizer.Features(features.getRows(valRows), labels.getRows(valRows), List.of(), 0)};
+    }
+
+    /**
      * Trains a two-class head on {@code images} random, learnable feature rows of {@code width} for
      * {@code epochs} epochs through the real epoch loop (validation every epoch, checkpoints), with the
      * original's class balance (1,320 john of 12,800).
@@ -75,11 +88,9 @@ public final class TrainingBenchmarks {
                 features.getRow(i).get(NDArrayIndex.interval(0, Math.min(300, width))).addi(0.3);
             }
         }
-        int val = images / 10;
-        var train = new Featurizer.Features(features.get(NDArrayIndex.interval(val, images)).dup(),
-                labels.get(NDArrayIndex.interval(val, images)).dup(), List.of(), 0);
-        var validation = new Featurizer.Features(features.get(NDArrayIndex.interval(0, val)).dup(),
-                labels.get(NDArrayIndex.interval(0, val)).dup(), List.of(), 0);
+        Featurizer.Features[] split = trainAndValidation(features, labels);
+        var train = split[0];
+        var validation = split[1];
         Path out = Files.createTempDirectory("lennonnet-bench-head");
         TrainConfig config = new TrainConfig(out, out, 224, epochs, 32, 1e-3, epochs, 1, new WeightsChoice.RandomInit(),
                 0, out.resolve("cache"), false, Augmentation.none(), FineTuning.off());
