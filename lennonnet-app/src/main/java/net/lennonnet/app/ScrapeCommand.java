@@ -82,8 +82,8 @@ final class ScrapeCommand implements Callable<Integer> {
             description = "Retries of a refused search request (waits 2, 4, 8 ... s with jitter). Default: ${DEFAULT-VALUE}.")
     int retries;
 
-    @Option(names = "--max-side", defaultValue = "1024",
-            description = "Stored images are scaled down to at most this many pixels on their longer side. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--max-side", defaultValue = "" + net.lennonnet.model.Images.WORKING_SIDE,
+            description = "Stored images are scaled down to at most this many pixels on their longer side (dataset and prediction scale to 1024 in any case). Default: ${DEFAULT-VALUE}.")
     int maxSide;
 
     @Override

@@ -31,6 +31,7 @@ import net.lennonnet.model.AtomicFiles;
 import net.lennonnet.model.FaceCrop;
 import net.lennonnet.model.Hashes;
 import net.lennonnet.model.Images;
+import net.lennonnet.model.InputContract;
 import net.lennonnet.model.Labels;
 import net.lennonnet.model.UndecodableImageException;
 import org.slf4j.Logger;
@@ -119,7 +120,7 @@ public final class DatasetBuilder {
         // 2. decode each distinct image once: hash it and stage its normalised PNG (reusing an earlier
         //    run's PNGs when they were made the same way)
         Path fingerprint = config.out().resolve(FINGERPRINT);
-        String how = "{\"faceCrop\":" + config.faceCrop() + "}";
+        String how = "{\"faceCrop\":" + config.faceCrop() + ",\"workingSide\":" + Images.WORKING_SIDE + "}";
         boolean sameWay = Files.isRegularFile(fingerprint) && Files.readString(fingerprint).equals(how);
         Map<String, Path> existing = sameWay ? existingImages() : Map.of();
         faces.clear();
@@ -434,6 +435,8 @@ public final class DatasetBuilder {
         BufferedImage image;
         Path png;
         String face = "";
+        int rawWidth = 0;
+        int rawHeight = 0;
         if (existingPng != null) {
             image = Images.decode(existingPng, Long.MAX_VALUE);
             png = existingPng;
@@ -444,16 +447,19 @@ public final class DatasetBuilder {
             } catch (UndecodableImageException e) {
                 return e.getMessage();
             }
-            if (config.faceCrop()) {
-                FaceCrop.Prepared prepared = FaceCrop.prepare(image);
-                image = prepared.image();
-                face = prepared.face().map(f -> f.x() + "," + f.y() + "," + f.width() + "," + f.height()).orElse("");
-            }
+            rawWidth = image.getWidth();
+            rawHeight = image.getHeight();
+            // The same preparation prediction applies (InputContract.prepare): scale to the working
+            // side, then cut around the face; the box is recorded in the raw upright image.
+            FaceCrop.Prepared prepared = InputContract.prepare(Images.toBgr(image), config.faceCrop());
+            image = prepared.image();
+            face = prepared.face().map(f -> f.x() + "," + f.y() + "," + f.width() + "," + f.height()).orElse("");
             png = config.out().resolve(STAGING).resolve(c.id() + ".png");
             AtomicFiles.writeImage(png, image, "png");
         }
         long phash = new PerceptiveHash(64).hash(image).getHashValue().longValue();
-        return new Decoded(c, png, phash, image.getWidth(), image.getHeight(), face);
+        return new Decoded(c, png, phash, rawWidth > 0 ? rawWidth : image.getWidth(),
+                rawHeight > 0 ? rawHeight : image.getHeight(), face);
     }
 
     /** Groups of images whose hashes are within the distance, transitively (union-find). */

@@ -48,6 +48,35 @@ class OnePreprocessingPathTest {
     }
 
     @Test
+    void aScrapedPhotoAndTheSameUploadedPhotoReachTheNetworkAsTheSameTensor() throws IOException {
+        // a 2400 x 1800 "photo": the scraper stores it scaled to 1024; an upload arrives at full size
+        java.awt.image.BufferedImage photo = new java.awt.image.BufferedImage(2400, 1800,
+                java.awt.image.BufferedImage.TYPE_3BYTE_BGR);
+        java.awt.Graphics2D g = photo.createGraphics();
+        for (int i = 0; i < 60; i++) {
+            g.setColor(new java.awt.Color((i * 37) % 256, (i * 91) % 256, (i * 53) % 256));
+            g.fillOval((i * 173) % 2300, (i * 97) % 1700, 40 + i * 7, 30 + i * 5);
+        }
+        g.dispose();
+        Path raw = tmp.resolve("raw");
+        new DemoImages(100).write(raw, 8, 3);
+        Path scraped = raw.resolve("john/scraped.png");
+        javax.imageio.ImageIO.write(Images.fitWithin(photo, Images.WORKING_SIDE), "png", scraped.toFile());
+        new DatasetBuilder(new DatasetConfig(raw, tmp.resolve("ds"), 2, 0.1, 1, Images.DEFAULT_MAX_PIXELS)).build();
+        Path stored;
+        try (var files = Files.walk(tmp.resolve("ds"))) {
+            String id = net.lennonnet.model.Hashes.sha256(scraped).substring(0, 16);
+            stored = files.filter(p -> p.getFileName().toString().equals(id + ".png")).findFirst().orElseThrow();
+        }
+        InputContract contract = InputContract.square(224);
+        INDArray viaDataset = contract.toInput(Images.decode(stored, Images.DEFAULT_MAX_PIXELS));
+        INDArray viaUpload = contract.toInput(contract.prepare(Images.toBgr(photo)).image());
+        assertThat(viaUpload.equalsWithEps(viaDataset, 1e-4)).isTrue();
+        // the direct resize from full size that uploads used to get is another input
+        assertThat(contract.toInput(photo).equalsWithEps(viaDataset, 1e-4)).isFalse();
+    }
+
+    @Test
     void analysisSetsAreReadWithTheirExpectedLabel() throws IOException {
         Path raw = tmp.resolve("raw");
         new DemoImages(100).write(raw, 8, 3);

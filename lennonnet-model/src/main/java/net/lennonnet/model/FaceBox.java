@@ -9,6 +9,12 @@ public record FaceBox(int x, int y, int width, int height) {
         }
     }
 
+    /** This box in an image {@code factor} times as large (a box found on a scaled-down copy, in the original). */
+    public FaceBox scaled(double factor) {
+        return new FaceBox((int) Math.round(x * factor), (int) Math.round(y * factor),
+                Math.max(1, (int) Math.round(width * factor)), Math.max(1, (int) Math.round(height * factor)));
+    }
+
     long area() {
         return (long) width * height;
     }

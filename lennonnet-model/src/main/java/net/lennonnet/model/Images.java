@@ -148,6 +148,14 @@ public final class Images {
         return message;
     }
 
+    /**
+     * The longest side an image keeps on its way to the network, wherever it comes from: the scraper
+     * stores images at most this large (its default {@code --max-side}), the dataset builder and
+     * prediction scale anything larger down to it before the face crop and the final resize, so that a
+     * scraped photo and an uploaded one reach the network through the same two resizes.
+     */
+    public static final int WORKING_SIDE = 1024;
+
     /** Scales an image down (bilinear) so its longer side is at most {@code maxSide}; smaller images are returned as they are. */
     public static BufferedImage fitWithin(BufferedImage image, int maxSide) {
         int longer = Math.max(image.getWidth(), image.getHeight());

@@ -55,11 +55,23 @@ public record InputContract(int height, int width, String channelOrder, String n
     }
 
     /**
-     * The step before {@link #toInput}: the face crop when the contract asks for it (the dataset
-     * builder stores training images already cut this way), the image as it is otherwise.
+     * The step before {@link #toInput}: the image scaled down to {@link Images#WORKING_SIDE} when it is
+     * larger, then the face crop when the contract asks for it (the dataset builder stores training
+     * images prepared this way). The face box is in the given image's coordinates.
      */
     public FaceCrop.Prepared prepare(BufferedImage image) {
-        return faceCrop ? FaceCrop.prepare(image) : new FaceCrop.Prepared(image, java.util.Optional.empty());
+        return prepare(image, faceCrop);
+    }
+
+    /** {@link #prepare(BufferedImage)} for a contract with or without face crop (the dataset builder's use). */
+    public static FaceCrop.Prepared prepare(BufferedImage image, boolean faceCrop) {
+        BufferedImage working = Images.fitWithin(image, Images.WORKING_SIDE);
+        if (!faceCrop) {
+            return new FaceCrop.Prepared(working, java.util.Optional.empty());
+        }
+        FaceCrop.Prepared cut = FaceCrop.prepare(working);
+        double back = (double) image.getWidth() / working.getWidth();
+        return new FaceCrop.Prepared(cut.image(), cut.face().map(f -> working == image ? f : f.scaled(back)));
     }
 
     /** The normalisation as a DataVec/ND4J pre-processor, for iterators. Stateless, so not saved. */

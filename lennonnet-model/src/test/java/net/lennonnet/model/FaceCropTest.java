@@ -36,6 +36,27 @@ class FaceCropTest {
     }
 
     @Test
+    void aLargePhotoIsScaledToTheWorkingSideFirstAndItsFaceBoxIsInTheOriginal() throws IOException {
+        BufferedImage face = astronaut();
+        // the portrait at 4x on a 2400 x 1800 canvas, at (1000, 600): above the 1024 working side
+        BufferedImage canvas = new BufferedImage(2400, 1800, BufferedImage.TYPE_3BYTE_BGR);
+        java.awt.Graphics2D g = canvas.createGraphics();
+        g.setColor(new Color(40, 80, 160));
+        g.fillRect(0, 0, 2400, 1800);
+        g.drawImage(face, 1000, 600, 1024, 1024, null);
+        g.dispose();
+        FaceCrop.Prepared prepared = InputContract.square(64).withFaceCrop(true).prepare(canvas);
+        assertThat(prepared.face()).isPresent();
+        FaceBox box = prepared.face().get();
+        // where the small portrait's face is (about 95..145, 45..100 of 256), scaled by 4 and moved
+        assertThat(box.x() + box.width() / 2).isBetween(1000 + 4 * 95, 1000 + 4 * 145);
+        assertThat(box.y() + box.height() / 2).isBetween(600 + 4 * 45, 600 + 4 * 100);
+        // the crop is cut from the working copy, so it is at most the working side
+        assertThat(prepared.image().getWidth()).isLessThanOrEqualTo(Images.WORKING_SIDE);
+        assertThat(InputContract.square(64).prepare(canvas).image().getWidth()).isEqualTo(Images.WORKING_SIDE);
+    }
+
+    @Test
     void anImageWithoutAFaceIsUsedWhole() {
         BufferedImage potato = ImagesTest.solid(200, 150, BufferedImage.TYPE_3BYTE_BGR, new Color(150, 110, 60));
         FaceCrop.Prepared prepared = FaceCrop.prepare(potato);
