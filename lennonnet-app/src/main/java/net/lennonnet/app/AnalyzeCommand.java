@@ -15,6 +15,7 @@ import picocli.CommandLine.Option;
 
 /** {@code lennonnet analyze}: P(john) over named image sets. */
 @Command(name = "analyze", mixinStandardHelpOptions = true,
+        header = "Show P(john) for every image of named sets, such as the other Beatles.",
         description = {"P(john) for every image of named sets (e.g. paul=DIR george=DIR ringo=DIR): per set in 25 bins",
             "and in 2, one chart overlaying the sets, a summary table, a CSV per set, an error gallery."})
 final class AnalyzeCommand implements Callable<Integer> {

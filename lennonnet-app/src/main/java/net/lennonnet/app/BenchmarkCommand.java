@@ -32,6 +32,7 @@ import picocli.CommandLine.Option;
 
 /** {@code lennonnet benchmark}: the performance table of docs/performance.md, measured in one run. */
 @Command(name = "benchmark", mixinStandardHelpOptions = true,
+        header = "Measure Lennonnet's speed and memory on this machine.",
         description = {"Measure Lennonnet on this machine: ResNet-50 forward at batch 1, 16 and 32, feature caching",
             "from image files, training time with and without the cache (extrapolated to the original's 12,800",
             "images), warm prediction latency, peak memory; with --peer-results, beside the peer engines."})

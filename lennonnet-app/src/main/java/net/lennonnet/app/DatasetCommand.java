@@ -12,6 +12,7 @@ import picocli.CommandLine.Option;
 
 /** {@code lennonnet dataset}: raw class folders to a clean, split dataset. */
 @Command(name = "dataset", mixinStandardHelpOptions = true,
+        header = "Clean and split raw images into a dataset, or check an existing one (--check).",
         description = {"Clean and split raw images (a folder with john/, not_john/ and optionally analysis/<set>/,",
             "from scrape or your own) into train/, val/, test/ and analysis/, with a manifest and a report."})
 final class DatasetCommand implements Callable<Integer> {

@@ -9,7 +9,8 @@ import picocli.CommandLine.Option;
 
 /** {@code lennonnet evaluate}: the held-out test report. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
-        description = {"Score a dataset's held-out test images: the original's table with a 95% interval, baselines,",
+        header = "Score a model on a dataset's held-out test images, with a threshold chosen on validation.",
+        description = {"Score a dataset's held-out test images: the original's table with a 95%% interval, baselines,",
             "confusion matrix, precision/recall/F1, ROC and AUC, calibration, P(john) histograms, error gallery.",
             "The threshold is chosen on the validation images, never on the test images."})
 final class EvaluateCommand implements Callable<Integer> {

@@ -21,6 +21,7 @@ import picocli.CommandLine.Option;
 
 /** {@code lennonnet scrape}: image searches to raw class folders and a manifest. */
 @Command(name = "scrape", mixinStandardHelpOptions = true,
+        header = "Search the web for images and download them into class folders, resumably.",
         description = {"Search the web for images (DuckDuckGo, Bing as fallback) and download them into class folders,",
             "with a manifest of where each came from. Re-running the same command resumes."})
 final class ScrapeCommand implements Callable<Integer> {

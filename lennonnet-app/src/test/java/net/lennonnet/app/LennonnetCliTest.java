@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -31,6 +32,34 @@ class LennonnetCliTest {
         assertThat(help.exit()).isZero();
         assertThat(help.out()).contains("demo", "weights", "scrape", "dataset", "train", "evaluate", "analyze", "label",
                 "predict", "serve", "dashboard");
+    }
+
+    @Test
+    void everyHelpRendersWithoutAPicocliWarningAndEverySummaryIsASentence() {
+        java.io.PrintStream stderr = System.err;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(captured, true));
+        try {
+            Run top = run("--help");
+            assertThat(top.exit()).isZero();
+            String commands = top.out().substring(top.out().indexOf("Commands:"));
+            // every summary ends its sentence on its own line (no "..., baselines," cut-offs)
+            for (String block : commands.split("\\n(?=  \\S)")) {
+                if (!block.startsWith("Commands:")) {
+                    assertThat(block.strip()).as(block).endsWith(".");
+                }
+            }
+            for (String command : List.of("demo", "weights", "scrape", "dataset", "train", "evaluate", "analyze", "label",
+                    "predict", "serve", "dashboard", "benchmark")) {
+                assertThat(run(command, "--help").exit()).as(command).isZero();
+            }
+            for (String sub : List.of("fetch", "import", "check")) {
+                assertThat(run("weights", sub, "--help").exit()).isZero();
+            }
+        } finally {
+            System.setErr(stderr);
+        }
+        assertThat(captured.toString()).doesNotContain("picocli WARN");
     }
 
     @ParameterizedTest
@@ -88,6 +117,14 @@ class LennonnetCliTest {
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.err().strip()).startsWith("lennonnet predict: not a Lennonnet model").doesNotContain("\tat ");
         assertThat(r.err().strip().lines()).hasSize(1);
+    }
+
+    @Test
+    void aModelPathThatDoesNotExistIsNamedAsGiven(@TempDir Path tmp) {
+        Path missing = tmp.resolve("no-such-model");
+        Run r = run("predict", "--model", missing.toString(), tmp.resolve("x.jpg").toString());
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err().strip()).startsWith("lennonnet predict: not a Lennonnet model: " + missing + " does not exist");
     }
 
     @Test

@@ -56,6 +56,10 @@ public record ModelBundle(ComputationGraph graph, ModelMetadata metadata) {
      * not match the recorded hash or whose output layer does not match the labels.
      */
     public static ModelBundle read(Path dirOrMetadata) throws IOException {
+        if (!Files.exists(dirOrMetadata)) {
+            throw new IOException("not a Lennonnet model: " + dirOrMetadata + " does not exist (give the folder that "
+                    + "'lennonnet train --out' wrote, or a packed .lennonnet file)");
+        }
         if (Files.isRegularFile(dirOrMetadata) && !dirOrMetadata.getFileName().toString().equals(METADATA_FILE)) {
             try (InputStream in = Files.newInputStream(dirOrMetadata)) {
                 return read(in); // a packed bundle
