@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 
 /** {@code lennonnet dashboard}: replay a finished run in the DL4J training UI. */
 @Command(name = "dashboard", mixinStandardHelpOptions = true,
-        description = "Show a stored training run (model folder's dashboard-stats.bin) in the DL4J dashboard until Enter or Ctrl-C.")
+        description = "Show a stored training run (model folder's dashboard-stats.bin) in the DL4J dashboard until Ctrl-C or SIGTERM (or Enter at a terminal).")
 final class DashboardCommand implements Callable<Integer> {
 
     @Option(names = "--stats", required = true, description = "The dashboard-stats.bin a training run wrote.")
@@ -35,15 +35,16 @@ final class DashboardCommand implements Callable<Integer> {
         if (!Files.isRegularFile(stats)) {
             throw new IllegalArgumentException("no stats file at " + stats);
         }
-        serveUntilEnter(port, host, stats, servePort);
+        serveUntilStopped(port, host, stats, servePort);
         return 0;
     }
 
-    /** Serves the stored run until a line (or end of input) arrives on standard input. */
-    static void serveUntilEnter(int port, String host, Path stats, int servePort) throws java.io.IOException {
+    /** Serves the stored run until SIGINT or SIGTERM (or Enter at a terminal): {@link StopSignal}. */
+    static void serveUntilStopped(int port, String host, Path stats, int servePort)
+            throws java.io.IOException, InterruptedException {
         Path model = stats.toAbsolutePath().getParent();
         boolean hasModel = servePort > 0 && Files.isRegularFile(model.resolve(ModelBundle.METADATA_FILE));
-        try (Dashboard dashboard = Dashboard.start(port, stats, host);
+        try (StopSignal stop = new StopSignal(); Dashboard dashboard = Dashboard.start(port, stats, host);
                 WebServer web = hasModel ? WebServer.start(new ServeConfig(model, host, servePort, 10 << 20,
                         Images.DEFAULT_MAX_PIXELS)) : null) {
             if (web != null) {
@@ -52,8 +53,9 @@ final class DashboardCommand implements Callable<Integer> {
                 System.out.println("Try Lennonnet: " + url);
             }
             System.out.println("DL4J training dashboard: " + dashboard.url() + " and " + dashboard.lennonnetUrl()
-                    + " (press Enter to stop)");
-            Lennonnet.waitForEnter();
+                    + " (" + stop.howToStop() + ")");
+            System.out.flush();
+            stop.await();
         }
     }
 }

@@ -53,7 +53,7 @@ final class DemoCommand implements Callable<Integer> {
     @Mixin
     DashboardOptions dashboard;
 
-    @Option(names = "--keep-dashboard", description = "After the run, keep the dashboard up (replaying the stored run) and serve the Try Lennonnet page on port 8080, until Enter.")
+    @Option(names = "--keep-dashboard", description = "After the run, keep the dashboard up (replaying the stored run) and serve the Try Lennonnet page on port 8080, until Ctrl-C (or Enter at a terminal).")
     boolean keepDashboard;
 
     @Override
@@ -64,7 +64,7 @@ final class DemoCommand implements Callable<Integer> {
                         : new WeightsChoice.LocalFile(weights), analysisPerSet);
         Demo.Result result = Demo.run(config, dashboard.host(), System.out);
         if (keepDashboard && dashboard.port() != 0) {
-            DashboardCommand.serveUntilEnter(dashboard.port(), dashboard.host(),
+            DashboardCommand.serveUntilStopped(dashboard.port(), dashboard.host(),
                     result.training().model().resolve(Training.STATS), 8080);
         }
         return 0;

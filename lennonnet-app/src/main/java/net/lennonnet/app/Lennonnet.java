@@ -20,14 +20,6 @@ public final class Lennonnet {
         System.exit(commandLine().execute(args));
     }
 
-    /** Blocks until a line, or the end of input, arrives on standard input (how serving commands stop). */
-    static void waitForEnter() throws java.io.IOException {
-        int c;
-        do {
-            c = System.in.read();
-        } while (c != -1 && c != '\n');
-    }
-
     /** One line for a user: file-system errors name the file and what is wrong with it. */
     static String describe(Exception e) {
         for (Throwable t = e; t != null; t = t.getCause()) {

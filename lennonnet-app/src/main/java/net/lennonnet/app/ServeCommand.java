@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 
 /** {@code lennonnet serve}: the "Try Lennonnet" page and JSON API for one model. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = "Serve a page to try a photo (GET /) and a JSON API (POST /api/predict) until Enter or Ctrl-C.")
+        description = "Serve a page to try a photo (GET /) and a JSON API (POST /api/predict) until Ctrl-C or SIGTERM (or Enter at a terminal).")
 final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--model", required = true, description = "Model folder written by 'lennonnet train --out'.")
@@ -33,9 +33,11 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ServeConfig config = new ServeConfig(model, host, port, maxUploadMb * 1024 * 1024, Images.DEFAULT_MAX_PIXELS,
                 maxWaiting);
-        try (WebServer server = WebServer.start(config)) {
-            System.out.println("Try Lennonnet: http://" + host + ":" + server.port() + "/ (press Enter to stop)");
-            Lennonnet.waitForEnter();
+        try (StopSignal stop = new StopSignal(); WebServer server = WebServer.start(config)) {
+            System.out.println("Try Lennonnet: http://" + host + ":" + server.port() + "/ (" + stop.howToStop() + ")");
+            System.out.flush();
+            stop.await();
+            System.out.println("stopping");
         }
         return 0;
     }

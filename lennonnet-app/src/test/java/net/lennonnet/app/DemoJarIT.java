@@ -1,6 +1,7 @@
 package net.lennonnet.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -233,6 +234,75 @@ class DemoJarIT {
     /** What a browser test does with the page, once it is loaded. */
     interface PageCheck {
         void check(org.openqa.selenium.WebDriver browser) throws Exception;
+    }
+
+    /**
+     * Under nohup, systemd or a container there is no terminal and standard input is at its end: the
+     * server must keep running until it is signalled, then stop cleanly.
+     */
+    @Test
+    void serveRunsUntilSignalledEvenWithStandardInputAtItsEnd() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Path log = Files.createTempFile(work, "serve-nohup", ".log");
+        Process serve = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx3g",
+                "-jar", JAR.toString(), "serve", "--model", work.resolve("model").toString(), "--port", String.valueOf(port))
+                .redirectErrorStream(true).redirectOutput(log.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!Files.readString(log).contains("Try Lennonnet: http://")) {
+                assertThat(serve.isAlive()).as(Files.readString(log)).isTrue();
+                assertThat(System.nanoTime()).as("serve did not start in 60 s").isLessThan(deadline);
+                Thread.sleep(200);
+            }
+            assertThat(Files.readString(log)).contains("stop with Ctrl-C or SIGTERM");
+            Thread.sleep(2000); // it used to exit here, at the end of its input
+            assertThat(serve.isAlive()).as(Files.readString(log)).isTrue();
+            var page = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + port + "/")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(page.statusCode()).isEqualTo(200);
+            serve.destroy(); // SIGTERM
+            assertThat(serve.waitFor(30, TimeUnit.SECONDS)).as("stopped within 30 s of SIGTERM").isTrue();
+            assertThat(serve.exitValue()).isEqualTo(143); // 128 + SIGTERM, after the shutdown ran
+            assertThat(Files.readString(log)).contains("stopping");
+            assertThatThrownBy(() -> new java.net.Socket("127.0.0.1", port).close()).isInstanceOf(IOException.class);
+        } finally {
+            serve.destroyForcibly();
+        }
+    }
+
+    /** At a terminal (a pseudo-terminal from util-linux's {@code script}), Enter stops the server too. */
+    @Test
+    void atATerminalEnterStopsTheServer() throws Exception {
+        assertThat(Path.of("/usr/bin/script")).as("util-linux's script (Debian's bsdutils)").isExecutable();
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Path log = Files.createTempFile(work, "serve-tty", ".log");
+        String command = Path.of(System.getProperty("java.home"), "bin", "java") + " -Xmx3g -jar " + JAR.toAbsolutePath()
+                + " serve --model " + work.resolve("model").toAbsolutePath() + " --port " + port;
+        Process tty = new ProcessBuilder("/usr/bin/script", "-qfec", command, "/dev/null").redirectErrorStream(true)
+                .redirectOutput(log.toFile()).start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!Files.readString(log).contains("press Enter or Ctrl-C to stop")) {
+                assertThat(tty.isAlive()).as(Files.readString(log)).isTrue();
+                assertThat(System.nanoTime()).as("serve did not start in 60 s").isLessThan(deadline);
+                Thread.sleep(200);
+            }
+            tty.getOutputStream().write('\n');
+            tty.getOutputStream().flush();
+            assertThat(tty.waitFor(30, TimeUnit.SECONDS)).as(Files.readString(log)).isTrue();
+            assertThat(tty.exitValue()).isZero();
+            assertThat(Files.readString(log)).contains("stopping");
+        } finally {
+            tty.destroyForcibly();
+        }
     }
 
     /**
