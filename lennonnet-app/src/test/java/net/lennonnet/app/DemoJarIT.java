@@ -181,8 +181,11 @@ class DemoJarIT {
     @Test
     void aDownstreamMavenProjectGetsTheSameAnswerAsPredict() throws Exception {
         String version = System.getProperty("lennonnet.version", "0.1.0-SNAPSHOT");
-        Path installed = Path.of(System.getProperty("user.home"), ".m2", "repository", "net", "lennonnet",
-                "lennonnet-model", version, "lennonnet-model-" + version + ".jar");
+        // the local repository of the build that runs this test, whatever -Dmaven.repo.local or settings.xml said
+        Path repository = Path.of(System.getProperty("lennonnet.localRepository",
+                Path.of(System.getProperty("user.home"), ".m2", "repository").toString()));
+        Path installed = repository.resolve(Path.of("net", "lennonnet", "lennonnet-model", version,
+                "lennonnet-model-" + version + ".jar"));
         Path built = Path.of("..", "lennonnet-model", "target", "lennonnet-model-" + version + ".jar");
         assertThat(installed).as("run the test command, mvn install, so the artifact is installed").exists();
         assertThat(Files.readAllBytes(installed)).as("the installed artifact is this build's")
@@ -200,7 +203,7 @@ class DemoJarIT {
                 }
             }
         }
-        Proc build = run(project, "mvn", "-B", "-q", "-Djavacpp.platform=linux-x86_64", "package",
+        Proc build = run(project, "mvn", "-B", "-q", "-Dmaven.repo.local=" + repository, "-Djavacpp.platform=linux-x86_64", "package",
                 "dependency:build-classpath", "-Dmdep.outputFile=cp.txt");
         assertThat(build.exit()).as(build.out() + build.err()).isZero();
 
