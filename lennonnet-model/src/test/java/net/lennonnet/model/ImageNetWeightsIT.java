@@ -18,7 +18,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * from its tarball, then used the way training uses it, on real public-domain and CC0 photos from
  * Debian's {@code python3-skimage}. In CI this never skips.
  */
-class ImageNetWeightsTest {
+class ImageNetWeightsIT {
 
     /** ImageNet classes 281-285: tabby, tiger cat, Persian, Siamese, Egyptian cat. */
     private static final Set<Integer> CATS = Set.of(281, 282, 283, 284, 285);

@@ -18,7 +18,7 @@ import picocli.CommandLine;
  * held out), the trained model must get at least 95% of the held-out images right. With seeds 1 to 3
  * this setting measured 0.98, 0.97 and 0.93; the test uses seed 1, so it is deterministic.
  */
-class TrainCommandTest {
+class TrainCommandIT {
 
     @TempDir
     Path tmp;

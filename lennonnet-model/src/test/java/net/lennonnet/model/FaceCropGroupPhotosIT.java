@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
  * originals). Recall and precision are measured with a one-to-one match at IoU 0.3; the figures are in
  * docs/data.md. In CI this never skips.
  */
-class FaceCropGroupPhotosTest {
+class FaceCropGroupPhotosIT {
 
     /** Hand-marked faces per photo. Several are turned away or looking down: the hard cases for a frontal cascade. */
     static final Map<String, int[][]> FACES = Map.of(
