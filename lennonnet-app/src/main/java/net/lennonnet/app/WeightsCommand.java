@@ -106,7 +106,7 @@ final class WeightsCommand {
                     probabilities = backbone.graph().outputSingle(false,
                             backbone.input().toInput(Images.decode(image, Images.DEFAULT_MAX_PIXELS)));
                 } catch (IOException e) {
-                    spec.commandLine().getErr().println(image + ": " + Lennonnet.describe(e));
+                    spec.commandLine().getErr().println(image + ": " + LennonnetCli.describe(e));
                     failed++;
                     continue;
                 }

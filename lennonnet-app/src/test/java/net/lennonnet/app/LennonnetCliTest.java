@@ -17,7 +17,7 @@ class LennonnetCliTest {
     record Run(int exit, String out, String err) {}
 
     static Run run(String... args) {
-        CommandLine cli = Lennonnet.commandLine();
+        CommandLine cli = LennonnetCli.commandLine();
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         cli.setOut(new PrintWriter(out, true));

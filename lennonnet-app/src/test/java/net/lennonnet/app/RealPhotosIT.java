@@ -60,7 +60,7 @@ class RealPhotosIT {
 
     private static void run(String... args) {
         StringWriter err = new StringWriter();
-        CommandLine cli = Lennonnet.commandLine();
+        CommandLine cli = LennonnetCli.commandLine();
         cli.setErr(new PrintWriter(err));
         int code = cli.execute(args);
         assertThat(code).as(String.join(" ", args) + "\n" + err).isZero();

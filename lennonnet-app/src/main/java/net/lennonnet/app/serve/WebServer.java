@@ -23,8 +23,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import javax.imageio.ImageIO;
-import net.lennonnet.data.synthetic.DemoImages;
 import net.lennonnet.model.Images;
 import net.lennonnet.model.LennonNet;
 import net.lennonnet.model.Prediction;
@@ -68,9 +66,10 @@ public final class WebServer implements AutoCloseable {
         this.queue = new LinkedBlockingQueue<>(config.maxWaiting());
         this.vertx = Vertx.vertx();
         this.page = resource("index.html");
-        DemoImages drawn = new DemoImages(160);
-        examples.put("john.png", png(drawn.john(7, 0)));
-        examples.put("potato.png", png(drawn.notJohn(7, 0))); // index 0 of not_john is a potato
+        // shipped with the jar (drawn once by the demo generator, ServeExamples in the tests)
+        for (String name : List.of("john.png", "potato.png")) {
+            examples.put(name, resourceBytes("examples/" + name));
+        }
         Router router = Router.router(vertx);
         router.get("/").handler(rc -> rc.response().putHeader("content-type", "text/html; charset=utf-8").end(page));
         router.get("/examples/:name").handler(this::example);
@@ -288,13 +287,14 @@ public final class WebServer implements AutoCloseable {
         }
     }
 
-    private static byte[] png(BufferedImage image) {
-        try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            ImageIO.write(image, "png", out);
-            return out.toByteArray();
+    private static byte[] resourceBytes(String name) {
+        try (InputStream in = WebServer.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException(name + " is missing from the Lennonnet jar");
+            }
+            return in.readAllBytes();
         } catch (IOException e) {
-            throw new UncheckedIOException("in-memory PNG encoding failed", e);
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -11,9 +11,9 @@ import picocli.CommandLine.Command;
         subcommands = {DemoCommand.class, WeightsCommand.class, ScrapeCommand.class, DatasetCommand.class, TrainCommand.class,
             EvaluateCommand.class, AnalyzeCommand.class, LabelCommand.class, PredictCommand.class,
             ServeCommand.class, DashboardCommand.class, BenchmarkCommand.class})
-public final class Lennonnet {
+public final class LennonnetCli {
 
-    private Lennonnet() {}
+    private LennonnetCli() {}
 
     public static void main(String[] args) {
         Dl4jDefaults.apply();
@@ -41,7 +41,7 @@ public final class Lennonnet {
 
     /** The command line with Lennonnet's error handling, for main and for tests. */
     public static CommandLine commandLine() {
-        CommandLine cli = new CommandLine(new Lennonnet());
+        CommandLine cli = new CommandLine(new LennonnetCli());
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             // A user sees one line naming what went wrong, not a stack trace.
             cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": " + describe(e));
