@@ -221,6 +221,16 @@ class DemoJarIT {
         assertThat(Double.parseDouble(answer[1])).isEqualTo(row.get("pJohn").asDouble());
     }
 
+    /** Waits up to 60 s for {@code text} in a started server's log, failing at once if the server dies. */
+    static void awaitLine(Process server, Path log, String text) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!Files.readString(log).contains(text)) {
+            assertThat(server.isAlive()).as(Files.readString(log)).isTrue();
+            assertThat(System.nanoTime()).as("serve did not start in 60 s").isLessThan(deadline);
+            Thread.sleep(200);
+        }
+    }
+
     static Proc run(Path dir, String... cmd) throws IOException, InterruptedException {
         Path out = Files.createTempFile(work, "out", ".txt");
         Path err = Files.createTempFile(work, "err", ".txt");
@@ -255,12 +265,7 @@ class DemoJarIT {
                 .redirectErrorStream(true).redirectOutput(log.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
         try {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (!Files.readString(log).contains("Try Lennonnet: http://")) {
-                assertThat(serve.isAlive()).as(Files.readString(log)).isTrue();
-                assertThat(System.nanoTime()).as("serve did not start in 60 s").isLessThan(deadline);
-                Thread.sleep(200);
-            }
+            awaitLine(serve, log, "Try Lennonnet: http://");
             assertThat(Files.readString(log)).contains("stop with Ctrl-C or SIGTERM");
             Thread.sleep(2000); // it used to exit here, at the end of its input
             assertThat(serve.isAlive()).as(Files.readString(log)).isTrue();
@@ -292,12 +297,7 @@ class DemoJarIT {
         Process tty = new ProcessBuilder("/usr/bin/script", "-qfec", command, "/dev/null").redirectErrorStream(true)
                 .redirectOutput(log.toFile()).start();
         try {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (!Files.readString(log).contains("press Enter or Ctrl-C to stop")) {
-                assertThat(tty.isAlive()).as(Files.readString(log)).isTrue();
-                assertThat(System.nanoTime()).as("serve did not start in 60 s").isLessThan(deadline);
-                Thread.sleep(200);
-            }
+            awaitLine(tty, log, "press Enter or Ctrl-C to stop");
             tty.getOutputStream().write('\n');
             tty.getOutputStream().flush();
             assertThat(tty.waitFor(30, TimeUnit.SECONDS)).as(Files.readString(log)).isTrue();
@@ -327,12 +327,7 @@ class DemoJarIT {
         Process serve = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         org.openqa.selenium.WebDriver browser = null;
         try {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (!Files.readString(log).contains("Try Lennonnet: http://")) {
-                assertThat(serve.isAlive()).as(Files.readString(log)).isTrue();
-                assertThat(System.nanoTime()).as("serve did not start in 60 s").isLessThan(deadline);
-                Thread.sleep(200);
-            }
+            awaitLine(serve, log, "Try Lennonnet: http://");
             var options = new org.openqa.selenium.chrome.ChromeOptions();
             options.setBinary(chromium.toFile());
             options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

@@ -166,18 +166,20 @@ public final class DatasetBuilder {
         Map<String, Integer> analysisCounts = new TreeMap<>();
         for (Map.Entry<String, List<Decoded>> e : byFolder.entrySet()) {
             List<Decoded> images = e.getValue();
-            images.sort(Comparator.comparingDouble(d -> TestSplit.position(config.seed(), d.candidate().sha256())));
+            Map<Decoded, Double> positions = new HashMap<>();
+            images.forEach(d -> positions.put(d, TestSplit.position(config.seed(), d.candidate().sha256())));
+            images.sort(Comparator.comparingDouble(positions::get));
             if (images.get(0).candidate().analysis()) {
                 images.forEach(d -> splitOf.put(d, ANALYSIS_SPLIT));
                 analysisCounts.put(e.getKey().substring(Recipe.ANALYSIS_FOLDER.length() + 1), images.size());
                 continue;
             }
-            List<String> hashes = images.stream().map(d -> d.candidate().sha256()).toList();
+            double[] sortedPositions = images.stream().mapToDouble(positions::get).toArray();
             Double previous = previousThresholds.get(e.getKey());
-            double threshold = TestSplit.threshold(config.seed(), hashes, config.testPerClass(),
+            double threshold = TestSplit.threshold(sortedPositions, config.testPerClass(),
                     previous == null ? java.util.OptionalDouble.empty() : java.util.OptionalDouble.of(previous));
             thresholds.put(e.getKey(), threshold);
-            int test = TestSplit.count(config.seed(), hashes, threshold);
+            int test = TestSplit.count(sortedPositions, threshold);
             if (previous != null && test != config.testPerClass()) {
                 log.info("{}: {} test images (asked for {}): the earlier build's test images all stay in test, and new "
                         + "images join by their own hash", e.getKey(), test, config.testPerClass());
@@ -457,9 +459,14 @@ public final class DatasetBuilder {
             png = config.out().resolve(STAGING).resolve(c.id() + ".png");
             AtomicFiles.writeImage(png, image, "png");
         }
-        long phash = new PerceptiveHash(64).hash(image).getHashValue().longValue();
+        long phash = perceptualHash(image);
         return new Decoded(c, png, phash, rawWidth > 0 ? rawWidth : image.getWidth(),
                 rawHeight > 0 ? rawHeight : image.getHeight(), face);
+    }
+
+    /** The 64-bit perceptual hash (DCT pHash) near-duplicates are judged by, here and in {@link DatasetCheck}. */
+    static long perceptualHash(BufferedImage image) {
+        return new PerceptiveHash(64).hash(image).getHashValue().longValue();
     }
 
     /** Groups of images whose hashes are within the distance, transitively (union-find). */

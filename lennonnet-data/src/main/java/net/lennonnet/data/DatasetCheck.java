@@ -3,7 +3,6 @@ package net.lennonnet.data;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.brachtendorf.jimagehash.hashAlgorithms.PerceptiveHash;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -80,14 +79,8 @@ public final class DatasetCheck {
             problems.add("no " + DatasetBuilder.MANIFEST);
         } else {
             Map<String, Set<String>> listed = new TreeMap<>();
-            for (String line : Files.readAllLines(manifest)) {
-                if (line.isBlank()) {
-                    continue;
-                }
-                ManifestEntry e = JSON.readValue(line, ManifestEntry.class);
-                if (e.kept()) {
-                    listed.computeIfAbsent(e.split(), k -> new TreeSet<>()).add(e.id());
-                }
+            for (ManifestEntry e : ManifestEntry.readKept(manifest)) {
+                listed.computeIfAbsent(e.split(), k -> new TreeSet<>()).add(e.id());
             }
             Map<String, Set<String>> onDisk = new TreeMap<>();
             stored.forEach(s -> onDisk.computeIfAbsent(s.part(), k -> new TreeSet<>()).add(s.id()));
@@ -183,7 +176,7 @@ public final class DatasetCheck {
         List<Read> results = files.parallelStream().map(f -> {
             try {
                 BufferedImage image = Images.decode(f, Images.DEFAULT_MAX_PIXELS);
-                long phash = new PerceptiveHash(64).hash(image).getHashValue().longValue();
+                long phash = DatasetBuilder.perceptualHash(image);
                 String name = f.getFileName().toString();
                 return new Read(new Stored(f, part, name.substring(0, name.length() - 4), Hashes.sha256(f), phash), null);
             } catch (IOException e) {

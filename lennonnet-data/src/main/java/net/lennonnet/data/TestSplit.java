@@ -1,7 +1,6 @@
 package net.lennonnet.data;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Collection;
 import java.util.OptionalDouble;
 import net.lennonnet.model.Hashes;
 
@@ -32,25 +31,25 @@ public final class TestSplit {
 
     /**
      * The threshold for a class: {@code previous} when given (a later build), else the one that holds
-     * out exactly {@code testPerClass} of these images.
+     * out exactly {@code testPerClass} of the images at these positions ({@link #position}).
      */
-    public static double threshold(long seed, Collection<String> sha256s, int testPerClass, OptionalDouble previous) {
+    public static double threshold(double[] positions, int testPerClass, OptionalDouble previous) {
         if (previous.isPresent()) {
             return previous.getAsDouble();
         }
-        double[] positions = sha256s.stream().mapToDouble(sha -> position(seed, sha)).sorted().toArray();
         if (testPerClass <= 0) {
             return 0;
         }
         if (positions.length <= testPerClass) {
             return 1;
         }
-        return (positions[testPerClass - 1] + positions[testPerClass]) / 2;
+        double[] sorted = positions.clone();
+        java.util.Arrays.sort(sorted);
+        return (sorted[testPerClass - 1] + sorted[testPerClass]) / 2;
     }
 
-    /** How many of these images are below the threshold. */
-    public static int count(long seed, Collection<String> sha256s, double threshold) {
-        return (int) sha256s.stream().filter(sha -> position(seed, sha) < threshold).count();
+    /** How many of the images at these positions are below the threshold: the class's test images. */
+    public static int count(double[] positions, double threshold) {
+        return (int) java.util.Arrays.stream(positions).filter(p -> p < threshold).count();
     }
-
 }

@@ -22,6 +22,10 @@ class TestSplitTest {
         return IntStream.range(from, to).mapToObj(i -> Hashes.sha256(("image " + i).getBytes())).toList();
     }
 
+    private static double[] positions(long seed, List<String> images) {
+        return images.stream().mapToDouble(sha -> TestSplit.position(seed, sha)).toArray();
+    }
+
     private static Set<String> test(long seed, List<String> images, double threshold) {
         Set<String> out = new HashSet<>();
         images.forEach(sha -> {
@@ -40,10 +44,10 @@ class TestSplitTest {
                 int testPerClass = Math.min(100, g[0] / 5);
                 List<String> before = images(0, g[0]);
                 List<String> after = images(0, g[1]);
-                double threshold = TestSplit.threshold(seed, before, testPerClass, OptionalDouble.empty());
+                double threshold = TestSplit.threshold(positions(seed, before), testPerClass, OptionalDouble.empty());
                 Set<String> testBefore = test(seed, before, threshold);
                 assertThat(testBefore).as("the first build holds out exactly what was asked").hasSize(testPerClass);
-                double kept = TestSplit.threshold(seed, after, testPerClass, OptionalDouble.of(threshold));
+                double kept = TestSplit.threshold(positions(seed, after), testPerClass, OptionalDouble.of(threshold));
                 Set<String> testAfter = test(seed, after, kept);
                 assertThat(testAfter).as("seed %d, %d -> %d images", seed, g[0], g[1]).containsAll(testBefore);
                 // new images join by their own position, about in proportion (the first build's threshold is

@@ -35,17 +35,9 @@ public final class BackboneBundle {
         if (file.getParent() != null) {
             Files.createDirectories(file.getParent());
         }
-        // The hash covers the coefficients entry as written, so it is computed from a first write.
-        Path staging = file.resolveSibling(file.getFileName() + ".staging");
-        try {
-            GraphFiles.write(graph, staging, Map.of());
-            byte[] coefficients = GraphFiles.entry(staging, GraphFiles.COEFFICIENTS, Integer.MAX_VALUE - 16).orElseThrow();
-            BackboneInfo written = info.withParametersSha256(Hashes.sha256(coefficients));
-            GraphFiles.write(graph, file, Map.of(INFO_ENTRY, JSON.writeValueAsBytes(written)));
-            return written;
-        } finally {
-            Files.deleteIfExists(staging);
-        }
+        BackboneInfo written = info.withParametersSha256(GraphFiles.coefficientsSha256(graph));
+        GraphFiles.write(graph, file, Map.of(INFO_ENTRY, JSON.writeValueAsBytes(written)));
+        return written;
     }
 
     /** The bundle's info, or empty for a DL4J zip without one (such as the DL4J zoo's own file). */
@@ -65,10 +57,8 @@ public final class BackboneBundle {
     public static Imported read(Path file) throws IOException {
         BackboneInfo info = info(file).orElseThrow(() -> new IOException(file + " is not a Lennonnet backbone bundle (no "
                 + INFO_ENTRY + ")"));
-        byte[] coefficients = GraphFiles.entry(file, GraphFiles.COEFFICIENTS, Integer.MAX_VALUE - 16)
+        String sha = GraphFiles.entrySha256(file, GraphFiles.COEFFICIENTS)
                 .orElseThrow(() -> new IOException(file + " has no " + GraphFiles.COEFFICIENTS));
-        String sha = Hashes.sha256(coefficients);
-        coefficients = null; // NOPMD: let the 100 MB go before the graph is built
         if (!sha.equals(info.parametersSha256())) {
             throw new IOException("backbone " + file + " has parameters with SHA-256 " + sha + ", its info records "
                     + info.parametersSha256() + ": the file is damaged or was altered; import it again");

@@ -104,8 +104,9 @@ public final class Backbones {
         }
         BackboneBundle.Imported imported = BackboneBundle.read(file);
         TransferGraph.findHead(imported.graph()); // refuse a graph without a classification head now
-        return new Backbone(GraphSurgery.forFrozenInference(imported.graph()), true, info.get().source() + ", "
-                + info.get().sourceIntegrity(), info.get().inputContract(), info.get().classes());
+        BackboneInfo read = imported.info();
+        return new Backbone(GraphSurgery.forFrozenInference(imported.graph()), true,
+                read.source() + ", " + read.sourceIntegrity(), read.inputContract(), read.classes());
     }
 
     private static Optional<BackboneInfo> bundleInfo(Path file) throws IOException {

@@ -122,6 +122,36 @@ public final class GraphFiles {
     }
 
     /**
+     * SHA-256 of the {@value #COEFFICIENTS} entry {@link #write} would write for this graph (ND4J's
+     * serialisation of the parameters is deterministic), computed without writing anything.
+     */
+    public static String coefficientsSha256(ComputationGraph graph) {
+        java.security.DigestOutputStream digest = new java.security.DigestOutputStream(OutputStream.nullOutputStream(),
+                Hashes.digest());
+        try (DataOutputStream data = new DataOutputStream(digest)) {
+            Nd4j.write(graph.params(), data);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("serialising parameters to a null stream failed", e);
+        }
+        return java.util.HexFormat.of().formatHex(digest.getMessageDigest().digest());
+    }
+
+    /** SHA-256 of one entry of a zip, streamed; empty when the entry is absent. */
+    public static Optional<String> entrySha256(Path zip, String name) throws IOException {
+        try (ZipFile file = new ZipFile(zip.toFile())) {
+            ZipEntry entry = file.getEntry(name);
+            if (entry == null) {
+                return Optional.empty();
+            }
+            try (java.security.DigestInputStream in = new java.security.DigestInputStream(file.getInputStream(entry),
+                    Hashes.digest())) {
+                in.transferTo(OutputStream.nullOutputStream());
+                return Optional.of(java.util.HexFormat.of().formatHex(in.getMessageDigest().digest()));
+            }
+        }
+    }
+
+    /**
      * Writes the graph (configuration and parameters, no updater) and {@code extra} entries to a
      * zip, atomically: a crash leaves the old file or none. {@code ModelSerializer} reads the result too.
      */

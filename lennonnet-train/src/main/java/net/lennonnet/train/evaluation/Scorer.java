@@ -104,14 +104,7 @@ final class Scorer {
             Path file = dir.resolve(DatasetBuilder.MANIFEST);
             if (Files.isRegularFile(file)) {
                 Map<String, ManifestEntry> byId = new HashMap<>();
-                for (String line : Files.readAllLines(file)) {
-                    if (!line.isBlank()) {
-                        ManifestEntry e = JSON.readValue(line, ManifestEntry.class);
-                        if (e.kept()) {
-                            byId.put(e.id(), e);
-                        }
-                    }
-                }
+                ManifestEntry.readKept(file).forEach(e -> byId.put(e.id(), e));
                 Path report = dir.resolve(DatasetBuilder.REPORT);
                 boolean cropped = Files.isRegularFile(report) && JSON.readTree(report.toFile()).path("faceCrop").asBoolean(false);
                 return new Dataset(byId, cropped);
