@@ -10,10 +10,11 @@ import java.nio.file.StandardCopyOption;
 import javax.imageio.ImageIO;
 
 /**
- * Writing a file so that it is never seen half-written: the content goes to a temporary
- * {@code <name>…part} file in the same folder, which is then renamed over the target in one step. A
- * failure (a full disk, a kill) leaves at most a {@code .part} file, which every reader of Lennonnet's
- * folders ignores, and a failure inside this process deletes even that.
+ * Writing a file so that it is never seen half-written: the content goes to {@code <name>.part} in the
+ * same folder, which is then renamed over the target in one step. A failure (a full disk, a kill) leaves
+ * at most that {@code .part} file, which every reader of Lennonnet's folders ignores; a failure inside
+ * this process deletes it, and the next write of the same target replaces what a kill left. The
+ * temporary name is fixed for that reason, so two writers must never share a target.
  */
 public final class AtomicFiles {
 
@@ -33,7 +34,8 @@ public final class AtomicFiles {
     public static void write(Path target, Content content) throws IOException {
         Path folder = target.toAbsolutePath().getParent();
         Files.createDirectories(folder);
-        Path tmp = Files.createTempFile(folder, target.getFileName().toString(), ".part");
+        Path tmp = folder.resolve(target.getFileName() + ".part");
+        Files.deleteIfExists(tmp);
         try {
             content.writeTo(tmp);
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

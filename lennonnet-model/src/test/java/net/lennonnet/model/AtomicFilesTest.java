@@ -49,4 +49,14 @@ class AtomicFilesTest {
                 .hasMessageContaining("no no-such-format writer");
         assertThat(parts()).isZero();
     }
+
+    @Test
+    void theNextWriteReplacesWhatAKillLeftBehind() throws IOException {
+        Path file = dir.resolve("history.jsonl");
+        // a process killed mid-write leaves its temporary file and nothing else
+        Files.writeString(dir.resolve("history.jsonl.part"), "half a li");
+        AtomicFiles.writeString(file, "whole\n");
+        assertThat(file).hasContent("whole\n");
+        assertThat(parts()).isZero();
+    }
 }

@@ -14,7 +14,8 @@ import net.lennonnet.model.GraphFiles;
  * The head's training state after each epoch, in {@code out/checkpoint/}: the head with its
  * optimiser state, the best head so far, and {@code state.json}. Files carry their epoch in their
  * names and {@code state.json} is renamed into place last, so a {@code kill -9} at any moment leaves
- * the previous complete checkpoint in force.
+ * the previous complete checkpoint in force. The next checkpoint written deletes what such a kill left
+ * behind: older heads and half-written {@code .part} files.
  */
 final class Checkpoint {
 
@@ -76,7 +77,10 @@ final class Checkpoint {
         try (Stream<Path> files = Files.list(dir)) {
             for (Path f : files.toList()) {
                 String name = f.getFileName().toString();
-                if (name.endsWith(".zip") && !name.equals(headFile) && !name.equals(state.bestFile())) {
+                // older heads, and the temporary files of writes that a kill cut short
+                boolean stale = name.endsWith(".part") || name.endsWith(".zip") && !name.equals(headFile)
+                        && !name.equals(state.bestFile());
+                if (stale) {
                     Files.deleteIfExists(f);
                 }
             }
