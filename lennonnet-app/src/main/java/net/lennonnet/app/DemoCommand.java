@@ -5,7 +5,6 @@ import java.util.concurrent.Callable;
 import net.lennonnet.model.WeightsChoice;
 import net.lennonnet.model.WeightsFetch;
 import net.lennonnet.train.Training;
-import net.lennonnet.train.dashboard.DashboardOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

@@ -1,7 +1,6 @@
 package net.lennonnet.app;
 
 import net.lennonnet.model.Dl4jDefaults;
-import net.lennonnet.train.TrainCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 

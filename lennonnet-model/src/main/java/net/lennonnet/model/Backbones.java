@@ -30,10 +30,6 @@ import org.slf4j.LoggerFactory;
 /** Where backbones come from: the ImageNet weights when they are on this machine, or a random initialisation. */
 public final class Backbones {
 
-    static {
-        Dl4jDefaults.apply(); // before ND4J loads: oneDNN natives and DL4J's layer helpers
-    }
-
     private static final Logger log = LoggerFactory.getLogger(Backbones.class);
 
     /** The zoo's file name and Adler32 checksum of the ImageNet ResNet-50 weights. */

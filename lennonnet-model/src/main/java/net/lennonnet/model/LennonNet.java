@@ -32,10 +32,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public final class LennonNet implements AutoCloseable {
 
-    static {
-        Dl4jDefaults.apply(); // before ND4J loads: oneDNN natives and DL4J's layer helpers
-    }
-
     /** Images per forward pass in the batch methods. */
     private static final int BATCH = 16;
 
@@ -47,6 +43,7 @@ public final class LennonNet implements AutoCloseable {
         this.graph = bundle.graph();
         this.metadata = bundle.metadata();
         this.maxPixels = maxPixels;
+        Dl4jDefaults.logStatusOnce();
     }
 
     /** Largest encoded image {@link #predict(InputStream)} reads: 50 MB. */

@@ -194,6 +194,7 @@ final class Featurizer {
         }
         if (!helperLogged) {
             helperLogged = true;
+            net.lennonnet.model.Dl4jDefaults.logStatusOnce();
             log.info("convolutions run on {}", net.lennonnet.model.GraphSurgery.convolutionHelper(graph)
                     .map(h -> h + " (oneDNN)").orElse("DL4J's built-in im2col path (no oneDNN helper: several times slower)"));
         }

@@ -20,7 +20,6 @@ import net.lennonnet.data.DatasetIterators;
 import net.lennonnet.data.Split;
 import net.lennonnet.model.Backbone;
 import net.lennonnet.model.Backbones;
-import net.lennonnet.model.Dl4jDefaults;
 import net.lennonnet.model.InputContract;
 import net.lennonnet.model.Labels;
 import net.lennonnet.model.ModelBundle;
@@ -66,7 +65,6 @@ public final class Training {
      * @param dashboard where to stream training statistics, if anywhere
      */
     public static TrainResult run(TrainConfig config, Optional<Dashboard> dashboard) throws IOException {
-        Dl4jDefaults.apply();
         long started = System.nanoTime();
         Path data = config.data();
         for (Split split : Split.values()) {

@@ -1,4 +1,4 @@
-package net.lennonnet.train;
+package net.lennonnet.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,5 +1,6 @@
-package net.lennonnet.train.dashboard;
+package net.lennonnet.app;
 
+import net.lennonnet.train.dashboard.Dashboard;
 import picocli.CommandLine.Option;
 
 /** The dashboard options every training command shares (a picocli mixin). */

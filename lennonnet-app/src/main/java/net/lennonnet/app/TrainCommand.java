@@ -1,4 +1,4 @@
-package net.lennonnet.train;
+package net.lennonnet.app;
 
 import java.nio.file.Path;
 import java.net.URI;
@@ -6,8 +6,13 @@ import net.lennonnet.model.WeightsChoice;
 import net.lennonnet.model.WeightsFetch;
 import net.lennonnet.model.WeightsSource;
 import java.util.concurrent.Callable;
+import net.lennonnet.train.Augmentation;
+import net.lennonnet.train.FineTuning;
+import net.lennonnet.train.TestReport;
+import net.lennonnet.train.TrainConfig;
+import net.lennonnet.train.TrainResult;
+import net.lennonnet.train.TrainRun;
 import picocli.CommandLine.ArgGroup;
-import net.lennonnet.train.dashboard.DashboardOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
