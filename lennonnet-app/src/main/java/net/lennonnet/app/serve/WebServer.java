@@ -17,12 +17,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import net.lennonnet.model.BatchingPredictor;
 import net.lennonnet.model.Images;
 import net.lennonnet.model.LennonNet;
 import net.lennonnet.model.Prediction;
@@ -34,9 +33,9 @@ import org.slf4j.LoggerFactory;
  * "Try Lennonnet": {@code GET /} is a page to drop a photo on, {@code POST /api/predict} takes the
  * image (raw bytes, or the first file of a multipart form) and answers JSON. Uploads are held in
  * memory only, capped in bytes as they arrive and in pixels before decoding; the type is decided
- * from the bytes. Images are decoded on Vert.x worker threads, never on the event loop; one
- * predictor thread takes whatever requests are waiting, up to {@value #BATCH}, and answers them with
- * one forward pass, so concurrent clients share the model's batch throughput.
+ * from the bytes. Images are decoded on Vert.x worker threads, never on the event loop; a
+ * {@link BatchingPredictor} answers whatever requests are waiting with one forward pass, so
+ * concurrent clients share the model's batch throughput.
  */
 public final class WebServer implements AutoCloseable {
 
@@ -49,21 +48,15 @@ public final class WebServer implements AutoCloseable {
     private final HttpServer server;
     private final Map<String, byte[]> examples = new LinkedHashMap<>();
     private final String page;
-    /** Decoded images waiting for the predictor thread. */
-    private final BlockingQueue<Pending> queue;
+    /** Decoded images waiting for a forward pass. */
+    private final BatchingPredictor predictor;
     /** Requests holding memory (receiving, decoding, waiting or being answered); see {@link ServeConfig#maxWaiting}. */
     private final java.util.concurrent.Semaphore admitted;
-    private final Thread predictor;
-
-    private static final int BATCH = 16;
-
-    private record Pending(BufferedImage image, CompletableFuture<Prediction> answer) {}
-
     private WebServer(ServeConfig config, LennonNet net) {
         this.config = config;
         this.net = net;
         this.admitted = new java.util.concurrent.Semaphore(config.maxWaiting());
-        this.queue = new LinkedBlockingQueue<>(config.maxWaiting());
+        this.predictor = new BatchingPredictor(net, config.maxWaiting());
         this.vertx = Vertx.vertx();
         this.page = resource("index.html");
         // shipped with the jar (drawn once by the demo generator, ServeExamples in the tests)
@@ -76,31 +69,6 @@ public final class WebServer implements AutoCloseable {
         router.post("/api/predict").handler(this::predict);
         router.route().last().handler(rc -> error(rc, 404, "no such page: " + rc.request().path()));
         this.server = vertx.createHttpServer().requestHandler(router);
-        this.predictor = new Thread(this::predictLoop, "lennonnet-predictor");
-        this.predictor.setDaemon(true);
-        this.predictor.start();
-    }
-
-    /** Answers waiting images in batches until interrupted. */
-    private void predictLoop() {
-        List<Pending> batch = new ArrayList<>(BATCH);
-        while (!Thread.currentThread().isInterrupted()) {
-            try {
-                batch.add(queue.take());
-            } catch (InterruptedException e) {
-                return;
-            }
-            queue.drainTo(batch, BATCH - 1);
-            try {
-                List<Prediction> predictions = net.predictAll(batch.stream().map(Pending::image).toList());
-                for (int i = 0; i < batch.size(); i++) {
-                    batch.get(i).answer().complete(predictions.get(i));
-                }
-            } catch (RuntimeException e) {
-                batch.forEach(p -> p.answer().completeExceptionally(e));
-            }
-            batch.clear();
-        }
     }
 
     /** Loads the model and starts listening; {@link #port()} tells where. */
@@ -221,12 +189,12 @@ public final class WebServer implements AutoCloseable {
         vertx.<Prediction>executeBlocking(promise -> {
             try {
                 BufferedImage image = Images.decode(bytes, config.maxPixels());
-                CompletableFuture<Prediction> answer = new CompletableFuture<>();
-                if (!queue.offer(new Pending(image, answer))) {
+                var answer = predictor.offer(image);
+                if (answer.isEmpty()) {
                     promise.fail(new Busy());
                     return;
                 }
-                promise.complete(answer.get(5, TimeUnit.MINUTES));
+                promise.complete(answer.get().get(5, TimeUnit.MINUTES));
             } catch (java.util.concurrent.ExecutionException e) {
                 promise.fail(e.getCause());
             } catch (Exception e) {
@@ -311,7 +279,6 @@ public final class WebServer implements AutoCloseable {
 
     @Override
     public void close() {
-        predictor.interrupt();
         CompletableFuture<Void> closed = new CompletableFuture<>();
         vertx.close(done -> closed.complete(null));
         try {
@@ -319,6 +286,7 @@ public final class WebServer implements AutoCloseable {
         } catch (Exception e) {
             log.warn("the web server did not stop cleanly: {}", e.getMessage());
         } finally {
+            predictor.close();
             net.close();
         }
     }
