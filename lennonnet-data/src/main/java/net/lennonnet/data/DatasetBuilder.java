@@ -24,6 +24,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import net.lennonnet.data.report.Progress;
 import net.lennonnet.data.scrape.Recipe;
 import net.lennonnet.data.scrape.ScrapeManifest;
 import net.lennonnet.data.scrape.ScrapeRecord;

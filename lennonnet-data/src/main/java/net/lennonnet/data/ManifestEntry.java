@@ -63,12 +63,6 @@ public record ManifestEntry(String id, String label, String source, String sha25
 
     /** The reason up to its first colon: what the report counts by. */
     public String reasonKind() {
-        return kindOf(reason);
-    }
-
-    /** "image too large: 30000x30000 ..." -> "image too large"; the whole reason when it has no colon. */
-    public static String kindOf(String reason) {
-        int colon = reason.indexOf(':');
-        return colon > 0 ? reason.substring(0, colon) : reason;
+        return net.lennonnet.data.report.Reasons.kindOf(reason);
     }
 }

@@ -1,5 +1,6 @@
 package net.lennonnet.train;
 
+import net.lennonnet.train.evaluation.Histogram;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;

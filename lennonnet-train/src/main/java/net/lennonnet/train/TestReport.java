@@ -1,5 +1,6 @@
 package net.lennonnet.train;
 
+import net.lennonnet.train.evaluation.Histogram;
 import java.util.Map;
 
 /**

@@ -1,5 +1,6 @@
 package net.lennonnet.train;
 
+import net.lennonnet.train.dashboard.EpochStats;
 import java.nio.file.Path;
 import java.util.List;
 

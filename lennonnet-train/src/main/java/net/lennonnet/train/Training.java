@@ -1,5 +1,6 @@
 package net.lennonnet.train;
 
+import net.lennonnet.train.dashboard.EpochStats;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedWriter;

@@ -1,5 +1,6 @@
 package net.lennonnet.train;
 
+import net.lennonnet.train.dashboard.EpochStats;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

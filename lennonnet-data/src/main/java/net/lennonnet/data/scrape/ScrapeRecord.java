@@ -35,7 +35,7 @@ public record ScrapeRecord(String id, String folder, String query, String engine
 
     /** The reason up to its first colon: what the summary counts by. */
     public String reasonKind() {
-        return net.lennonnet.data.ManifestEntry.kindOf(reason);
+        return net.lennonnet.data.report.Reasons.kindOf(reason);
     }
 
     static ScrapeRecord of(Recipe.Target t, SearchResult r, String sha256, String file, int width, int height,

@@ -27,7 +27,7 @@ import javax.imageio.ImageIO;
 import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
 import javax.imageio.stream.ImageOutputStream;
-import net.lennonnet.data.Progress;
+import net.lennonnet.data.report.Progress;
 import net.lennonnet.model.AtomicFiles;
 import net.lennonnet.model.Hashes;
 import net.lennonnet.model.Images;

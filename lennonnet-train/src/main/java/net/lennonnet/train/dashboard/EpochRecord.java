@@ -5,7 +5,6 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import net.lennonnet.train.EpochStats;
 
 /**
  * One epoch's figures stored in the dashboard's stats storage next to DL4J's own, so that the

@@ -16,7 +16,6 @@ import java.util.OptionalDouble;
 import java.util.regex.Pattern;
 import net.lennonnet.model.Labels;
 import net.lennonnet.model.LennonNet;
-import net.lennonnet.train.Histogram;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -15,7 +15,6 @@ import java.util.Optional;
 import net.lennonnet.data.Split;
 import net.lennonnet.model.Labels;
 import net.lennonnet.model.LennonNet;
-import net.lennonnet.train.Histogram;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import net.lennonnet.data.DatasetBuilder;
 import net.lennonnet.data.ManifestEntry;
-import net.lennonnet.data.Progress;
+import net.lennonnet.data.report.Progress;
 import net.lennonnet.model.LennonNet;
 import net.lennonnet.model.Outcome;
 

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import java.util.List;
-import net.lennonnet.train.Histogram;
 import org.junit.jupiter.api.Test;
 
 class MetricsTest {

@@ -1,4 +1,4 @@
-package net.lennonnet.train;
+package net.lennonnet.train.dashboard;
 
 /**
  * One epoch of head training, as shown in the log and stored in {@code history.jsonl}.

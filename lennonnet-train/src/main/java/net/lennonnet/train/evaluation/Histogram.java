@@ -1,4 +1,4 @@
-package net.lennonnet.train;
+package net.lennonnet.train.evaluation;
 
 import java.util.Arrays;
 

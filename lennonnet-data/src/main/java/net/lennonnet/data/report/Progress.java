@@ -1,4 +1,4 @@
-package net.lennonnet.data;
+package net.lennonnet.data.report;
 
 import java.time.temporal.ChronoUnit;
 import java.util.concurrent.atomic.AtomicLong;
