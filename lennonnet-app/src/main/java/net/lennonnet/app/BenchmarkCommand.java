@@ -25,6 +25,7 @@ import net.lennonnet.model.Labels;
 import net.lennonnet.model.LennonNet;
 import net.lennonnet.model.ModelBundle;
 import net.lennonnet.model.ModelMetadata;
+import net.lennonnet.model.Provenance;
 import net.lennonnet.model.TransferGraph;
 import net.lennonnet.train.TrainingBenchmarks;
 import picocli.CommandLine.Command;
@@ -164,7 +165,7 @@ final class BenchmarkCommand implements Callable<Integer> {
         var graph = TransferGraph.twoClass(forward.graph(), new TransferGraph.HeadOptions(1e-3, new double[] {1, 1}, 1));
         Path model = dir.resolve("model");
         ModelBundle.write(model, graph, new ModelMetadata(ModelMetadata.FORMAT, Labels.ALL, InputContract.imagenet(), 0.5,
-                "benchmark", "0".repeat(64), TransferGraph.findHead(graph), Map.of()));
+                "benchmark", "0".repeat(64), TransferGraph.findHead(graph), Provenance.unknown()));
         BufferedImage photo = new DemoImages(480).john(9, 0);
         BufferedImage wide = new BufferedImage(640, 480, BufferedImage.TYPE_3BYTE_BGR);
         wide.getGraphics().drawImage(photo, 80, 0, null);

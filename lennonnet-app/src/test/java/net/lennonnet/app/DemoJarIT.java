@@ -383,7 +383,7 @@ class DemoJarIT {
         net.lennonnet.model.ModelBundle.write(model, graph, new net.lennonnet.model.ModelMetadata(
                 net.lennonnet.model.ModelMetadata.FORMAT, net.lennonnet.model.Labels.ALL,
                 net.lennonnet.model.InputContract.square(32).withFaceCrop(true), 0.5, "test", "0".repeat(64),
-                net.lennonnet.model.TransferGraph.findHead(graph), java.util.Map.of()));
+                net.lennonnet.model.TransferGraph.findHead(graph), net.lennonnet.model.Provenance.unknown()));
         Path portrait = work.resolve("astronaut.jpg");
         try (var in = DemoJarIT.class.getResourceAsStream("/net/lennonnet/model/astronaut.jpg")) {
             Files.write(portrait, in.readAllBytes());

@@ -30,6 +30,7 @@ import net.lennonnet.model.Labels;
 import net.lennonnet.model.LennonNet;
 import net.lennonnet.model.ModelBundle;
 import net.lennonnet.model.ModelMetadata;
+import net.lennonnet.model.Provenance;
 import net.lennonnet.model.TinyGraphs;
 import net.lennonnet.model.TransferGraph;
 import net.lennonnet.model.UndecodableImageException;
@@ -76,7 +77,7 @@ class HostileInputTest {
                 new TransferGraph.HeadOptions(0.01, new double[] {1, 1}, 3));
         Path model = dir.resolve("model");
         ModelBundle.write(model, graph, new ModelMetadata(ModelMetadata.FORMAT, Labels.ALL, InputContract.square(32),
-                0.5, "test", "0".repeat(64), TransferGraph.findHead(graph), Map.of()));
+                0.5, "test", "0".repeat(64), TransferGraph.findHead(graph), Provenance.unknown()));
 
         Map<String, Outcome> api = new LinkedHashMap<>();
         try (LennonNet net = LennonNet.load(model)) {

@@ -26,6 +26,7 @@ import net.lennonnet.model.Labels;
 import net.lennonnet.model.LennonNet;
 import net.lennonnet.model.ModelBundle;
 import net.lennonnet.model.ModelMetadata;
+import net.lennonnet.model.Provenance;
 import net.lennonnet.model.TransferGraph;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.weights.WeightInit;
@@ -49,7 +50,7 @@ public final class ServeBenchmark {
         ComputationGraph graph = TransferGraph.twoClass(zoo, new TransferGraph.HeadOptions(1e-3, new double[] {1, 1}, 1));
         Path model = Files.createTempDirectory("serve-benchmark");
         ModelBundle.write(model, graph, new ModelMetadata(ModelMetadata.FORMAT, Labels.ALL, InputContract.imagenet(), 0.5,
-                "benchmark", "0".repeat(64), TransferGraph.findHead(graph), Map.of()));
+                "benchmark", "0".repeat(64), TransferGraph.findHead(graph), Provenance.unknown()));
         BufferedImage photo = new DemoImages(480).john(1, 0);
         ByteArrayOutputStream jpeg = new ByteArrayOutputStream();
         ImageIO.write(photo, "jpg", jpeg);

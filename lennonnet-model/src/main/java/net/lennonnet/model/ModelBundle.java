@@ -148,17 +148,4 @@ public record ModelBundle(ComputationGraph graph, ModelMetadata metadata) {
             Files.deleteIfExists(dir);
         }
     }
-
-    /** Library versions this build was made with, for provenance. */
-    public static Properties versions() {
-        Properties p = new Properties();
-        try (InputStream in = ModelBundle.class.getResourceAsStream("versions.properties")) {
-            if (in != null) {
-                p.load(in);
-            }
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException("versions.properties is unreadable inside the jar", e);
-        }
-        return p;
-    }
 }

@@ -1,7 +1,6 @@
 package net.lennonnet.model;
 
 import java.util.List;
-import java.util.Map;
 
 /**
  * Everything a saved model needs besides its weights, stored as {@code lennonnet.json} next to
@@ -14,11 +13,10 @@ import java.util.Map;
  * @param thresholdSource how the threshold was chosen (e.g. "default", "validation set, max accuracy")
  * @param modelSha256     SHA-256 of {@code model.zip}; loading refuses a mismatch
  * @param head            the trained head's feature and output vertices
- * @param provenance      free-form provenance: backbone origin, dataset hash, hyperparameters, seed,
- *                        library versions, git commit, training time
+ * @param provenance      where the model came from: backbone, dataset, settings, build
  */
 public record ModelMetadata(int format, List<String> labels, InputContract input, double threshold,
-        String thresholdSource, String modelSha256, TransferGraph.Head head, Map<String, Object> provenance) {
+        String thresholdSource, String modelSha256, TransferGraph.Head head, Provenance provenance) {
 
     public static final int FORMAT = 1;
 
@@ -41,8 +39,7 @@ public record ModelMetadata(int format, List<String> labels, InputContract input
         if (head == null) {
             throw new IllegalArgumentException("head description is missing");
         }
-        provenance = provenance == null ? Map.of()
-                : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(provenance));
+        provenance = provenance == null ? Provenance.unknown() : provenance;
         labels = List.copyOf(labels);
     }
 

@@ -24,7 +24,7 @@ class BatchingPredictorTest {
         ComputationGraph graph = TransferGraph.twoClass(TinyGraphs.imagenetShaped(32, 1), TransferGraphTest.OPTIONS);
         Path model = dir.resolve("model");
         ModelBundle.write(model, graph, new ModelMetadata(ModelMetadata.FORMAT, Labels.ALL, InputContract.square(32),
-                0.5, "test", "0".repeat(64), TransferGraph.findHead(graph), Map.of()));
+                0.5, "test", "0".repeat(64), TransferGraph.findHead(graph), Provenance.unknown()));
         return LennonNet.load(model);
     }
 

@@ -68,7 +68,7 @@ class GraphFilesTest {
         Path zip = crafted(graph);
         Path dir = tmp.resolve("model");
         ModelMetadata metadata = ModelBundle.write(dir, graph, new ModelMetadata(ModelMetadata.FORMAT, Labels.ALL,
-                InputContract.square(32), 0.5, "default", "0".repeat(64), TransferGraph.findHead(graph), Map.of()));
+                InputContract.square(32), 0.5, "default", "0".repeat(64), TransferGraph.findHead(graph), Provenance.unknown()));
         Files.copy(zip, dir.resolve(ModelBundle.MODEL_FILE), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         Files.writeString(dir.resolve(ModelBundle.METADATA_FILE), Files.readString(dir.resolve(ModelBundle.METADATA_FILE))
                 .replace(metadata.modelSha256(), Hashes.sha256(zip)));

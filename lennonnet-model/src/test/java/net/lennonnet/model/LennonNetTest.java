@@ -35,7 +35,7 @@ class LennonNetTest {
         ComputationGraph graph = TransferGraph.twoClass(TinyGraphs.imagenetShaped(32, 1), TransferGraphTest.OPTIONS);
         model = dir.resolve("model");
         ModelBundle.write(model, graph, new ModelMetadata(ModelMetadata.FORMAT, Labels.ALL, InputContract.square(32),
-                0.5, "test", "0".repeat(64), TransferGraph.findHead(graph), Map.of()));
+                0.5, "test", "0".repeat(64), TransferGraph.findHead(graph), Provenance.unknown()));
         for (int i = 0; i < 20; i++) {
             images.add(ImagesTest.solid(40 + i, 30, BufferedImage.TYPE_INT_RGB, new Color(i * 12, 255 - i * 12, 90)));
         }
@@ -147,7 +147,7 @@ class LennonNetTest {
         Path cropping = dir.resolve("cropping");
         ModelBundle.write(cropping, graph, new ModelMetadata(ModelMetadata.FORMAT, Labels.ALL,
                 InputContract.square(32).withFaceCrop(true), 0.5, "test", "0".repeat(64),
-                TransferGraph.findHead(graph), Map.of()));
+                TransferGraph.findHead(graph), Provenance.unknown()));
         BufferedImage portrait = FaceCropTest.astronaut();
         try (LennonNet net = LennonNet.load(cropping); LennonNet whole = LennonNet.load(model)) {
             assertThat(net.metadata().input().faceCrop()).isTrue();

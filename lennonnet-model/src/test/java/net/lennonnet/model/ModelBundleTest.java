@@ -20,7 +20,10 @@ class ModelBundleTest {
 
     private ModelMetadata metadata(ComputationGraph graph) {
         return new ModelMetadata(ModelMetadata.FORMAT, Labels.ALL, InputContract.square(32), 0.6, "test",
-                "0".repeat(64), TransferGraph.findHead(graph), Map.of("seed", 3));
+                "0".repeat(64), TransferGraph.findHead(graph), new Provenance("ImageNet weights (test)", true, "dataset",
+                        "a".repeat(64), 120, 880, java.util.List.of(4.2, 0.6),
+                        new Provenance.Settings(32, 32, 1e-3, 5, 3, 4, true, 0.1, 0.1, 0, 1e-4), 17, 12.5,
+                        Provenance.Build.current()));
     }
 
     @Test
@@ -59,8 +62,35 @@ class ModelBundleTest {
         ComputationGraph graph = TinyGraphs.imagenetShaped(32, 1);
         var head = TransferGraph.findHead(graph);
         assertThatThrownBy(() -> new ModelMetadata(1, java.util.List.of("a", "b"), InputContract.square(32), 0.5, "",
-                "0".repeat(64), head, Map.of())).hasMessageContaining("labels must be [john, not_john]");
+                "0".repeat(64), head, Provenance.unknown())).hasMessageContaining("labels must be [john, not_john]");
         assertThatThrownBy(() -> new ModelMetadata(1, Labels.ALL, InputContract.square(32), 1.0, "",
-                "0".repeat(64), head, Map.of())).hasMessageContaining("threshold must be in (0, 1), got 1.0");
+                "0".repeat(64), head, Provenance.unknown())).hasMessageContaining("threshold must be in (0, 1), got 1.0");
+    }
+
+    @Test
+    void aModelWrittenBeforeProvenanceHadATypeStillLoads() throws IOException {
+        ComputationGraph graph = TransferGraph.twoClass(TinyGraphs.imagenetShaped(32, 1), TransferGraphTest.OPTIONS);
+        ModelMetadata written = ModelBundle.write(dir, graph, metadata(graph));
+        // the provenance as earlier Lennonnets wrote it: a free-form map, an absolute path among it
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        var tree = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(dir.resolve(ModelBundle.METADATA_FILE).toFile());
+        tree.set("provenance", json.readTree("{\"backbone\":\"random\",\"pretrained\":false,\"dataset\":\"/home/u/data\","
+                + "\"datasetManifestSha256\":\"" + "b".repeat(64) + "\",\"trainImages\":{\"john\":3,\"not_john\":4},"
+                + "\"versions\":{\"dl4j\":\"1.0.0-M2.1\"},\"gitCommit\":\"unknown\",\"epochs\":32}"));
+        json.writeValue(dir.resolve(ModelBundle.METADATA_FILE).toFile(), tree);
+
+        Provenance old = ModelBundle.read(dir).metadata().provenance();
+        assertThat(old.backbone()).isEqualTo("random");
+        assertThat(old.datasetManifestSha256()).isEqualTo("b".repeat(64));
+        assertThat(ModelBundle.read(dir).metadata().modelSha256()).isEqualTo(written.modelSha256());
+    }
+
+    @Test
+    void theBuildIsStampedIntoTheJarNotReadFromTheWorkingDirectory() {
+        Provenance.Build build = Provenance.Build.current();
+        assertThat(build.lennonnet()).matches("\\d+\\.\\d+\\.\\d+.*");
+        assertThat(build.dl4j()).isEqualTo("1.0.0-M2.1");
+        // built from a git checkout here and in CI: the commit is a full hash
+        assertThat(build.gitCommit()).matches("[0-9a-f]{40}");
     }
 }

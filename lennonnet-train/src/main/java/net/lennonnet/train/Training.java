@@ -10,9 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -25,6 +23,7 @@ import net.lennonnet.model.InputContract;
 import net.lennonnet.model.Labels;
 import net.lennonnet.model.ModelBundle;
 import net.lennonnet.model.ModelMetadata;
+import net.lennonnet.model.Provenance;
 import net.lennonnet.model.TransferGraph;
 import net.lennonnet.train.Featurizer.Features;
 import net.lennonnet.train.dashboard.Dashboard;
@@ -150,25 +149,15 @@ public final class Training {
         log.info("test: john {}/{} correct, not_john {}/{} correct, accuracy {}", report.johnCorrect(),
                 report.johnTotal(), report.notJohnCorrect(), report.notJohnTotal(), fmt(report.accuracy()));
 
-        Map<String, Object> provenance = new LinkedHashMap<>();
-        provenance.put("backbone", backbone.origin());
-        provenance.put("pretrained", backbone.pretrained());
-        provenance.put("dataset", data.toAbsolutePath().toString());
-        provenance.put("datasetManifestSha256", manifestHash(data));
-        provenance.put("trainImages", Map.of(Labels.JOHN, trainCounts[0], Labels.NOT_JOHN, trainCounts[1]));
-        provenance.put("classWeights", classWeights);
-        provenance.put("epochs", config.epochs());
-        provenance.put("bestEpoch", bestEpoch);
-        provenance.put("batchSize", config.batchSize());
-        provenance.put("learningRate", config.learningRate());
-        provenance.put("patience", config.patience());
-        provenance.put("augmentation", config.augmentation());
-        provenance.put("fineTuning", config.fineTuning());
-        provenance.put("seed", config.seed());
-        provenance.put("versions", ModelBundle.versions());
-        provenance.put("java", System.getProperty("java.version"));
-        provenance.put("gitCommit", gitCommit().orElse("unknown"));
-        provenance.put("trainingSeconds", seconds(started));
+        Path dataName = data.toAbsolutePath().normalize().getFileName();
+        Augmentation views = config.augmentation();
+        Provenance provenance = new Provenance(backbone.origin(), backbone.pretrained(),
+                dataName == null ? Provenance.UNKNOWN : dataName.toString(), manifestHash(data), trainCounts[0],
+                trainCounts[1], java.util.Arrays.stream(classWeights).boxed().toList(),
+                new Provenance.Settings(config.epochs(), config.batchSize(), config.learningRate(), config.patience(),
+                        config.seed(), views.views(), views.flip(), views.crop(), views.jitter(),
+                        config.fineTuning().epochs(), config.fineTuning().learningRate()),
+                bestEpoch, seconds(started), Provenance.Build.current());
         ModelMetadata metadata = new ModelMetadata(ModelMetadata.FORMAT, Labels.ALL, contract, threshold,
                 decision.source(), "0".repeat(64), head, provenance);
         ModelBundle.write(config.out(), graph, metadata);
@@ -460,23 +449,6 @@ public final class Training {
         }
         JsonNode node = JSON.readTree(report.toFile());
         return node.path("manifestSha256").asText("unknown");
-    }
-
-    private static Optional<String> gitCommit() {
-        try {
-            Process p = new ProcessBuilder("git", "rev-parse", "HEAD").redirectErrorStream(true).start();
-            if (!p.waitFor(5, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                return Optional.empty();
-            }
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-            return p.exitValue() == 0 && out.matches("[0-9a-f]{40}") ? Optional.of(out) : Optional.empty();
-        } catch (IOException e) {
-            return Optional.empty(); // no git on this machine: provenance says "unknown"
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Optional.empty();
-        }
     }
 
     private static double seconds(long startNanos) {

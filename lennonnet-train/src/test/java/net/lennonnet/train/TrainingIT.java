@@ -182,7 +182,11 @@ class TrainingIT {
         // The saved model, reloaded, answers like the in-memory head did for the test set.
         try (LennonNet net = LennonNet.load(out)) {
             assertThat(net.metadata().input().height()).isEqualTo(64);
-            assertThat(net.metadata().provenance()).containsEntry("pretrained", false).containsKey("datasetManifestSha256");
+            assertThat(net.metadata().provenance().pretrained()).isFalse();
+            assertThat(net.metadata().provenance().datasetManifestSha256()).matches("[0-9a-f]{64}");
+            // no local path goes into a model: the dataset is named by its folder's name
+            assertThat(net.metadata().provenance().dataset()).isEqualTo(dataset.getFileName().toString());
+            assertThat(Files.readString(out.resolve("lennonnet.json"))).doesNotContain(tmp.toString());
             int johnCorrect = 0;
             try (var files = Files.list(dataset.resolve("test/john"))) {
                 for (Path f : files.toList()) {
@@ -393,7 +397,7 @@ class TrainingIT {
                 assertThat(net.metadata().input().height()).isEqualTo(224);
                 assertThat(net.metadata().head().featureVertex()).isEqualTo("flatten_1");
                 assertThat(net.metadata().head().outputVertex()).isEqualTo("fc1000");
-                assertThat((String) net.metadata().provenance().get("backbone")).contains("ImageNet weights")
+                assertThat(net.metadata().provenance().backbone()).contains("ImageNet weights")
                         .contains(String.valueOf(adler32));
             }
         } finally {

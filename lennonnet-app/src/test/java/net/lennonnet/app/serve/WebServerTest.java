@@ -25,6 +25,7 @@ import net.lennonnet.model.Labels;
 import net.lennonnet.model.LennonNet;
 import net.lennonnet.model.ModelBundle;
 import net.lennonnet.model.ModelMetadata;
+import net.lennonnet.model.Provenance;
 import net.lennonnet.model.TinyGraphs;
 import net.lennonnet.model.TransferGraph;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -50,7 +51,7 @@ class WebServerTest {
                 new TransferGraph.HeadOptions(0.01, new double[] {1, 1}, 3));
         model = dir.resolve("model");
         ModelBundle.write(model, graph, new ModelMetadata(ModelMetadata.FORMAT, Labels.ALL, InputContract.square(32),
-                0.5, "test", "0".repeat(64), TransferGraph.findHead(graph), Map.of()));
+                0.5, "test", "0".repeat(64), TransferGraph.findHead(graph), Provenance.unknown()));
         server = WebServer.start(new ServeConfig(model, "127.0.0.1", 0, 64 * 1024, 1_000_000));
     }
 

@@ -77,9 +77,9 @@ public final class Evaluation {
      * Then test images may have been training images, and the figures mean nothing.
      */
     public static java.util.Optional<String> datasetMismatch(LennonNet trained, Path data) throws IOException {
-        Object trainedOn = trained.metadata().provenance().get("datasetManifestSha256");
+        String trainedOn = trained.metadata().provenance().datasetManifestSha256();
         Path report = data.resolve(net.lennonnet.data.DatasetBuilder.REPORT);
-        if (trainedOn == null || "unknown".equals(trainedOn) || !Files.isRegularFile(report)) {
+        if (trainedOn == null || net.lennonnet.model.Provenance.UNKNOWN.equals(trainedOn) || !Files.isRegularFile(report)) {
             return java.util.Optional.empty();
         }
         String here = new com.fasterxml.jackson.databind.ObjectMapper().readTree(report.toFile()).path("manifestSha256")

@@ -20,6 +20,7 @@ import net.lennonnet.model.Labels;
 import net.lennonnet.model.LennonNet;
 import net.lennonnet.model.ModelBundle;
 import net.lennonnet.model.ModelMetadata;
+import net.lennonnet.model.Provenance;
 import net.lennonnet.model.TinyGraphs;
 import net.lennonnet.model.TransferGraph;
 import org.junit.jupiter.api.Test;
@@ -65,7 +66,7 @@ class FaceCropScoringTest {
         graph.getLayer(TransferGraph.findHead(graph).outputVertex()).params().muli(1e-3);
         Path model = tmp.resolve("model");
         ModelBundle.write(model, graph, new ModelMetadata(ModelMetadata.FORMAT, Labels.ALL, contract, 0.5, "test",
-                "0".repeat(64), TransferGraph.findHead(graph), Map.of()));
+                "0".repeat(64), TransferGraph.findHead(graph), Provenance.unknown()));
         try (LennonNet net = LennonNet.load(model)) {
             double asStored = net.graph().outputSingle(false,
                     contract.toInput(Images.toBgr(Images.decode(stored, Images.DEFAULT_MAX_PIXELS)))).getDouble(0, 0);
