@@ -142,7 +142,7 @@ class HostileInputTest {
         new DatasetBuilder(new DatasetConfig(raw, dir.resolve("ds"), 1, 0.1, 1, Images.DEFAULT_MAX_PIXELS, 0, false))
                 .build();
         Map<String, ManifestEntry> dataset = new LinkedHashMap<>();
-        for (String line : Files.readAllLines(dir.resolve("ds").resolve(DatasetBuilder.MANIFEST))) {
+        for (String line : Files.readAllLines(dir.resolve("ds").resolve(net.lennonnet.data.Dataset.MANIFEST))) {
             ManifestEntry e = JSON.readValue(line, ManifestEntry.class);
             if (e.label().equals("john")) {
                 dataset.put(Path.of(e.source()).getFileName().toString(), e);

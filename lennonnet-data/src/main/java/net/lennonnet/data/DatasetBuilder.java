@@ -15,6 +15,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -55,9 +56,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class DatasetBuilder {
 
-    public static final String MANIFEST = "manifest.jsonl";
-    public static final String REPORT = "report.json";
-    public static final String ANALYSIS_SPLIT = "analysis";
+    public static final String ANALYSIS_SPLIT = Dataset.ANALYSIS;
 
     private static final Logger log = LoggerFactory.getLogger(DatasetBuilder.class);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -125,9 +124,8 @@ public final class DatasetBuilder {
         boolean sameWay = Files.isRegularFile(fingerprint) && Files.readString(fingerprint).equals(how);
         Map<String, Path> existing = sameWay ? existingImages() : Map.of();
         faces.clear();
-        if (sameWay && Files.isRegularFile(config.out().resolve(MANIFEST))) {
-            for (String line : Files.readAllLines(config.out().resolve(MANIFEST))) {
-                ManifestEntry previous = JSON.readValue(line, ManifestEntry.class);
+        if (sameWay) {
+            for (ManifestEntry previous : Dataset.at(config.out()).manifest()) {
                 if (previous.face() != null && !previous.face().isEmpty()) {
                     faces.put(previous.id(), previous.face());
                 }
@@ -235,19 +233,13 @@ public final class DatasetBuilder {
             log.warn("{} image pair(s) across splits are the same or within {} bits, e.g. {} and {}", leakage,
                     config.nearDuplicateDistance(), leaks.get(0).first(), leaks.get(0).second());
         }
-        Path manifest = config.out().resolve(MANIFEST);
-        AtomicFiles.writeText(manifest, w -> {
-            for (ManifestEntry entry : entries) {
-                w.write(JSON.writeValueAsString(entry));
-                w.write('\n');
-            }
-        });
+        Dataset dataset = Dataset.at(config.out());
+        String manifestSha256 = dataset.writeManifest(entries);
         int faces = (int) splitOf.keySet().stream().filter(d -> !d.face().isEmpty()).count();
         DatasetReport report = new DatasetReport(counts, analysisCounts, rejected, tally[0], tally[1], tally[2],
-                leakage, byQuery, byEngine, sizes, config.faceCrop(), faces, Hashes.sha256(manifest),
-                new DatasetReport.SplitRule(config.seed(), config.testPerClass(), thresholds));
-        AtomicFiles.writeString(config.out().resolve(REPORT),
-                JSON.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report));
+                leakage, byQuery, byEngine, sizes, config.nearDuplicateDistance(), config.faceCrop(), faces,
+                manifestSha256, new DatasetReport.SplitRule(config.seed(), config.testPerClass(), thresholds));
+        dataset.writeReport(report);
         DatasetReportPage.write(config.out(), report, entries);
         log.info("dataset {}: {} kept, {} rejected ({} duplicates, {} near-duplicates, {} label conflicts), leakage {}",
                 config.out(), splitOf.size(), rejected.values().stream().mapToInt(i -> i).sum(), tally[0], tally[1],
@@ -303,15 +295,9 @@ public final class DatasetBuilder {
     private List<Candidate> applyFeedback(List<Candidate> candidates, List<ManifestEntry> entries,
             Map<String, Integer> rejected, Map<String, ScrapeRecord> provenance) throws IOException {
         feedback.clear();
-        Path previous = config.out().resolve(MANIFEST);
-        if (Files.isRegularFile(previous)) {
-            for (String line : Files.readAllLines(previous)) {
-                if (!line.isBlank()) {
-                    ManifestEntry e = JSON.readValue(line, ManifestEntry.class);
-                    if (e.feedback() != null && !e.feedback().isEmpty()) {
-                        feedback.put(e.sha256(), e.feedback());
-                    }
-                }
+        for (ManifestEntry e : Dataset.at(config.out()).manifest()) {
+            if (e.feedback() != null && !e.feedback().isEmpty()) {
+                feedback.put(e.sha256(), e.feedback());
             }
         }
         if (feedback.isEmpty()) {
@@ -331,7 +317,7 @@ public final class DatasetBuilder {
                 out.add(c);
             }
         }
-        log.info("applied feedback on {} images from {}", feedback.size(), previous);
+        log.info("applied feedback on {} images from {}", feedback.size(), config.out().resolve(Dataset.MANIFEST));
         return out;
     }
 
@@ -558,21 +544,15 @@ public final class DatasetBuilder {
      * test count (then its test images stay test images); empty otherwise.
      */
     private Map<String, Double> previousSplit() throws IOException {
-        Path report = config.out().resolve(REPORT);
-        if (!Files.isRegularFile(report)) {
+        Optional<DatasetReport.SplitRule> split = Dataset.at(config.out()).report().map(DatasetReport::split);
+        if (split.isEmpty()) {
             return Map.of();
         }
-        com.fasterxml.jackson.databind.JsonNode split = JSON.readTree(report.toFile()).path("split");
-        if (split.path("seed").asLong(Long.MIN_VALUE) != config.seed()
-                || split.path("testPerClass").asInt(-1) != config.testPerClass()) {
-            if (!split.isMissingNode()) {
-                log.info("the seed or test count changed since the last build into {}: a new split", config.out());
-            }
+        if (split.get().seed() != config.seed() || split.get().testPerClass() != config.testPerClass()) {
+            log.info("the seed or test count changed since the last build into {}: a new split", config.out());
             return Map.of();
         }
-        Map<String, Double> out = new TreeMap<>();
-        split.path("testThresholds").fields().forEachRemaining(f -> out.put(f.getKey(), f.getValue().asDouble()));
-        return out;
+        return new TreeMap<>(split.get().testThresholds());
     }
 
 }

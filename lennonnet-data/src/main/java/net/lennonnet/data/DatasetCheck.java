@@ -1,8 +1,5 @@
 package net.lennonnet.data;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -10,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -27,8 +25,6 @@ import net.lennonnet.model.Images;
  */
 public final class DatasetCheck {
 
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     private static final List<String> SPLITS = List.of(Split.TRAIN.folder(), Split.VALIDATION.folder(),
             Split.TEST.folder());
 
@@ -65,21 +61,19 @@ public final class DatasetCheck {
         if (!Files.isDirectory(dataset)) {
             throw new IOException("no dataset folder at " + dataset);
         }
-        JsonNode report = Files.isRegularFile(dataset.resolve(DatasetBuilder.REPORT))
-                ? JSON.readTree(dataset.resolve(DatasetBuilder.REPORT).toFile()) : null;
-        int distance = Math.max(minDistance, report == null ? 0 : report.path("nearDuplicateDistance").asInt(0));
+        Dataset ds = Dataset.at(dataset);
+        Optional<DatasetReport> report = ds.report();
+        int distance = Math.max(minDistance, report.map(DatasetReport::nearDuplicateDistance).orElse(0));
         Map<String, Map<String, Integer>> counts = new TreeMap<>();
         List<String> problems = new ArrayList<>();
         List<Stored> stored = readAll(dataset, counts, problems);
         List<Leak> leaks = leaks(dataset, stored, distance);
 
-
-        Path manifest = dataset.resolve(DatasetBuilder.MANIFEST);
-        if (!Files.isRegularFile(manifest)) {
-            problems.add("no " + DatasetBuilder.MANIFEST);
+        if (!ds.hasManifest()) {
+            problems.add("no " + Dataset.MANIFEST);
         } else {
             Map<String, Set<String>> listed = new TreeMap<>();
-            for (ManifestEntry e : ManifestEntry.readKept(manifest)) {
+            for (ManifestEntry e : ds.kept()) {
                 listed.computeIfAbsent(e.split(), k -> new TreeSet<>()).add(e.id());
             }
             Map<String, Set<String>> onDisk = new TreeMap<>();
@@ -99,17 +93,16 @@ public final class DatasetCheck {
                 }
             }
         }
-        if (report != null) {
+        if (report.isPresent()) {
             for (String part : SPLITS) {
-                Map<String, Integer> recorded = new TreeMap<>();
-                report.path("counts").path(part).fields().forEachRemaining(f -> recorded.put(f.getKey(), f.getValue().asInt()));
+                Map<String, Integer> recorded = new TreeMap<>(report.get().counts().getOrDefault(part, Map.of()));
                 Map<String, Integer> actual = counts.getOrDefault(part, Map.of());
                 if (!recorded.equals(actual)) {
                     problems.add(part + ": the report counts " + recorded + ", the disk holds " + actual);
                 }
             }
         } else {
-            problems.add("no " + DatasetBuilder.REPORT);
+            problems.add("no " + Dataset.REPORT);
         }
         return new Result(stored.size(), distance, List.copyOf(leaks), List.copyOf(problems), counts);
     }

@@ -18,6 +18,8 @@ import java.util.Map;
  * @param byQuery         kept images per "folder / query" (from the scrape manifest)
  * @param byEngine        kept images per search engine (from the scrape manifest)
  * @param sizes           kept images per class by their longer side: "<128", "128-255", ... ">=1024"
+ * @param nearDuplicateDistance the perceptual-hash distance, in bits, within which images counted as
+ *                        near-duplicates ({@code dataset --check} checks at least this wide)
  * @param faceCrop        whether images were cut around their largest face
  * @param faces           kept images in which a face was found (0 without face crop)
  * @param manifestSha256  SHA-256 of {@code manifest.jsonl}, recorded in the model's provenance
@@ -27,7 +29,7 @@ import java.util.Map;
 public record DatasetReport(Map<String, Map<String, Integer>> counts, Map<String, Integer> analysis,
         Map<String, Integer> rejected, int duplicates, int nearDuplicates, int labelConflicts, int leakage,
         Map<String, Integer> byQuery, Map<String, Integer> byEngine, Map<String, Map<String, Integer>> sizes,
-        boolean faceCrop, int faces, String manifestSha256, SplitRule split) {
+        int nearDuplicateDistance, boolean faceCrop, int faces, String manifestSha256, SplitRule split) {
 
     /**
      * The split's rule, kept so that a later build holds out the same images.

@@ -1,6 +1,5 @@
 package net.lennonnet.data;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +18,6 @@ import net.lennonnet.model.AtomicFiles;
  */
 public final class Feedback {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private Feedback() {}
 
@@ -30,31 +28,20 @@ public final class Feedback {
      * @throws IllegalArgumentException naming every id the manifest does not hold, before anything is written
      */
     public static int record(Path dataset, Map<String, String> byId) throws IOException {
-        Path manifest = dataset.resolve(DatasetBuilder.MANIFEST);
-        if (!Files.isRegularFile(manifest)) {
-            throw new IOException("not a Lennonnet dataset: no " + manifest);
+        Dataset ds = Dataset.at(dataset);
+        if (!ds.hasManifest()) {
+            throw new IOException("not a Lennonnet dataset: no " + dataset.resolve(Dataset.MANIFEST));
         }
         for (String value : byId.values()) {
             if (!Set.of(ManifestEntry.MISLABELLED, ManifestEntry.UNUSABLE, "").contains(value)) {
                 throw new IllegalArgumentException("feedback is mislabelled, unusable or empty, got '" + value + "'");
             }
         }
-        List<ManifestEntry> rows = new ArrayList<>();
-        Set<String> seen = new HashSet<>();
-        for (String line : Files.readAllLines(manifest)) {
-            if (line.isBlank()) {
-                continue;
-            }
-            ManifestEntry e = JSON.readValue(line, ManifestEntry.class);
-            if (byId.containsKey(e.id())) {
-                seen.add(e.id());
-            }
-            rows.add(e);
-        }
+        List<ManifestEntry> rows = new ArrayList<>(ds.manifest());
         Set<String> unknown = new TreeSet<>(byId.keySet());
-        unknown.removeAll(seen);
+        rows.forEach(e -> unknown.remove(e.id()));
         if (!unknown.isEmpty()) {
-            throw new IllegalArgumentException("no image with id " + unknown + " in " + manifest);
+            throw new IllegalArgumentException("no image with id " + unknown + " in " + dataset.resolve(Dataset.MANIFEST));
         }
         int changed = 0;
         for (int i = 0; i < rows.size(); i++) {
@@ -65,12 +52,7 @@ public final class Feedback {
                 changed++;
             }
         }
-        AtomicFiles.writeText(manifest, w -> {
-            for (ManifestEntry e : rows) {
-                w.write(JSON.writeValueAsString(e));
-                w.write('\n');
-            }
-        });
+        ds.writeManifest(rows);
         return changed;
     }
 }

@@ -41,22 +41,6 @@ public record ManifestEntry(String id, String label, String source, String sha25
     }
     public static final String REJECTED = "rejected";
 
-    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
-
-    /** The kept rows of a {@code manifest.jsonl}, in file order. */
-    public static java.util.List<ManifestEntry> readKept(java.nio.file.Path manifest) throws java.io.IOException {
-        java.util.List<ManifestEntry> kept = new java.util.ArrayList<>();
-        for (String line : java.nio.file.Files.readAllLines(manifest)) {
-            if (!line.isBlank()) {
-                ManifestEntry e = JSON.readValue(line, ManifestEntry.class);
-                if (e.kept()) {
-                    kept.add(e);
-                }
-            }
-        }
-        return kept;
-    }
-
     public boolean kept() {
         return KEPT.equals(status);
     }

@@ -66,7 +66,7 @@ class DatasetBuilderTest {
                 }
             }
         }
-        List<String> manifest = Files.readAllLines(tmp.resolve("ds").resolve(DatasetBuilder.MANIFEST));
+        List<String> manifest = Files.readAllLines(tmp.resolve("ds").resolve(Dataset.MANIFEST));
         assertThat(manifest).hasSize(43); // 40 generated + copy + conflict + html
         ObjectMapper json = new ObjectMapper();
         ManifestEntry first = json.readValue(manifest.get(0), ManifestEntry.class);

@@ -54,8 +54,7 @@ class DatasetCheckTest {
         // Built without near-duplicate removal, the drawn images keep pairs a few bits apart across splits:
         // the build's own count (at its 0 bits) stays 0, a check at 6 bits reads them back and finds them.
         Path ds = build(0);
-        DatasetReport report = new com.fasterxml.jackson.databind.ObjectMapper()
-                .readValue(ds.resolve(DatasetBuilder.REPORT).toFile(), DatasetReport.class);
+        DatasetReport report = Dataset.at(ds).report().orElseThrow();
         DatasetCheck.Result wide = DatasetCheck.run(ds, 6);
         assertThat(wide.leaks()).isNotEmpty().allSatisfy(l -> assertThat(l.distance()).isBetween(0, 6));
         assertThat(report.leakage()).isEqualTo(DatasetCheck.run(ds, 0).leaks().size());
@@ -69,5 +68,14 @@ class DatasetCheckTest {
         }
         DatasetCheck.Result result = DatasetCheck.run(ds, 4);
         assertThat(result.problems()).anySatisfy(p -> assertThat(p).startsWith("val: 1 image(s) the manifest keeps are not on disk"));
+    }
+
+    @Test
+    void theCheckIsAtLeastAsWideAsTheBuildsDeduplication() throws IOException {
+        Path ds = build(6);
+        assertThat(Dataset.at(ds).report().orElseThrow().nearDuplicateDistance()).isEqualTo(6);
+        // asked for less, the check still uses the width the build recorded
+        assertThat(DatasetCheck.run(ds, 0).distance()).isEqualTo(6);
+        assertThat(DatasetCheck.run(ds, 9).distance()).isEqualTo(9);
     }
 }

@@ -60,7 +60,7 @@ class FaceCropDatasetTest {
                 0, true)).build();
         assertThat(report.faceCrop()).isTrue();
         ObjectMapper json = new ObjectMapper();
-        List<ManifestEntry> all = Files.readAllLines(ds.resolve(DatasetBuilder.MANIFEST)).stream()
+        List<ManifestEntry> all = Files.readAllLines(ds.resolve(Dataset.MANIFEST)).stream()
                 .map(l -> read(json, l)).toList();
         List<ManifestEntry> kept = all.stream().filter(ManifestEntry::kept).toList();
         // Six pastes of one portrait: once cut around the face they are the same picture, so near-duplicates;

@@ -25,7 +25,7 @@ class FeedbackTest {
 
     private static List<ManifestEntry> manifest(Path ds) throws IOException {
         ObjectMapper json = new ObjectMapper();
-        return Files.readAllLines(ds.resolve(DatasetBuilder.MANIFEST)).stream().map(l -> {
+        return Files.readAllLines(ds.resolve(Dataset.MANIFEST)).stream().map(l -> {
             try {
                 return json.readValue(l, ManifestEntry.class);
             } catch (IOException e) {
@@ -77,11 +77,11 @@ class FeedbackTest {
         new DemoImages(96).write(raw, 6, 2);
         Path ds = tmp.resolve("ds");
         build(raw, ds);
-        String before = Files.readString(ds.resolve(DatasetBuilder.MANIFEST));
+        String before = Files.readString(ds.resolve(Dataset.MANIFEST));
         assertThatThrownBy(() -> Feedback.record(ds, Map.of("0000000000000000", "unusable")))
                 .hasMessageContaining("no image with id [0000000000000000]");
         assertThatThrownBy(() -> Feedback.record(ds, Map.of("0000000000000000", "blurry")))
                 .hasMessageContaining("mislabelled, unusable or empty");
-        assertThat(Files.readString(ds.resolve(DatasetBuilder.MANIFEST))).isEqualTo(before);
+        assertThat(Files.readString(ds.resolve(Dataset.MANIFEST))).isEqualTo(before);
     }
 }

@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import net.lennonnet.data.DatasetBuilder;
+import net.lennonnet.data.Dataset;
 import net.lennonnet.data.DatasetIterators;
 import net.lennonnet.data.Split;
 import net.lennonnet.model.Backbone;
@@ -67,17 +67,13 @@ public final class Training {
     public static TrainResult run(TrainConfig config, Optional<Dashboard> dashboard) throws IOException {
         long started = System.nanoTime();
         Path data = config.data();
-        for (Split split : Split.values()) {
-            if (!Files.isDirectory(data.resolve(split.folder()))) {
-                throw new IOException("not a Lennonnet dataset: " + data + " has no " + split.folder()
-                        + "/ folder (make one with 'lennonnet dataset --raw DIR --out " + data + "')");
-            }
-        }
+        Dataset dataset = Dataset.open(data);
+        String manifestHash = dataset.manifestSha256().orElse(Provenance.UNKNOWN);
         Files.createDirectories(config.out());
 
         Optional<Backbone> pretrained = Backbones.pretrained(config.weights());
         InputContract contract = (pretrained.isPresent() ? pretrained.get().input()
-                : InputContract.square(config.inputSize())).withFaceCrop(faceCropped(data));
+                : InputContract.square(config.inputSize())).withFaceCrop(dataset.faceCrop());
         Backbone backbone;
         if (pretrained.isPresent()) {
             backbone = pretrained.get();
@@ -113,7 +109,7 @@ public final class Training {
         double featureSeconds = seconds(featureStart);
 
         long headStart = System.nanoTime();
-        String runKey = backboneKey + "|data=" + manifestHash(data) + "|seed=" + config.seed() + "|batch=" + config.batchSize() + "|lr="
+        String runKey = backboneKey + "|data=" + manifestHash + "|seed=" + config.seed() + "|batch=" + config.batchSize() + "|lr="
                 + config.learningRate() + "|views=" + config.augmentation().views() + "|" + config.augmentation().key();
         HeadTraining headTraining = trainHead(config, helper, train, validation, runKey, dashboard);
         // The helper's head graph may hold copies of the head's weights: put them into the full graph.
@@ -152,7 +148,7 @@ public final class Training {
         Path dataName = data.toAbsolutePath().normalize().getFileName();
         Augmentation views = config.augmentation();
         Provenance provenance = new Provenance(backbone.origin(), backbone.pretrained(),
-                dataName == null ? Provenance.UNKNOWN : dataName.toString(), manifestHash(data), trainCounts[0],
+                dataName == null ? Provenance.UNKNOWN : dataName.toString(), manifestHash, trainCounts[0],
                 trainCounts[1], java.util.Arrays.stream(classWeights).boxed().toList(),
                 new Provenance.Settings(config.epochs(), config.batchSize(), config.learningRate(), config.patience(),
                         config.seed(), views.views(), views.flip(), views.crop(), views.jitter(),
@@ -434,21 +430,6 @@ public final class Training {
             }
         }
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    }
-
-    /** Whether the dataset's images were cut around faces: the model must then crop at prediction too. */
-    private static boolean faceCropped(Path data) throws IOException {
-        Path report = data.resolve(DatasetBuilder.REPORT);
-        return Files.isRegularFile(report) && JSON.readTree(report.toFile()).path("faceCrop").asBoolean(false);
-    }
-
-    private static String manifestHash(Path data) throws IOException {
-        Path report = data.resolve(DatasetBuilder.REPORT);
-        if (!Files.isRegularFile(report)) {
-            return "unknown";
-        }
-        JsonNode node = JSON.readTree(report.toFile());
-        return node.path("manifestSha256").asText("unknown");
     }
 
     private static double seconds(long startNanos) {

@@ -83,7 +83,7 @@ class ScrapeToDatasetTest {
 
             List<ManifestEntry> manifest = new ArrayList<>();
             ObjectMapper json = new ObjectMapper();
-            for (String line : Files.readAllLines(ds.resolve(DatasetBuilder.MANIFEST))) {
+            for (String line : Files.readAllLines(ds.resolve(net.lennonnet.data.Dataset.MANIFEST))) {
                 manifest.add(json.readValue(line, ManifestEntry.class));
             }
             assertThat(manifest).hasSize(26 + 24 + 7);

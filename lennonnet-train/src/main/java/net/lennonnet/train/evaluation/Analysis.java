@@ -1,5 +1,6 @@
 package net.lennonnet.train.evaluation;
 
+import net.lennonnet.data.Dataset;
 import net.lennonnet.model.AtomicFiles;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -77,7 +78,7 @@ public final class Analysis {
             Map<String, Histogram> overlay = new LinkedHashMap<>();
             Optional<Path> dataset = Optional.empty();
             for (ImageSet set : sets) {
-                Scorer scorer = new Scorer(net, Scorer.datasetNear(set.folder()));
+                Scorer scorer = Scorer.forFolder(net, set.folder());
                 Scorer.Result r = scorer.score(set.name(), Scorer.images(set.folder()), set.expected());
                 AnalysisReport.SetResult result = summarise(set, r, t, band);
                 results.add(result);
@@ -139,12 +140,6 @@ public final class Analysis {
 
     /** The dataset folder an analysis set lives in ({@code DATASET/analysis/<set>}), if it is one. */
     private static Optional<Path> datasetOf(Path folder) {
-        Path abs = folder.toAbsolutePath().normalize();
-        Path parent = abs.getParent();
-        if (parent != null && parent.getFileName() != null && parent.getFileName().toString().equals("analysis")
-                && Files.isRegularFile(parent.getParent().resolve("manifest.jsonl"))) {
-            return Optional.of(parent.getParent());
-        }
-        return Optional.empty();
+        return Dataset.containing(folder).filter(d -> d.isAnalysisSet(folder)).map(Dataset::folder);
     }
 }

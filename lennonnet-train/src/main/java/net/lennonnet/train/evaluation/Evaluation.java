@@ -45,7 +45,7 @@ public final class Evaluation {
         Files.createDirectories(out);
         try (LennonNet net = LennonNet.load(model)) {
             datasetMismatch(net, data).ifPresent(warning -> log.warn("WARNING: {}", warning));
-            Scorer scorer = new Scorer(net, Scorer.datasetNear(data));
+            Scorer scorer = Scorer.forFolder(net, data);
             List<ScoredImage> test = new ArrayList<>();
             List<EvaluationReport.Failure> failed = new ArrayList<>();
             for (String label : Labels.ALL) {
@@ -78,12 +78,10 @@ public final class Evaluation {
      */
     public static java.util.Optional<String> datasetMismatch(LennonNet trained, Path data) throws IOException {
         String trainedOn = trained.metadata().provenance().datasetManifestSha256();
-        Path report = data.resolve(net.lennonnet.data.DatasetBuilder.REPORT);
-        if (trainedOn == null || net.lennonnet.model.Provenance.UNKNOWN.equals(trainedOn) || !Files.isRegularFile(report)) {
+        if (trainedOn == null || net.lennonnet.model.Provenance.UNKNOWN.equals(trainedOn)) {
             return java.util.Optional.empty();
         }
-        String here = new com.fasterxml.jackson.databind.ObjectMapper().readTree(report.toFile()).path("manifestSha256")
-                .asText("");
+        String here = net.lennonnet.data.Dataset.at(data).manifestSha256().orElse("");
         if (here.isEmpty() || here.equals(trainedOn)) {
             return java.util.Optional.empty();
         }

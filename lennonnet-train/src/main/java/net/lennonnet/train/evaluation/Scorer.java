@@ -1,6 +1,5 @@
 package net.lennonnet.train.evaluation;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,8 +7,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
-import net.lennonnet.data.DatasetBuilder;
+import net.lennonnet.data.Dataset;
 import net.lennonnet.data.ManifestEntry;
 import net.lennonnet.data.report.Progress;
 import net.lennonnet.model.LennonNet;
@@ -23,30 +23,34 @@ import net.lennonnet.model.Outcome;
 final class Scorer {
 
     private static final int CHUNK = 64;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** An image that could not be scored, and why. */
     record Failure(String path, String error) {}
 
     record Result(List<ScoredImage> scored, List<Failure> failures) {}
 
-    /**
-     * The dataset a folder belongs to, as far as scoring needs it.
-     *
-     * @param manifest    kept images by id; empty when the folder is not in a Lennonnet dataset
-     * @param faceCropped whether the dataset stored its images already cut around their face
-     */
-    record Dataset(Map<String, ManifestEntry> manifest, boolean faceCropped) {}
-
     private final LennonNet net;
     private final Map<String, ManifestEntry> manifest;
     /** The files are a face-cropped dataset's and the model crops: do not crop again. */
     private final boolean alreadyPrepared;
 
-    Scorer(LennonNet net, Dataset dataset) {
+    private Scorer(LennonNet net, Map<String, ManifestEntry> manifest, boolean faceCropped) {
         this.net = net;
-        this.manifest = dataset.manifest();
-        this.alreadyPrepared = dataset.faceCropped() && net.metadata().input().faceCrop();
+        this.manifest = manifest;
+        this.alreadyPrepared = faceCropped && net.metadata().input().faceCrop();
+    }
+
+    /**
+     * A scorer for the images in {@code folder}, which knows the dataset the folder belongs to (its
+     * manifest's sources, and whether its images are already face-cropped), if it belongs to one.
+     */
+    static Scorer forFolder(LennonNet net, Path folder) throws IOException {
+        Optional<Dataset> dataset = Dataset.containing(folder);
+        Map<String, ManifestEntry> byId = new HashMap<>();
+        if (dataset.isPresent()) {
+            dataset.get().kept().forEach(e -> byId.put(e.id(), e));
+        }
+        return new Scorer(net, byId, dataset.isPresent() && dataset.get().faceCrop());
     }
 
     Result score(String task, List<Path> files, String truth) {
@@ -92,24 +96,5 @@ final class Scorer {
             return files.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().startsWith("."))
                     .filter(p -> !p.getFileName().toString().endsWith(".part")).sorted().toList();
         }
-    }
-
-    /**
-     * The dataset a folder belongs to: {@code manifest.jsonl} (and {@code report.json}) in the folder or
-     * up to three levels above it; no manifest and no face crop when there is none.
-     */
-    static Dataset datasetNear(Path folder) throws IOException {
-        Path dir = folder.toAbsolutePath().normalize();
-        for (int up = 0; up <= 3 && dir != null; up++, dir = dir.getParent()) {
-            Path file = dir.resolve(DatasetBuilder.MANIFEST);
-            if (Files.isRegularFile(file)) {
-                Map<String, ManifestEntry> byId = new HashMap<>();
-                ManifestEntry.readKept(file).forEach(e -> byId.put(e.id(), e));
-                Path report = dir.resolve(DatasetBuilder.REPORT);
-                boolean cropped = Files.isRegularFile(report) && JSON.readTree(report.toFile()).path("faceCrop").asBoolean(false);
-                return new Dataset(byId, cropped);
-            }
-        }
-        return new Dataset(Map.of(), false);
     }
 }

@@ -71,7 +71,7 @@ class FaceCropScoringTest {
             double asStored = net.graph().outputSingle(false,
                     contract.toInput(Images.toBgr(Images.decode(stored, Images.DEFAULT_MAX_PIXELS)))).getDouble(0, 0);
             double croppedAgain = net.predictFiles(List.of(stored)).get(0).prediction().orElseThrow().probabilityJohn();
-            Scorer.Result scored = new Scorer(net, Scorer.datasetNear(ds.resolve("test"))).score("test john",
+            Scorer.Result scored = Scorer.forFolder(net, ds.resolve("test")).score("test john",
                     List.of(stored), "john");
             assertThat(asStored).isBetween(0.01, 0.99);
             assertThat(scored.scored().get(0).pJohn()).isCloseTo(asStored, within(1e-7));
@@ -80,7 +80,7 @@ class FaceCropScoringTest {
             Path raw = tmp.resolve("raw/photo.png");
             Files.createDirectories(raw.getParent());
             Files.copy(stored, raw);
-            Scorer.Result rawScored = new Scorer(net, Scorer.datasetNear(raw.getParent())).score("raw", List.of(raw), "john");
+            Scorer.Result rawScored = Scorer.forFolder(net, raw.getParent()).score("raw", List.of(raw), "john");
             assertThat(rawScored.scored().get(0).pJohn()).isCloseTo(croppedAgain, within(1e-7));
         }
     }
