@@ -6,8 +6,8 @@ import java.util.concurrent.Callable;
 import net.lennonnet.app.serve.ServeConfig;
 import net.lennonnet.app.serve.WebServer;
 import net.lennonnet.model.Images;
-import net.lennonnet.model.ModelBundle;
 import net.lennonnet.train.dashboard.Dashboard;
+import net.lennonnet.train.run.RunFolder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -42,10 +42,10 @@ final class DashboardCommand implements Callable<Integer> {
     /** Serves the stored run until SIGINT or SIGTERM (or Enter at a terminal): {@link StopSignal}. */
     static void serveUntilStopped(int port, String host, Path stats, int servePort)
             throws java.io.IOException, InterruptedException {
-        Path model = stats.toAbsolutePath().getParent();
-        boolean hasModel = servePort > 0 && Files.isRegularFile(model.resolve(ModelBundle.METADATA_FILE));
+        RunFolder run = RunFolder.ofStats(stats);
+        boolean hasModel = servePort > 0 && run.hasModel();
         try (StopSignal stop = new StopSignal(); Dashboard dashboard = Dashboard.start(port, stats, host);
-                WebServer web = hasModel ? WebServer.start(new ServeConfig(model, host, servePort, 10 << 20,
+                WebServer web = hasModel ? WebServer.start(new ServeConfig(run.model(), host, servePort, 10 << 20,
                         Images.DEFAULT_MAX_PIXELS)) : null) {
             if (web != null) {
                 String url = "http://" + ("0.0.0.0".equals(host) ? "localhost" : host) + ":" + web.port() + "/";

@@ -11,7 +11,9 @@ import java.util.OptionalDouble;
 import java.util.stream.Stream;
 import net.lennonnet.data.DatasetBuilder;
 import net.lennonnet.data.DatasetConfig;
+import net.lennonnet.data.Dataset;
 import net.lennonnet.data.DatasetReport;
+import net.lennonnet.train.run.RunFolder;
 import net.lennonnet.data.Split;
 import net.lennonnet.data.synthetic.DemoImages;
 import net.lennonnet.model.Images;
@@ -56,7 +58,8 @@ public final class Demo {
     public static Result run(DemoConfig config, String uiHost, PrintStream console) throws IOException {
         Path raw = config.work().resolve("raw");
         Path dataset = config.work().resolve("dataset");
-        Path model = config.work().resolve("model");
+        RunFolder run = new RunFolder(config.work().resolve("model"));
+        Path model = run.model();
 
         console.printf("1/8 drawing %d john and %d not_john images, and %d for each of 3 analysis sets, into %s%n",
                 config.perClass(), config.perClass(), config.analysisPerSet(), raw);
@@ -82,18 +85,18 @@ public final class Demo {
         var t = result.test();
         console.printf("5/8 held-out test: john %d/%d correct, not_john %d/%d correct, accuracy %.3f; histograms in %s%n",
                 t.johnCorrect(), t.johnTotal(), t.notJohnCorrect(), t.notJohnTotal(), t.accuracy(),
-                model.resolve("test"));
+                run.test());
 
-        EvaluationReport evaluation = Evaluation.run(model, dataset, model.resolve("evaluation"),
+        EvaluationReport evaluation = Evaluation.run(model, dataset, run.evaluation(),
                 Evaluation.ThresholdFrom.VALIDATION);
         console.printf("6/8 evaluation: accuracy %.3f (95%% interval %.3f to %.3f) at threshold %.3f from validation;"
                 + " majority baseline %.3f; AUC %.4f; report in %s%n", evaluation.accuracy(),
                 evaluation.accuracyCi95().low(), evaluation.accuracyCi95().high(), evaluation.threshold().value(),
                 evaluation.baselines().majority().accuracy(), evaluation.auc(),
-                model.resolve("evaluation").resolve(Evaluation.HTML_FILE));
+                run.evaluation().resolve(Evaluation.HTML_FILE));
 
         Optional<AnalysisReport> analysis = Optional.empty();
-        Path sets = dataset.resolve("analysis");
+        Path sets = Dataset.at(dataset).analysisFolder();
         if (config.analysisPerSet() > 0 && Files.isDirectory(sets)) {
             List<Analysis.ImageSet> imageSets = new ArrayList<>();
             try (Stream<Path> dirs = Files.list(sets)) {
@@ -101,16 +104,16 @@ public final class Demo {
                     imageSets.add(new Analysis.ImageSet(dir.getFileName().toString(), dir, Labels.NOT_JOHN));
                 }
             }
-            AnalysisReport a = Analysis.run(model, imageSets, model.resolve("analysis"),
+            AnalysisReport a = Analysis.run(model, imageSets, run.analysis(),
                     OptionalDouble.of(evaluation.threshold().value()), new double[] {0.35, 0.65});
             analysis = Optional.of(a);
             StringBuilder line = new StringBuilder("7/8 analysis, share called john:");
             a.sets().forEach(s -> line.append(String.format(" %s %.1f%% of %d;", s.name(), 100 * s.sharePredictedJohn(),
                     s.images())));
-            console.println(line + " report in " + model.resolve("analysis").resolve(Analysis.HTML_FILE));
+            console.println(line + " report in " + run.analysis().resolve(Analysis.HTML_FILE));
         }
 
-        Path probe = firstImage(dataset.resolve(Split.TEST.folder()).resolve(Labels.JOHN));
+        Path probe = firstImage(Dataset.at(dataset).folder(Split.TEST, Labels.JOHN));
         Prediction prediction;
         try (LennonNet net = LennonNet.load(model)) {
             prediction = net.predict(probe);

@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import net.lennonnet.model.WeightsChoice;
 import net.lennonnet.model.WeightsFetch;
-import net.lennonnet.train.Training;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -64,7 +63,7 @@ final class DemoCommand implements Callable<Integer> {
         Demo.Result result = Demo.run(config, dashboard.host(), System.out);
         if (keepDashboard && dashboard.port() != 0) {
             DashboardCommand.serveUntilStopped(dashboard.port(), dashboard.host(),
-                    result.training().model().resolve(Training.STATS), 8080);
+                    new net.lennonnet.train.run.RunFolder(result.training().model()).dashboardStats(), 8080);
         }
         return 0;
     }

@@ -9,9 +9,10 @@ import java.util.Optional;
 import java.util.stream.Stream;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import net.lennonnet.model.GraphFiles;
+import net.lennonnet.train.run.RunFolder;
 
 /**
- * The head's training state after each epoch, in {@code out/checkpoint/}: the head with its
+ * The head's training state after each epoch, in the run folder's checkpoints ({@link RunFolder#checkpoints()}): the head with its
  * optimiser state, the best head so far, and {@code state.json}. Files carry their epoch in their
  * names and {@code state.json} is renamed into place last, so a {@code kill -9} at any moment leaves
  * the previous complete checkpoint in force. The next checkpoint written deletes what such a kill left
@@ -19,7 +20,6 @@ import net.lennonnet.model.GraphFiles;
  */
 final class Checkpoint {
 
-    static final String DIR = "checkpoint";
     private static final String STATE = "state.json";
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -40,7 +40,7 @@ final class Checkpoint {
     private Checkpoint() {}
 
     static Optional<State> read(Path out) throws IOException {
-        Path state = out.resolve(DIR).resolve(STATE);
+        Path state = new RunFolder(out).checkpoints().resolve(STATE);
         if (!Files.isRegularFile(state)) {
             return Optional.empty();
         }
@@ -52,13 +52,13 @@ final class Checkpoint {
     }
 
     static ComputationGraph load(Path out, String file) throws IOException {
-        return GraphFiles.read(out.resolve(DIR).resolve(file), true);
+        return GraphFiles.read(new RunFolder(out).checkpoints().resolve(file), true);
     }
 
     /** Writes the epoch's checkpoint; {@code improved} also makes this head the best one. */
     static State write(Path out, int epoch, ComputationGraph head, boolean improved, State previous, double loss,
             String runKey, String session) throws IOException {
-        Path dir = Files.createDirectories(out.resolve(DIR));
+        Path dir = Files.createDirectories(new RunFolder(out).checkpoints());
         String headFile = String.format("head-e%05d.zip", epoch);
         writeGraph(head, dir.resolve(headFile));
         String bestFile = previous == null ? headFile : previous.bestFile();

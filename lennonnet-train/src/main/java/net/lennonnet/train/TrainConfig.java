@@ -29,6 +29,11 @@ public record TrainConfig(Path data, Path out, int inputSize, int epochs, int ba
 
     public static final int DEFAULT_UI_PORT = 9000;
 
+    /** The run folder {@code out} is. */
+    public net.lennonnet.train.run.RunFolder run() {
+        return new net.lennonnet.train.run.RunFolder(out);
+    }
+
     /** The default feature cache: {@code feature-cache/} inside the dataset folder. */
     public static Path defaultFeatureCache(Path data) {
         return data.resolve("feature-cache");

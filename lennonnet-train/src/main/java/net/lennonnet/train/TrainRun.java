@@ -19,7 +19,7 @@ public final class TrainRun {
             return Training.run(config, Optional.empty());
         }
         java.nio.file.Files.createDirectories(config.out());
-        try (Dashboard dashboard = Dashboard.start(config.uiPort(), config.out().resolve(Training.STATS), host)) {
+        try (Dashboard dashboard = Dashboard.start(config.uiPort(), config.run().dashboardStats(), host)) {
             console.println("DL4J training dashboard: " + dashboard.url() + " (validation loss: "
                     + dashboard.lennonnetUrl() + ")");
             return Training.run(config, Optional.of(dashboard));

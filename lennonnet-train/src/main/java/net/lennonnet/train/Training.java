@@ -44,9 +44,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Training {
 
-    public static final String HISTORY = "history.jsonl";
-    public static final String STATS = "dashboard-stats.bin";
-    public static final String TEST_DIR = "test";
 
     private static final Logger log = LoggerFactory.getLogger(Training.class);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -141,7 +138,7 @@ public final class Training {
         double threshold = decision.value();
         log.info("decision threshold {}: {}", fmt(threshold), decision.source());
         TestReport report = Evaluator.score(testProbabilities, testIsJohn, threshold);
-        Evaluator.write(report, config.out().resolve(TEST_DIR));
+        Evaluator.write(report, config.run().test());
         log.info("test: john {}/{} correct, not_john {}/{} correct, accuracy {}", report.johnCorrect(),
                 report.johnTotal(), report.notJohnCorrect(), report.notJohnTotal(), fmt(report.accuracy()));
 
@@ -212,7 +209,7 @@ public final class Training {
             EpochStats stats = new EpochStats(offset + e, lossSum / Math.max(1, seen), validation[0], validation[1],
                     config.fineTuning().learningRate(), seconds(start));
             history.add(stats);
-            writeHistory(config.out().resolve(HISTORY), history);
+            writeHistory(config.run().history(), history);
             dashboard.ifPresent(d -> d.storage().putUpdate(new EpochRecord(session, System.currentTimeMillis(), stats)));
             boolean improved = stats.validationLoss() < bestLoss;
             if (improved) {
@@ -285,7 +282,7 @@ public final class Training {
             headGraph.getUpdater().setStateViewArray(restored.getUpdater().getStateViewArray().dup());
             headGraph.getConfiguration().setIterationCount(restored.getConfiguration().getIterationCount());
             headGraph.getConfiguration().setEpochCount(restored.getConfiguration().getEpochCount());
-            history.addAll(readHistory(config.out().resolve(HISTORY), state.epoch()));
+            history.addAll(readHistory(config.run().history(), state.epoch()));
             firstEpoch = state.epoch() + 1;
             session = state.session();
             log.info("resuming after epoch {} (best so far: epoch {})", state.epoch(), state.bestEpoch());
@@ -322,7 +319,7 @@ public final class Training {
             EpochStats stats = new EpochStats(epoch, trainLoss, validationLoss, validationAccuracy,
                     config.learningRate(), seconds(epochStart));
             history.add(stats);
-            writeHistory(config.out().resolve(HISTORY), history);
+            writeHistory(config.run().history(), history);
             dashboard.ifPresent(d -> d.storage().putUpdate(new EpochRecord(sessionId, System.currentTimeMillis(), stats)));
             boolean improved = state == null || validationLoss < state.bestLoss();
             state = Checkpoint.write(config.out(), epoch, headGraph, improved, state, validationLoss, runKey, sessionId);

@@ -29,7 +29,7 @@ class CheckpointTest {
     }
 
     private Stream<String> names() throws Exception {
-        return Files.list(out.resolve(Checkpoint.DIR)).map(p -> p.getFileName().toString()).sorted();
+        return Files.list(new net.lennonnet.train.run.RunFolder(out).checkpoints()).map(p -> p.getFileName().toString()).sorted();
     }
 
     @Test
@@ -37,7 +37,7 @@ class CheckpointTest {
         ComputationGraph head = head();
         Checkpoint.State first = Checkpoint.write(out, 1, head, true, null, 0.7, "key", "s");
         // what kill -9 leaves in the middle of writing epoch 2's head: a temporary file, never renamed
-        Path dir = out.resolve(Checkpoint.DIR);
+        Path dir = new net.lennonnet.train.run.RunFolder(out).checkpoints();
         Files.write(dir.resolve("head-e00002.zip4033745.part"), new byte[100]);
         Files.write(dir.resolve("state.json.part"), new byte[10]);
 

@@ -22,6 +22,7 @@ import net.lennonnet.data.DatasetBuilder;
 import net.lennonnet.data.DatasetConfig;
 import net.lennonnet.data.synthetic.DemoImages;
 import net.lennonnet.model.Images;
+import net.lennonnet.train.run.RunFolder;
 import net.lennonnet.model.LennonNet;
 import net.lennonnet.train.dashboard.Dashboard;
 import net.lennonnet.train.evaluation.Analysis;
@@ -69,7 +70,7 @@ class TrainingIT {
         int port = freePort();
         TrainConfig config = new TrainConfig(dataset, out, 64, 4, 16, 0.01, 10, 3, new WeightsChoice.RandomInit(), port,
                 TrainConfig.defaultFeatureCache(dataset), false, Augmentation.none(), FineTuning.off());
-        Path stats = out.resolve(Training.STATS);
+        Path stats = new RunFolder(out).dashboardStats();
         Files.createDirectories(out);
         TrainResult result;
         HttpResponse<String> page;
@@ -173,7 +174,7 @@ class TrainingIT {
             assertThat(e.trainLoss()).isFinite().isPositive();
             assertThat(e.validationLoss()).isFinite().isPositive();
         });
-        List<String> history = Files.readAllLines(out.resolve(Training.HISTORY));
+        List<String> history = Files.readAllLines(new RunFolder(out).history());
         assertThat(history).hasSize(4);
         assertThat(history.get(3)).contains("\"validationLoss\"");
         assertThat(result.test().johnTotal()).isEqualTo(6);
@@ -252,7 +253,7 @@ class TrainingIT {
         TrainResult resumed = Training.run(config(interrupted, 6, cache, true));
 
         assertThat(resumed.history()).extracting(EpochStats::epoch).containsExactly(1, 2, 3, 4, 5, 6);
-        assertThat(Files.readAllLines(interrupted.resolve(Training.HISTORY))).hasSize(6);
+        assertThat(Files.readAllLines(new RunFolder(interrupted).history())).hasSize(6);
         for (int i = 0; i < 6; i++) {
             assertThat(resumed.history().get(i).validationLoss()).as("epoch %d", i + 1)
                     .isEqualTo(straight.history().get(i).validationLoss());
@@ -263,7 +264,7 @@ class TrainingIT {
             Path image = Files.list(dataset.resolve("test/not_john")).sorted().findFirst().orElseThrow();
             assertThat(b.predict(image).probabilityJohn()).isEqualTo(a.predict(image).probabilityJohn());
         }
-        try (var files = Files.list(interrupted.resolve(Checkpoint.DIR))) {
+        try (var files = Files.list(new RunFolder(interrupted).checkpoints())) {
             assertThat(files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".part"))).isEmpty();
         }
     }

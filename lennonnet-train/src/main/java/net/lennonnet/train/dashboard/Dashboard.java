@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import net.lennonnet.train.run.RunFolder;
 import org.deeplearning4j.core.storage.StatsStorage;
 import org.deeplearning4j.ui.VertxUIServer;
 import org.deeplearning4j.ui.model.storage.FileStatsStorage;
@@ -56,7 +57,7 @@ public final class Dashboard implements AutoCloseable {
             rebind(server, host, port);
         }
         server.attach(storage);
-        LennonnetUiModule.runFolder(statsFile.toAbsolutePath().getParent());
+        LennonnetUiModule.runFolder(RunFolder.ofStats(statsFile));
         return new Dashboard(server, storage, port);
     }
 

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Pattern;
+import net.lennonnet.train.run.RunFolder;
 import org.deeplearning4j.core.storage.Persistable;
 import org.deeplearning4j.core.storage.StatsStorage;
 import org.deeplearning4j.core.storage.StatsStorageEvent;
@@ -42,16 +43,21 @@ public final class LennonnetUiModule implements UIModule {
     /** Where a "Try Lennonnet" page for the run's model is served, once one is. */
     private static volatile String tryUrl;
 
-    /** The run's model folder, where {@code evaluation/} and {@code analysis/} reports appear. */
-    private static volatile Path runFolder;
+    /** The run's folder, where the evaluation and analysis reports appear. */
+    private static volatile RunFolder runFolder;
 
     private static final Pattern FILE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,120}");
-    private static final Map<String, String> REPORTS = Map.of("evaluation", "evaluation.json", "analysis", "analysis.json");
+    /** The reports the page shows, by the name in their URLs: where they are in a run folder, and their JSON file. */
+    private record Report(java.util.function.Function<RunFolder, Path> folder, String json) {}
+
+    private static final Map<String, Report> REPORTS = Map.of(
+            "evaluation", new Report(RunFolder::evaluation, "evaluation.json"),
+            "analysis", new Report(RunFolder::analysis, "analysis.json"));
     private static final Map<String, String> TYPES = Map.of("png", "image/png", "jpg", "image/jpeg", "html",
             "text/html; charset=utf-8", "json", "application/json", "csv", "text/csv; charset=utf-8");
 
     /** Tells the page where the run's reports are written (null: nowhere). */
-    static void runFolder(Path folder) {
+    static void runFolder(RunFolder folder) {
         runFolder = folder;
     }
 
@@ -87,19 +93,19 @@ public final class LennonnetUiModule implements UIModule {
      */
     Map<String, Object> reports() {
         Map<String, Object> found = new java.util.LinkedHashMap<>();
-        Path folder = runFolder;
+        RunFolder folder = runFolder;
         if (folder == null) {
             return found;
         }
-        REPORTS.forEach((kind, name) -> {
-            Path file = folder.resolve(kind).resolve(name);
+        REPORTS.forEach((kind, report) -> {
+            Path file = report.folder().apply(folder).resolve(report.json());
             if (Files.isRegularFile(file)) {
                 try {
-                    JsonNode report = JSON.readTree(file.toFile());
-                    if (report instanceof com.fasterxml.jackson.databind.node.ObjectNode o) {
+                    JsonNode json = JSON.readTree(file.toFile());
+                    if (json instanceof com.fasterxml.jackson.databind.node.ObjectNode o) {
                         o.remove("roc"); // hundreds of points the page does not draw; the PNG has them
                     }
-                    found.put(kind, report);
+                    found.put(kind, json);
                 } catch (IOException e) {
                     found.put(kind, Map.of("error", "unreadable " + file.getFileName() + ": "
                             + String.valueOf(e.getMessage()).lines().findFirst().orElse("")));
@@ -111,7 +117,7 @@ public final class LennonnetUiModule implements UIModule {
 
     /** A report file (chart, page, CSV, gallery thumbnail); only plain names in the two report folders. */
     private static void file(RoutingContext rc, String kind, String sub, String name) {
-        Path folder = runFolder;
+        RunFolder folder = runFolder;
         int dot = name.lastIndexOf('.');
         String type = dot > 0 ? TYPES.get(name.substring(dot + 1)) : null;
         if (folder == null || !REPORTS.containsKey(kind) || !FILE_NAME.matcher(name).matches() || name.contains("..")
@@ -119,7 +125,7 @@ public final class LennonnetUiModule implements UIModule {
             rc.response().setStatusCode(404).end("not found");
             return;
         }
-        Path dir = folder.resolve(kind);
+        Path dir = REPORTS.get(kind).folder().apply(folder);
         Path file = (sub == null ? dir : dir.resolve(sub)).resolve(name);
         if (!Files.isRegularFile(file)) {
             rc.response().setStatusCode(404).end("not found");
