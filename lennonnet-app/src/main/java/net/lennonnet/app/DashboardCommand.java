@@ -19,10 +19,10 @@ final class DashboardCommand implements Callable<Integer> {
     @Option(names = "--stats", required = true, description = "The dashboard-stats.bin a training run wrote.")
     Path stats;
 
-    @Option(names = "--ui-port", defaultValue = "9000", description = "Port. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--ui-port", defaultValue = "" + net.lennonnet.train.TrainConfig.DEFAULT_UI_PORT, description = "Port. Default: ${DEFAULT-VALUE}.")
     int port;
 
-    @Option(names = "--serve-port", defaultValue = "8080",
+    @Option(names = "--serve-port", defaultValue = "" + ServeConfig.DEFAULT_PORT,
             description = "When the run's folder holds a model, also serve the Try Lennonnet page on this port and link it from the dashboard; 0: don't. Default: ${DEFAULT-VALUE}.")
     int servePort;
 
@@ -45,7 +45,7 @@ final class DashboardCommand implements Callable<Integer> {
         RunFolder run = RunFolder.ofStats(stats);
         boolean hasModel = servePort > 0 && run.hasModel();
         try (StopSignal stop = new StopSignal(); Dashboard dashboard = Dashboard.start(port, stats, host);
-                WebServer web = hasModel ? WebServer.start(new ServeConfig(run.model(), host, servePort, 10 << 20,
+                WebServer web = hasModel ? WebServer.start(new ServeConfig(run.model(), host, servePort, ServeConfig.DEFAULT_MAX_UPLOAD_MB << 20,
                         Images.DEFAULT_MAX_PIXELS)) : null) {
             if (web != null) {
                 String url = "http://" + ("0.0.0.0".equals(host) ? "localhost" : host) + ":" + web.port() + "/";

@@ -6,7 +6,7 @@ import picocli.CommandLine.Option;
 /** The dashboard options every training command shares (a picocli mixin). */
 public final class DashboardOptions {
 
-    @Option(names = "--ui-port", defaultValue = "9000", description = "DL4J dashboard port. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--ui-port", defaultValue = "" + net.lennonnet.train.TrainConfig.DEFAULT_UI_PORT, description = "DL4J dashboard port. Default: ${DEFAULT-VALUE}.")
     int uiPort;
 
     @Option(names = "--no-dashboard", description = "Do not start the DL4J dashboard.")

@@ -30,16 +30,16 @@ final class DatasetCommand implements Callable<Integer> {
         "(leakage across train, val, test and analysis; manifest against disk; counts). Exit code 1 on any finding."})
     Path check;
 
-    @Option(names = "--test-per-class", defaultValue = "100", description = "Held-out test images per class. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--test-per-class", defaultValue = "" + DatasetConfig.DEFAULT_TEST_PER_CLASS, description = "Held-out test images per class. Default: ${DEFAULT-VALUE}.")
     int testPerClass;
 
-    @Option(names = "--val-fraction", defaultValue = "0.1", description = "Share of the rest used for validation. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--val-fraction", defaultValue = "" + DatasetConfig.DEFAULT_VAL_FRACTION, description = "Share of the rest used for validation. Default: ${DEFAULT-VALUE}.")
     double valFraction;
 
-    @Option(names = "--seed", defaultValue = "42", description = "Seed of the split. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--seed", defaultValue = "" + DatasetConfig.DEFAULT_SEED, description = "Seed of the split. Default: ${DEFAULT-VALUE}.")
     long seed;
 
-    @Option(names = "--near-duplicate-distance", defaultValue = "4",
+    @Option(names = "--near-duplicate-distance", defaultValue = "" + DatasetConfig.DEFAULT_NEAR_DUPLICATE_DISTANCE,
             description = "Images whose 64-bit perceptual hashes differ in at most this many bits are near-duplicates. Default: ${DEFAULT-VALUE}.")
     int nearDuplicateDistance;
 

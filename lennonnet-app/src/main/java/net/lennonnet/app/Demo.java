@@ -74,10 +74,9 @@ public final class Demo {
                 config.seed(), Images.DEFAULT_MAX_PIXELS)).build();
 
         console.printf("3/8 building the ResNet-50 transfer graph; 4/8 training its head%n");
-        TrainConfig train = new TrainConfig(dataset, model, config.inputSize(), config.epochs(), 32, config.learningRate(),
-                config.patience(),
-                config.seed(), config.weights(), config.uiPort(), TrainConfig.defaultFeatureCache(dataset), false,
-                Augmentation.none(), FineTuning.off());
+        TrainConfig train = TrainConfig.builder(dataset, model).inputSize(config.inputSize()).epochs(config.epochs())
+                .learningRate(config.learningRate()).patience(config.patience()).seed(config.seed())
+                .weights(config.weights()).uiPort(config.uiPort()).build();
         TrainResult result = TrainRun.withDashboard(train, uiHost, console);
 
         console.printf("    backbone: %s%n", result.pretrained() ? "real ImageNet ResNet-50 weights, " + result.backbone()

@@ -38,7 +38,7 @@ final class DemoCommand implements Callable<Integer> {
             description = "Images drawn for each analysis set (0: no analysis). Default: ${DEFAULT-VALUE}.")
     int analysisPerSet;
 
-    @Option(names = "--seed", defaultValue = "42", description = "Seed. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--seed", defaultValue = "" + net.lennonnet.train.TrainConfig.DEFAULT_SEED, description = "Seed. Default: ${DEFAULT-VALUE}.")
     long seed;
 
     @Option(names = "--weights",

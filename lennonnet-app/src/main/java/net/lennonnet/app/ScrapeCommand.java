@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import net.lennonnet.data.scrape.Bing;
 import net.lennonnet.data.scrape.DuckDuckGo;
+import net.lennonnet.data.scrape.Downloader;
 import net.lennonnet.data.scrape.Politeness;
 import net.lennonnet.data.scrape.Recipe;
 import net.lennonnet.data.scrape.ScrapeConfig;
@@ -50,7 +51,7 @@ final class ScrapeCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "Folder to write: john/, not_john/, analysis/, scrape.jsonl.")
     Path out;
 
-    @Option(names = "--engine", split = ",", defaultValue = "duckduckgo,bing",
+    @Option(names = "--engine", split = ",", defaultValue = ScrapeConfig.DEFAULT_ENGINE_LIST,
             description = "Engines in order of preference; later ones are fallbacks. Default: ${DEFAULT-VALUE}.")
     List<String> engines;
 
@@ -66,24 +67,24 @@ final class ScrapeCommand implements Callable<Integer> {
             description = "Also download from loopback and private addresses (local mirrors and tests).")
     boolean allowPrivateHosts;
 
-    @Option(names = "--concurrency", defaultValue = "8", description = "Downloads at once. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--concurrency", defaultValue = "" + ScrapeConfig.DEFAULT_CONCURRENCY, description = "Downloads at once. Default: ${DEFAULT-VALUE}.")
     int concurrency;
 
-    @Option(names = "--max-mb", defaultValue = "20", description = "Largest download, MB. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--max-mb", defaultValue = "" + Downloader.DEFAULT_MAX_MB, description = "Largest download, MB. Default: ${DEFAULT-VALUE}.")
     int maxMb;
 
-    @Option(names = "--timeout", defaultValue = "20", description = "Seconds allowed per download or search request. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--timeout", defaultValue = "" + Downloader.DEFAULT_TIMEOUT_SECONDS, description = "Seconds allowed per download or search request. Default: ${DEFAULT-VALUE}.")
     int timeoutSeconds;
 
-    @Option(names = "--delay-ms", defaultValue = "1000",
+    @Option(names = "--delay-ms", defaultValue = "" + Politeness.DEFAULT_DELAY_MS,
             description = "Pause between two requests to a search engine, ms. Default: ${DEFAULT-VALUE}.")
     long delayMs;
 
-    @Option(names = "--retries", defaultValue = "4",
+    @Option(names = "--retries", defaultValue = "" + Politeness.DEFAULT_RETRIES,
             description = "Retries of a refused search request (waits 2, 4, 8 ... s with jitter). Default: ${DEFAULT-VALUE}.")
     int retries;
 
-    @Option(names = "--max-side", defaultValue = "" + net.lennonnet.model.Images.WORKING_SIDE,
+    @Option(names = "--max-side", defaultValue = "" + ScrapeConfig.DEFAULT_MAX_SIDE,
             description = "Stored images are scaled down to at most this many pixels on their longer side (dataset and prediction scale to 1024 in any case). Default: ${DEFAULT-VALUE}.")
     int maxSide;
 
@@ -92,9 +93,10 @@ final class ScrapeCommand implements Callable<Integer> {
         Recipe recipe = recipe();
         Politeness politeness = new Politeness(Duration.ofMillis(delayMs), retries + 1,
                 Politeness.DEFAULT.backoffBase(), Politeness.DEFAULT.backoffMax(), Duration.ofSeconds(timeoutSeconds));
-        ScrapeConfig config = new ScrapeConfig(out, recipe, engines, duckduckgoUrl, bingUrl, allowPrivateHosts,
-                concurrency, maxMb * 1024L * 1024L, Duration.ofSeconds(timeoutSeconds), Images.DEFAULT_MAX_PIXELS,
-                maxSide, politeness, System.nanoTime());
+        ScrapeConfig config = ScrapeConfig.builder(out, recipe).engines(engines).engineUrls(duckduckgoUrl, bingUrl)
+                .allowPrivateHosts(allowPrivateHosts).concurrency(concurrency).maxBytes(maxMb * 1024L * 1024L)
+                .downloadTimeout(Duration.ofSeconds(timeoutSeconds)).maxSide(maxSide).politeness(politeness)
+                .seed(System.nanoTime()).build();
         ScrapeReport report = new Scraper(config).run();
         System.out.println(report.summary());
         report.searchFailures().forEach(f -> System.out.println("  no results: " + f));

@@ -16,13 +16,13 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "Model folder written by 'lennonnet train --out'.")
     Path model;
 
-    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to listen on. Default: ${DEFAULT-VALUE} (this machine only).")
+    @Option(names = "--host", defaultValue = ServeConfig.DEFAULT_HOST, description = "Address to listen on. Default: ${DEFAULT-VALUE} (this machine only).")
     String host;
 
-    @Option(names = "--port", defaultValue = "8080", description = "Port. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--port", defaultValue = "" + ServeConfig.DEFAULT_PORT, description = "Port. Default: ${DEFAULT-VALUE}.")
     int port;
 
-    @Option(names = "--max-upload-mb", defaultValue = "10", description = "Largest image accepted, in MB. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--max-upload-mb", defaultValue = "" + ServeConfig.DEFAULT_MAX_UPLOAD_MB, description = "Largest image accepted, in MB. Default: ${DEFAULT-VALUE}.")
     int maxUploadMb;
 
     @Option(names = "--max-waiting", defaultValue = "" + ServeConfig.DEFAULT_MAX_WAITING,

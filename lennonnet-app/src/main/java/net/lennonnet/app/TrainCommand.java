@@ -67,22 +67,22 @@ public final class TrainCommand implements Callable<Integer> {
         long adler32;
     }
 
-    @Option(names = "--input-size", defaultValue = "224", description = "Input edge in pixels for a random backbone (ImageNet weights use the size their bundle records, 224). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--input-size", defaultValue = "" + TrainConfig.DEFAULT_INPUT_SIZE, description = "Input edge in pixels for a random backbone (ImageNet weights use the size their bundle records, 224). Default: ${DEFAULT-VALUE}.")
     int inputSize;
 
-    @Option(names = "--epochs", defaultValue = "32", description = "Maximum epochs. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--epochs", defaultValue = "" + TrainConfig.DEFAULT_EPOCHS, description = "Maximum epochs. Default: ${DEFAULT-VALUE}.")
     int epochs;
 
-    @Option(names = "--batch-size", defaultValue = "32", description = "Mini-batch size. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--batch-size", defaultValue = "" + TrainConfig.DEFAULT_BATCH_SIZE, description = "Mini-batch size. Default: ${DEFAULT-VALUE}.")
     int batchSize;
 
-    @Option(names = "--lr", defaultValue = "0.001", description = "Adam learning rate of the head. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--lr", defaultValue = "" + TrainConfig.DEFAULT_LEARNING_RATE, description = "Adam learning rate of the head. Default: ${DEFAULT-VALUE}.")
     double learningRate;
 
-    @Option(names = "--patience", defaultValue = "5", description = "Early stopping: epochs without a lower validation loss. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--patience", defaultValue = "" + TrainConfig.DEFAULT_PATIENCE, description = "Early stopping: epochs without a lower validation loss. Default: ${DEFAULT-VALUE}.")
     int patience;
 
-    @Option(names = "--seed", defaultValue = "42", description = "Seed. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--seed", defaultValue = "" + TrainConfig.DEFAULT_SEED, description = "Seed. Default: ${DEFAULT-VALUE}.")
     long seed;
 
     @Mixin
@@ -91,14 +91,14 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--feature-cache", description = "Backbone feature cache folder. Default: DATA/feature-cache.")
     Path featureCache;
 
-    @Option(names = "--augment-views", defaultValue = "1",
+    @Option(names = "--augment-views", defaultValue = "" + Augmentation.DEFAULT_VIEWS,
             description = "Views per training image: 1 is the image alone; K adds K-1 flipped, cropped, colour-jittered copies, each cached. Default: ${DEFAULT-VALUE}.")
     int views;
 
-    @Option(names = "--crop", defaultValue = "0.1", description = "Largest share cut from each side in a view. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--crop", defaultValue = "" + Augmentation.DEFAULT_CROP, description = "Largest share cut from each side in a view. Default: ${DEFAULT-VALUE}.")
     double crop;
 
-    @Option(names = "--jitter", defaultValue = "0.1", description = "Largest brightness/contrast change in a view. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--jitter", defaultValue = "" + Augmentation.DEFAULT_JITTER, description = "Largest brightness/contrast change in a view. Default: ${DEFAULT-VALUE}.")
     double jitter;
 
     @Option(names = "--no-flip", description = "Never mirror a view.")
@@ -108,7 +108,7 @@ public final class TrainCommand implements Callable<Integer> {
             description = "After the head: epochs of fine-tuning the last ResNet stage on images (slow: a backbone pass per image and epoch). Default: ${DEFAULT-VALUE}.")
     int fineTuneEpochs;
 
-    @Option(names = "--fine-tune-lr", defaultValue = "0.0001", description = "Learning rate of fine-tuning. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--fine-tune-lr", defaultValue = "" + FineTuning.DEFAULT_LEARNING_RATE, description = "Learning rate of fine-tuning. Default: ${DEFAULT-VALUE}.")
     double fineTuneLr;
 
     @Option(names = "--resume", description = "Continue from the checkpoint in --out (after a crash or to train more epochs).")
@@ -116,10 +116,15 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        TrainConfig config = new TrainConfig(data, out, inputSize, epochs, batchSize, learningRate, patience, seed,
-                weights == null ? new WeightsChoice.Fetch(WeightsFetch.Ways.all()) : weights.choice(),
-                dashboard.port(), featureCache == null ? TrainConfig.defaultFeatureCache(data) : featureCache,
-                resume, new Augmentation(views, !noFlip, crop, jitter), new FineTuning(fineTuneEpochs, fineTuneLr));
+        TrainConfig.Builder builder = TrainConfig.builder(data, out).inputSize(inputSize).epochs(epochs)
+                .batchSize(batchSize).learningRate(learningRate).patience(patience).seed(seed)
+                .uiPort(dashboard.port()).featureCache(featureCache).resume(resume)
+                .augmentation(new Augmentation(views, !noFlip, crop, jitter))
+                .fineTuning(new FineTuning(fineTuneEpochs, fineTuneLr));
+        if (weights != null) {
+            builder.weights(weights.choice());
+        }
+        TrainConfig config = builder.build();
         TrainResult result = TrainRun.withDashboard(config, dashboard.host(), System.err);
         TestReport t = result.test();
         System.out.printf("john %d/%d correct, not_john %d/%d correct, accuracy %.3f; best epoch %d of %d; class "

@@ -21,6 +21,7 @@ public record DatasetConfig(Path raw, Path out, int testPerClass, double valFrac
 
     public static final int DEFAULT_TEST_PER_CLASS = 100;
     public static final double DEFAULT_VAL_FRACTION = 0.1;
+    public static final long DEFAULT_SEED = 42;
     /** See docs/data.md for how this was chosen. */
     public static final int DEFAULT_NEAR_DUPLICATE_DISTANCE = 4;
 

@@ -19,6 +19,10 @@ import java.util.Random;
  */
 public record Augmentation(int views, boolean flip, double crop, double jitter) {
 
+    public static final int DEFAULT_VIEWS = 1;
+    public static final double DEFAULT_CROP = 0.1;
+    public static final double DEFAULT_JITTER = 0.1;
+
     public Augmentation {
         if (views < 1 || views > 32) {
             throw new IllegalArgumentException("augmented views per image must be 1..32, got " + views);

@@ -10,6 +10,8 @@ package net.lennonnet.train;
  */
 public record FineTuning(int epochs, double learningRate) {
 
+    public static final double DEFAULT_LEARNING_RATE = 0.0001;
+
     public FineTuning {
         if (epochs < 0 || epochs > 1000) {
             throw new IllegalArgumentException("fine-tuning epochs must be 0..1000, got " + epochs);
@@ -21,7 +23,7 @@ public record FineTuning(int epochs, double learningRate) {
 
     /** No fine-tuning: the frozen backbone's fast path only. */
     public static FineTuning off() {
-        return new FineTuning(0, 1e-4);
+        return new FineTuning(0, DEFAULT_LEARNING_RATE);
     }
 
     public boolean enabled() {

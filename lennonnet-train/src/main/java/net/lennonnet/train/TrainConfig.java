@@ -27,7 +27,76 @@ public record TrainConfig(Path data, Path out, int inputSize, int epochs, int ba
         Path featureCache, boolean resume, Augmentation augmentation,
         FineTuning fineTuning) {
 
+    // The defaults, in one place: the command line's options show these, the builder starts from them.
+    public static final int DEFAULT_INPUT_SIZE = 224;
+    public static final int DEFAULT_EPOCHS = 32;
+    public static final int DEFAULT_BATCH_SIZE = 32;
+    public static final double DEFAULT_LEARNING_RATE = 0.001;
+    public static final int DEFAULT_PATIENCE = 5;
+    public static final long DEFAULT_SEED = 42;
     public static final int DEFAULT_UI_PORT = 9000;
+
+    /**
+     * A configuration for training on {@code data} into {@code out}, with every default: ImageNet
+     * weights by the ways of {@code weights fetch}, no dashboard, the feature cache inside the dataset,
+     * no resume, no augmentation, no fine-tuning.
+     */
+    public static Builder builder(Path data, Path out) {
+        return new Builder(data, out);
+    }
+
+    /** A copy of this configuration to change. */
+    public Builder toBuilder() {
+        return new Builder(data, out).inputSize(inputSize).epochs(epochs).batchSize(batchSize)
+                .learningRate(learningRate).patience(patience).seed(seed).weights(weights).uiPort(uiPort)
+                .featureCache(featureCache).resume(resume).augmentation(augmentation).fineTuning(fineTuning);
+    }
+
+    /** Builds a {@link TrainConfig}; every setter has the default above until called. */
+    public static final class Builder {
+        private final Path data;
+        private Path out;
+        private int inputSize = DEFAULT_INPUT_SIZE;
+        private int epochs = DEFAULT_EPOCHS;
+        private int batchSize = DEFAULT_BATCH_SIZE;
+        private double learningRate = DEFAULT_LEARNING_RATE;
+        private int patience = DEFAULT_PATIENCE;
+        private long seed = DEFAULT_SEED;
+        private WeightsChoice weights = new WeightsChoice.Fetch(net.lennonnet.model.WeightsFetch.Ways.all());
+        private int uiPort;
+        private Path featureCache;
+        private boolean resume;
+        private Augmentation augmentation = Augmentation.none();
+        private FineTuning fineTuning = FineTuning.off();
+
+        private Builder(Path data, Path out) {
+            this.data = data;
+            this.out = out;
+        }
+
+        public Builder out(Path value) { out = value; return this; }
+        public Builder inputSize(int value) { inputSize = value; return this; }
+        public Builder epochs(int value) { epochs = value; return this; }
+        public Builder batchSize(int value) { batchSize = value; return this; }
+        public Builder learningRate(double value) { learningRate = value; return this; }
+        public Builder patience(int value) { patience = value; return this; }
+        public Builder seed(long value) { seed = value; return this; }
+        public Builder weights(WeightsChoice value) { weights = value; return this; }
+        /** The dashboard's port; 0 (the builder's default) for none. */
+        public Builder uiPort(int value) { uiPort = value; return this; }
+        /** Where features are cached; null (the default) for {@link #defaultFeatureCache}. */
+        public Builder featureCache(Path value) { featureCache = value; return this; }
+        public Builder resume(boolean value) { resume = value; return this; }
+        public Builder augmentation(Augmentation value) { augmentation = value; return this; }
+        public Builder fineTuning(FineTuning value) { fineTuning = value; return this; }
+
+        /** The configuration; {@link IllegalArgumentException} naming the first value out of range. */
+        public TrainConfig build() {
+            return new TrainConfig(data, out, inputSize, epochs, batchSize, learningRate, patience, seed, weights,
+                    uiPort, featureCache != null ? featureCache : data == null ? null : defaultFeatureCache(data),
+                    resume, augmentation, fineTuning);
+        }
+    }
 
     /** The run folder {@code out} is. */
     public net.lennonnet.train.run.RunFolder run() {

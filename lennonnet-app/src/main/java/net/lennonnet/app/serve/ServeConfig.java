@@ -17,6 +17,10 @@ import java.nio.file.Path;
  */
 public record ServeConfig(Path model, String host, int port, int maxUploadBytes, long maxPixels, int maxWaiting) {
 
+    public static final String DEFAULT_HOST = "127.0.0.1";
+    public static final int DEFAULT_PORT = 8080;
+    public static final int DEFAULT_MAX_UPLOAD_MB = 10;
+
     /** Requests held at once unless told otherwise: two full batches of the predictor. */
     public static final int DEFAULT_MAX_WAITING = 32;
 

@@ -23,8 +23,10 @@ import org.jsoup.Jsoup;
 public final class Downloader {
 
     /** Larger than any photo worth classifying, small enough to hold eight of in memory at once. */
-    public static final long DEFAULT_MAX_BYTES = 20L * 1024 * 1024;
-    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(20);
+    public static final int DEFAULT_MAX_MB = 20;
+    public static final int DEFAULT_TIMEOUT_SECONDS = 20;
+    public static final long DEFAULT_MAX_BYTES = DEFAULT_MAX_MB * 1024L * 1024;
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(DEFAULT_TIMEOUT_SECONDS);
     static final int MAX_REDIRECTS = 5;
 
     private final long maxBytes;

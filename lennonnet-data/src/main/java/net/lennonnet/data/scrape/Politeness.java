@@ -14,9 +14,12 @@ import java.time.Duration;
 public record Politeness(Duration delay, int maxAttempts, Duration backoffBase, Duration backoffMax,
         Duration timeout) {
 
+    public static final int DEFAULT_DELAY_MS = 1000;
+    public static final int DEFAULT_RETRIES = 4;
+
     /** One request a second, five attempts, waits of 2, 4, 8, 16 s (plus jitter). */
-    public static final Politeness DEFAULT = new Politeness(Duration.ofSeconds(1), 5, Duration.ofSeconds(2),
-            Duration.ofSeconds(60), Duration.ofSeconds(20));
+    public static final Politeness DEFAULT = new Politeness(Duration.ofMillis(DEFAULT_DELAY_MS), DEFAULT_RETRIES + 1,
+            Duration.ofSeconds(2), Duration.ofSeconds(60), Duration.ofSeconds(Downloader.DEFAULT_TIMEOUT_SECONDS));
 
     public Politeness {
         if (delay.isNegative() || backoffBase.isNegative() || backoffMax.compareTo(backoffBase) < 0) {

@@ -28,7 +28,9 @@ public record ScrapeConfig(Path out, Recipe recipe, List<String> engines, String
         int maxSide, Politeness politeness, long seed) {
 
     public static final int DEFAULT_CONCURRENCY = 8;
-    public static final int DEFAULT_MAX_SIDE = 1024;
+    public static final int DEFAULT_MAX_SIDE = Images.WORKING_SIDE;
+    /** The engines, preferred first, as the command line writes them. */
+    public static final String DEFAULT_ENGINE_LIST = DuckDuckGo.NAME + "," + Bing.NAME;
     public static final List<String> DEFAULT_ENGINES = List.of(DuckDuckGo.NAME, Bing.NAME);
 
     public ScrapeConfig {
@@ -51,23 +53,51 @@ public record ScrapeConfig(Path out, Recipe recipe, List<String> engines, String
         engines = List.copyOf(engines);
     }
 
-    /** Defaults for everything but the output folder and recipe: the real engines, public hosts only. */
-    public static ScrapeConfig defaults(Path out, Recipe recipe) {
-        return new ScrapeConfig(out, recipe, DEFAULT_ENGINES, DuckDuckGo.DEFAULT_URL, Bing.DEFAULT_URL, false,
-                DEFAULT_CONCURRENCY, Downloader.DEFAULT_MAX_BYTES, Downloader.DEFAULT_TIMEOUT,
-                Images.DEFAULT_MAX_PIXELS, DEFAULT_MAX_SIDE, Politeness.DEFAULT, 1);
+    /**
+     * A configuration for scraping {@code recipe} into {@code out}, with every default: the real engines
+     * at their real URLs, public hosts only, the limits above.
+     */
+    public static Builder builder(Path out, Recipe recipe) {
+        return new Builder(out, recipe);
     }
 
-    /** This configuration pointed at other engine URLs, with private hosts allowed or not. */
-    public ScrapeConfig withEngineUrls(String duckduckgo, String bing, boolean allowPrivate) {
-        return new ScrapeConfig(out, recipe, engines, duckduckgo, bing, allowPrivate, concurrency, maxBytes,
-                downloadTimeout, maxPixels, maxSide, politeness, seed);
-    }
+    /** Builds a {@link ScrapeConfig}; every setter has its default until called. */
+    public static final class Builder {
+        private final Path out;
+        private final Recipe recipe;
+        private List<String> engines = DEFAULT_ENGINES;
+        private String duckduckgoUrl = DuckDuckGo.DEFAULT_URL;
+        private String bingUrl = Bing.DEFAULT_URL;
+        private boolean allowPrivateHosts;
+        private int concurrency = DEFAULT_CONCURRENCY;
+        private long maxBytes = Downloader.DEFAULT_MAX_BYTES;
+        private Duration downloadTimeout = Downloader.DEFAULT_TIMEOUT;
+        private long maxPixels = Images.DEFAULT_MAX_PIXELS;
+        private int maxSide = DEFAULT_MAX_SIDE;
+        private Politeness politeness = Politeness.DEFAULT;
+        private long seed = 1;
 
-    /** This configuration with other limits. */
-    public ScrapeConfig withLimits(List<String> engines, int concurrency, long maxBytes, Duration downloadTimeout,
-            Politeness politeness) {
-        return new ScrapeConfig(out, recipe, engines, duckduckgoUrl, bingUrl, allowPrivateHosts, concurrency, maxBytes,
-                downloadTimeout, maxPixels, maxSide, politeness, seed);
+        private Builder(Path out, Recipe recipe) {
+            this.out = out;
+            this.recipe = recipe;
+        }
+
+        public Builder engines(List<String> value) { engines = value; return this; }
+        /** Other engine URLs (a mirror, a test server). */
+        public Builder engineUrls(String duckduckgo, String bing) { duckduckgoUrl = duckduckgo; bingUrl = bing; return this; }
+        public Builder allowPrivateHosts(boolean value) { allowPrivateHosts = value; return this; }
+        public Builder concurrency(int value) { concurrency = value; return this; }
+        public Builder maxBytes(long value) { maxBytes = value; return this; }
+        public Builder downloadTimeout(Duration value) { downloadTimeout = value; return this; }
+        public Builder maxPixels(long value) { maxPixels = value; return this; }
+        public Builder maxSide(int value) { maxSide = value; return this; }
+        public Builder politeness(Politeness value) { politeness = value; return this; }
+        public Builder seed(long value) { seed = value; return this; }
+
+        /** The configuration; {@link IllegalArgumentException} naming the first value out of range. */
+        public ScrapeConfig build() {
+            return new ScrapeConfig(out, recipe, engines, duckduckgoUrl, bingUrl, allowPrivateHosts, concurrency,
+                    maxBytes, downloadTimeout, maxPixels, maxSide, politeness, seed);
+        }
     }
 }

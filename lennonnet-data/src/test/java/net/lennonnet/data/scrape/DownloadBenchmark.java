@@ -56,10 +56,9 @@ public final class DownloadBenchmark {
             Recipe recipe = new Recipe(Map.of("john", List.of(new Recipe.QueryGroup(List.of("bench"), images)),
                     "not_john", List.of(new Recipe.QueryGroup(List.of("other"), 1))), Map.of());
             Path out = Files.createTempDirectory("lennonnet-download-bench");
-            ScrapeConfig config = ScrapeConfig.defaults(out, recipe).withEngineUrls(web.url(), web.url(), true)
-                    .withLimits(ScrapeConfig.DEFAULT_ENGINES, ScrapeConfig.DEFAULT_CONCURRENCY, 20L << 20,
-                            Duration.ofSeconds(20), new Politeness(Duration.ZERO, 3, Duration.ofMillis(100),
-                                    Duration.ofSeconds(1), Duration.ofSeconds(20)));
+            ScrapeConfig config = ScrapeConfig.builder(out, recipe).engineUrls(web.url(), web.url())
+                    .allowPrivateHosts(true).politeness(new Politeness(Duration.ZERO, 3, Duration.ofMillis(100),
+                            Duration.ofSeconds(1), Duration.ofSeconds(20))).build();
             Runtime rt = Runtime.getRuntime();
             long t0 = System.nanoTime();
             ScrapeReport report = new Scraper(config).run();

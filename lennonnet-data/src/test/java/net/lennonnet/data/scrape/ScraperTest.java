@@ -68,8 +68,9 @@ class ScraperTest {
     }
 
     static ScrapeConfig config(Path out, Recipe recipe, FakeWeb web) {
-        return ScrapeConfig.defaults(out, recipe).withEngineUrls(web.url(), web.url(), true)
-                .withLimits(ScrapeConfig.DEFAULT_ENGINES, 4, 1_000_000, Duration.ofSeconds(5), SearchTest.FAST);
+        return ScrapeConfig.builder(out, recipe).engineUrls(web.url(), web.url()).allowPrivateHosts(true)
+                .concurrency(4).maxBytes(1_000_000).downloadTimeout(Duration.ofSeconds(5)).politeness(SearchTest.FAST)
+                .build();
     }
 
     @BeforeEach
