@@ -11,7 +11,7 @@ import net.lennonnet.model.Backbone;
 import net.lennonnet.model.BackboneBundle;
 import net.lennonnet.model.BackboneInfo;
 import net.lennonnet.model.Backbones;
-import net.lennonnet.model.Images;
+import net.lennonnet.model.ImagePipeline;
 import net.lennonnet.model.TfjsImport;
 import net.lennonnet.model.WeightsFetch;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -104,7 +104,7 @@ final class WeightsCommand {
                 INDArray probabilities;
                 try {
                     probabilities = backbone.graph().outputSingle(false,
-                            backbone.input().toInput(Images.decode(image, Images.DEFAULT_MAX_PIXELS)));
+                            ImagePipeline.of(backbone.input()).input(image).tensor());
                 } catch (IOException e) {
                     spec.commandLine().getErr().println(image + ": " + LennonnetCli.describe(e));
                     failed++;

@@ -32,6 +32,7 @@ import net.lennonnet.data.scrape.ScrapeRecord;
 import net.lennonnet.model.AtomicFiles;
 import net.lennonnet.model.FaceCrop;
 import net.lennonnet.model.Hashes;
+import net.lennonnet.model.ImagePipeline;
 import net.lennonnet.model.Images;
 import net.lennonnet.model.InputContract;
 import net.lennonnet.model.Labels;
@@ -438,9 +439,9 @@ public final class DatasetBuilder {
             }
             rawWidth = image.getWidth();
             rawHeight = image.getHeight();
-            // The same preparation prediction applies (InputContract.prepare): scale to the working
+            // The same preparation prediction applies (ImagePipeline.prepare): scale to the working
             // side, then cut around the face; the box is recorded in the raw upright image.
-            FaceCrop.Prepared prepared = InputContract.prepare(Images.toBgr(image), config.faceCrop());
+            FaceCrop.Prepared prepared = ImagePipeline.prepare(image, config.faceCrop());
             image = prepared.image();
             face = prepared.face().map(f -> f.x() + "," + f.y() + "," + f.width() + "," + f.height()).orElse("");
             png = config.out().resolve(STAGING).resolve(c.id() + ".png");

@@ -5,6 +5,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
+import net.lennonnet.model.ImagePipeline;
 import net.lennonnet.model.InputContract;
 import net.lennonnet.model.Labels;
 import org.datavec.api.io.labels.ParentPathLabelGenerator;
@@ -47,8 +48,8 @@ public final class DatasetIterators {
                 throw new IOException("missing class folder " + classFolders.resolve(label));
             }
         }
-        ImageRecordReader reader = new ImageRecordReader(contract.height(), contract.width(), 3,
-                new ParentPathLabelGenerator());
+        ImagePipeline pipeline = ImagePipeline.of(contract);
+        ImageRecordReader reader = pipeline.recordReader(new ParentPathLabelGenerator());
         reader.initialize(new FileSplit(classFolders.toFile(), NativeImageLoader.ALLOWED_FORMATS,
                 new Random(shuffleSeed)));
         if (!Labels.ALL.equals(reader.getLabels())) {
@@ -57,7 +58,7 @@ public final class DatasetIterators {
         }
         RecordReaderDataSetIterator iterator = new RecordReaderDataSetIterator(reader, batchSize, 1, Labels.ALL.size());
         iterator.setCollectMetaData(true);
-        iterator.setPreProcessor(contract.preProcessor());
+        iterator.setPreProcessor(pipeline.normaliser());
         return iterator;
     }
 
@@ -74,12 +75,13 @@ public final class DatasetIterators {
         if (!Files.isDirectory(folder)) {
             throw new IOException("no analysis set '" + set + "': " + folder + " is not a folder");
         }
-        ImageRecordReader reader = new ImageRecordReader(contract.height(), contract.width(), 3, new FixedLabel(expectedLabel));
+        ImagePipeline pipeline = ImagePipeline.of(contract);
+        ImageRecordReader reader = pipeline.recordReader(new FixedLabel(expectedLabel));
         reader.initialize(new FileSplit(folder.toFile(), NativeImageLoader.ALLOWED_FORMATS));
         reader.setLabels(Labels.ALL);
         RecordReaderDataSetIterator iterator = new RecordReaderDataSetIterator(reader, batchSize, 1, Labels.ALL.size());
         iterator.setCollectMetaData(true);
-        iterator.setPreProcessor(contract.preProcessor());
+        iterator.setPreProcessor(pipeline.normaliser());
         return iterator;
     }
 

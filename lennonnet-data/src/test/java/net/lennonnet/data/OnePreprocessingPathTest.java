@@ -8,6 +8,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import net.lennonnet.data.synthetic.DemoImages;
+import net.lennonnet.model.ImagePipeline;
 import net.lennonnet.model.Images;
 import net.lennonnet.model.InputContract;
 import org.datavec.api.records.metadata.RecordMetaDataURI;
@@ -37,7 +38,7 @@ class OnePreprocessingPathTest {
         int checked = 0;
         for (int i = 0; i < 4; i++) {
             URI file = ((RecordMetaDataURI) batch.getExampleMetaData().get(i)).getURI();
-            INDArray viaPrediction = contract.toInput(Images.decode(Path.of(file), Images.DEFAULT_MAX_PIXELS));
+            INDArray viaPrediction = ImagePipeline.of(contract).storedInput(Path.of(file));
             INDArray viaTraining = batch.getFeatures().get(org.nd4j.linalg.indexing.NDArrayIndex.interval(i, i + 1));
             assertThat(viaPrediction.equalsWithEps(viaTraining, 1e-4)).as("image %s", file).isTrue();
             String folder = Path.of(file).getParent().getFileName().toString();
@@ -68,12 +69,12 @@ class OnePreprocessingPathTest {
             String id = net.lennonnet.model.Hashes.sha256(scraped).substring(0, 16);
             stored = files.filter(p -> p.getFileName().toString().equals(id + ".png")).findFirst().orElseThrow();
         }
-        InputContract contract = InputContract.square(224);
-        INDArray viaDataset = contract.toInput(Images.decode(stored, Images.DEFAULT_MAX_PIXELS));
-        INDArray viaUpload = contract.toInput(contract.prepare(Images.toBgr(photo)).image());
+        ImagePipeline pipeline = ImagePipeline.of(InputContract.square(224));
+        INDArray viaDataset = pipeline.storedInput(stored);
+        INDArray viaUpload = pipeline.input(photo).tensor();
         assertThat(viaUpload.equalsWithEps(viaDataset, 1e-4)).isTrue();
         // the direct resize from full size that uploads used to get is another input
-        assertThat(contract.toInput(photo).equalsWithEps(viaDataset, 1e-4)).isFalse();
+        assertThat(pipeline.toInput(photo).equalsWithEps(viaDataset, 1e-4)).isFalse();
     }
 
     @Test

@@ -135,7 +135,7 @@ public final class Backbones {
      * batch-norm statistics calibrated on {@code calibration} images so that activations stay in range
      * (the zoo's own random init overflows to infinity in inference mode).
      *
-     * @param calibration a few preprocessed images, {@code [n, 3, h, w]} as from {@link InputContract#toInput}
+     * @param calibration a few preprocessed images, {@code [n, 3, h, w]} as from {@link ImagePipeline#toInput}
      */
     public static Backbone random(InputContract contract, long seed, INDArray calibration) {
         ResNet50 zoo = ResNet50.builder()

@@ -37,12 +37,12 @@ public final class LennonNet implements AutoCloseable {
 
     private final ComputationGraph graph;
     private final ModelMetadata metadata;
-    private final long maxPixels;
+    private final ImagePipeline pipeline;
 
     private LennonNet(ModelBundle bundle, long maxPixels) {
         this.graph = bundle.graph();
         this.metadata = bundle.metadata();
-        this.maxPixels = maxPixels;
+        this.pipeline = new ImagePipeline(metadata.input(), maxPixels);
         Dl4jDefaults.logStatusOnce();
     }
 
@@ -74,7 +74,7 @@ public final class LennonNet implements AutoCloseable {
 
     /** Predicts for encoded image bytes (JPEG, PNG, GIF, BMP ...). */
     public Prediction predict(byte[] encoded) throws UndecodableImageException {
-        return predict(Images.decode(encoded, maxPixels));
+        return predict(pipeline.decode(encoded));
     }
 
     /** Predicts for encoded image bytes from a stream (read to its end, at most {@value #MAX_ENCODED_BYTES} bytes). */
@@ -104,10 +104,10 @@ public final class LennonNet implements AutoCloseable {
         for (int from = 0; from < images.size(); from += BATCH) {
             List<BufferedImage> chunk = images.subList(from, Math.min(images.size(), from + BATCH));
             long start = System.nanoTime();
-            List<FaceCrop.Prepared> prepared = chunk.stream().map(img -> alreadyPrepared
-                    ? new FaceCrop.Prepared(Images.toBgr(img), java.util.Optional.empty())
-                    : metadata.input().prepare(Images.toBgr(img))).toList();
-            INDArray[] inputs = prepared.stream().map(p -> metadata.input().toInput(p.image())).toArray(INDArray[]::new);
+            List<ImagePipeline.Input> prepared = chunk.stream().map(img -> alreadyPrepared
+                    ? new ImagePipeline.Input(pipeline.toInput(img), java.util.Optional.empty())
+                    : pipeline.input(img)).toList();
+            INDArray[] inputs = prepared.stream().map(ImagePipeline.Input::tensor).toArray(INDArray[]::new);
             INDArray input = inputs.length == 1 ? inputs[0] : Nd4j.concat(0, inputs);
             INDArray probabilities;
             synchronized (graph) {
@@ -162,7 +162,7 @@ public final class LennonNet implements AutoCloseable {
             Outcome[] outcomes = new Outcome[chunk.size()];
             for (int i = 0; i < chunk.size(); i++) {
                 try {
-                    decoded.add(Images.decode(chunk.get(i), maxPixels));
+                    decoded.add(pipeline.decode(chunk.get(i)));
                     positions.add(i);
                 } catch (IOException e) {
                     outcomes[i] = Outcome.failed(chunk.get(i).toString(), reason(e));
@@ -182,6 +182,11 @@ public final class LennonNet implements AutoCloseable {
             return "no such file";
         }
         return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
+    /** The model's own preprocessing: what {@code predict} does to an image before the network sees it. */
+    public ImagePipeline pipeline() {
+        return pipeline;
     }
 
     /** The underlying graph, for evaluation code that batches its own inputs. */

@@ -12,7 +12,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * The input pre-processor that lets a backbone compute in NHWC (measured faster with the oneDNN
  * helpers, docs/performance.md) while it reads NCHW like every other Lennonnet graph, so DataVec's
- * iterators and {@link InputContract#toInput} feed it unchanged.
+ * iterators and {@link ImagePipeline#toInput} feed it unchanged.
  */
 public final class NchwToNhwc implements InputPreProcessor {
 

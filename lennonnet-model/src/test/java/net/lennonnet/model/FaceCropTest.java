@@ -45,7 +45,7 @@ class FaceCropTest {
         g.fillRect(0, 0, 2400, 1800);
         g.drawImage(face, 1000, 600, 1024, 1024, null);
         g.dispose();
-        FaceCrop.Prepared prepared = InputContract.square(64).withFaceCrop(true).prepare(canvas);
+        FaceCrop.Prepared prepared = ImagePipeline.of(InputContract.square(64).withFaceCrop(true)).prepare(canvas);
         assertThat(prepared.face()).isPresent();
         FaceBox box = prepared.face().get();
         // where the small portrait's face is (about 95..145, 45..100 of 256), scaled by 4 and moved
@@ -53,7 +53,7 @@ class FaceCropTest {
         assertThat(box.y() + box.height() / 2).isBetween(600 + 4 * 45, 600 + 4 * 100);
         // the crop is cut from the working copy, so it is at most the working side
         assertThat(prepared.image().getWidth()).isLessThanOrEqualTo(Images.WORKING_SIDE);
-        assertThat(InputContract.square(64).prepare(canvas).image().getWidth()).isEqualTo(Images.WORKING_SIDE);
+        assertThat(ImagePipeline.of(InputContract.square(64)).prepare(canvas).image().getWidth()).isEqualTo(Images.WORKING_SIDE);
     }
 
     @Test

@@ -75,7 +75,7 @@ class ImageNetWeightsIT {
         assertThat(GraphSurgery.layout(fast)).isEqualTo(CNN2DFormat.NHWC);
         assertThat(fast.getLayers().length).isLessThan(imported.getLayers().length / 2); // 53 batch norms, 49 ReLUs gone
         for (String photo : List.of("chelsea.png", "astronaut.png", "rocket.jpg")) {
-            INDArray nchw = InputContract.imagenet().toInput(Images.decode(photos.resolve(photo), Images.DEFAULT_MAX_PIXELS));
+            INDArray nchw = ImagePipeline.of(InputContract.imagenet()).storedInput(photos.resolve(photo));
             INDArray expected = imported.outputSingle(false, nchw.permute(0, 2, 3, 1).dup());
             INDArray actual = fast.outputSingle(false, nchw);
             assertThat(actual.sub(expected).amaxNumber().doubleValue()).as(photo).isLessThan(1e-4);
@@ -100,7 +100,7 @@ class ImageNetWeightsIT {
     }
 
     private static int top(Backbone backbone, String photo) throws IOException {
-        INDArray input = backbone.input().toInput(Images.decode(photos.resolve(photo), Images.DEFAULT_MAX_PIXELS));
+        INDArray input = ImagePipeline.of(backbone.input()).input(photos.resolve(photo)).tensor();
         INDArray probabilities = backbone.graph().outputSingle(false, input);
         int best = probabilities.argMax(1).getInt(0);
         System.out.printf("%s -> %d %s %.3f%n", photo, best, backbone.classes().get(best), probabilities.getDouble(0, best));

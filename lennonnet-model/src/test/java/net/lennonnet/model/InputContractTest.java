@@ -22,7 +22,7 @@ class InputContractTest {
         InputContract contract = InputContract.square(48);
         // pure blue: B=255, G=0, R=0
         var image = ImagesTest.solid(100, 60, java.awt.image.BufferedImage.TYPE_3BYTE_BGR, new Color(0, 0, 255));
-        INDArray input = contract.toInput(image);
+        INDArray input = ImagePipeline.of(contract).toInput(image);
         assertThat(input.shape()).containsExactly(1, 3, 48, 48);
         assertThat(input.getDouble(0, 0, 10, 10)).isCloseTo(255 - 103.939, org.assertj.core.data.Offset.offset(1e-3));
         assertThat(input.getDouble(0, 1, 10, 10)).isCloseTo(-116.779, org.assertj.core.data.Offset.offset(1e-3));

@@ -22,6 +22,7 @@ import java.util.stream.Stream;
 import net.lennonnet.data.Split;
 import net.lennonnet.model.Hashes;
 import net.lennonnet.model.Images;
+import net.lennonnet.model.ImagePipeline;
 import net.lennonnet.model.InputContract;
 import net.lennonnet.model.Labels;
 import org.datavec.api.records.Record;
@@ -36,7 +37,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Backbone features for every image of a split: from the {@link FeatureCache} when it has them,
- * otherwise read through DataVec's {@code ImageRecordReader}, normalised by the input contract, run
+ * otherwise read through DataVec's {@code ImageRecordReader} with the {@link ImagePipeline}'s decoder, run
  * through the frozen backbone and stored in the cache.
  */
 final class Featurizer {
@@ -46,6 +47,7 @@ final class Featurizer {
     private final ComputationGraph graph;
     private final String featureVertex;
     private final InputContract contract;
+    private final ImagePipeline pipeline;
     private boolean helperLogged;
     private final FeatureCache cache;
     private final int batchSize;
@@ -58,6 +60,7 @@ final class Featurizer {
         this.graph = graph;
         this.featureVertex = featureVertex;
         this.contract = contract;
+        this.pipeline = ImagePipeline.of(contract);
         this.cache = cache;
         this.batchSize = batchSize;
     }
@@ -168,9 +171,9 @@ final class Featurizer {
                     continue;
                 }
                 if (image == null) {
-                    image = Images.decode(file, Images.DEFAULT_MAX_PIXELS);
+                    image = pipeline.decode(file);
                 }
-                batch.add(contract.toInput(augmentation.view(image, sha, v)));
+                batch.add(pipeline.toInput(augmentation.view(image, sha, v)));
                 keys.add(key);
                 if (batch.size() == batchSize) {
                     computed += flush(batch, keys, features);
@@ -213,7 +216,7 @@ final class Featurizer {
     private void compute(List<Path> missing, Map<Path, String> hashes, Map<String, float[]> features, Split split)
             throws IOException {
         List<URI> uris = missing.stream().map(p -> p.toAbsolutePath().normalize().toUri()).toList();
-        ImageRecordReader reader = new ImageRecordReader(contract.height(), contract.width(), 3);
+        ImageRecordReader reader = pipeline.recordReader(null);
         reader.initialize(new CollectionInputSplit(uris));
         // Decoding the next batch overlaps the backbone's forward pass on this one.
         ExecutorService decoder = Executors.newSingleThreadExecutor(r -> {
@@ -263,7 +266,7 @@ final class Featurizer {
         while (inputs.size() < batchSize && reader.hasNext()) {
             Record record = reader.nextRecord();
             INDArray image = ((NDArrayWritable) record.getRecord().get(0)).get();
-            contract.preProcessor().transform(image);
+            pipeline.normaliser().transform(image);
             inputs.add(image);
             keys.add(hashes.get(Path.of(record.getMetaData().getURI()).toAbsolutePath().normalize()));
         }

@@ -69,7 +69,7 @@ class FaceCropScoringTest {
                 "0".repeat(64), TransferGraph.findHead(graph), Provenance.unknown()));
         try (LennonNet net = LennonNet.load(model)) {
             double asStored = net.graph().outputSingle(false,
-                    contract.toInput(Images.toBgr(Images.decode(stored, Images.DEFAULT_MAX_PIXELS)))).getDouble(0, 0);
+                    net.pipeline().storedInput(stored)).getDouble(0, 0);
             double croppedAgain = net.predictFiles(List.of(stored)).get(0).prediction().orElseThrow().probabilityJohn();
             Scorer.Result scored = Scorer.forFolder(net, ds.resolve("test")).score("test john",
                     List.of(stored), "john");

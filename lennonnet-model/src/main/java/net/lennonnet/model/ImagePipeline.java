@@ -1,0 +1,216 @@
+package net.lennonnet.model;
+
+import java.awt.image.BufferedImage;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.datavec.api.io.labels.PathLabelGenerator;
+import org.datavec.image.loader.Java2DNativeImageLoader;
+import org.datavec.image.recordreader.ImageRecordReader;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.api.preprocessor.VGG16ImagePreProcessor;
+
+/**
+ * The one way an image becomes network input, for every path: the dataset build, training features
+ * and their augmented views, fine-tuning and calibration, evaluate and analyze, predict, serve and the
+ * Java API.
+ *
+ * <pre>
+ * bytes or file
+ *   -> decode       Images.decode, the one decoder: pixel cap before decoding, EXIF upright, 8-bit BGR
+ *   -> prepare      scaled to Images.WORKING_SIDE when larger, then cut around the largest face when the
+ *                   contract asks (FaceCrop); the dataset builder stores images in this form
+ *   -> toInput      resized to the contract's size by DataVec's native loader, BGR means subtracted:
+ *                   a [1, 3, height, width] array; a graph that computes in NHWC turns it round itself
+ *                   (NchwToNhwc)
+ * </pre>
+ *
+ * Dataset files are stored already prepared, so reading them ({@link #storedInput}, {@link
+ * #recordReader}) decodes and converts without preparing again. DataVec's {@code ImageRecordReader}
+ * reads them through this pipeline's decoder too ({@link #recordReader}), so training and prediction
+ * cannot drift apart (OnePreprocessingPathTest).
+ */
+public final class ImagePipeline {
+
+    private final InputContract contract;
+    private final long maxPixels;
+
+    public ImagePipeline(InputContract contract, long maxPixels) {
+        if (contract == null) {
+            throw new IllegalArgumentException("an input contract is required");
+        }
+        if (maxPixels < 1) {
+            throw new IllegalArgumentException("the pixel cap must be positive, got " + maxPixels);
+        }
+        this.contract = contract;
+        this.maxPixels = maxPixels;
+    }
+
+    /** The pipeline of {@code contract} with the default pixel cap. */
+    public static ImagePipeline of(InputContract contract) {
+        return new ImagePipeline(contract, Images.DEFAULT_MAX_PIXELS);
+    }
+
+    public InputContract contract() {
+        return contract;
+    }
+
+    /** Decodes a file: upright, 8-bit BGR; {@link UndecodableImageException} with a one-line reason. */
+    public BufferedImage decode(Path file) throws IOException {
+        return Images.toBgr(Images.decode(file, maxPixels));
+    }
+
+    /** Decodes encoded bytes: upright, 8-bit BGR. */
+    public BufferedImage decode(byte[] encoded) throws UndecodableImageException {
+        return Images.toBgr(Images.decode(encoded, maxPixels));
+    }
+
+    /** The prepare step with this contract's face-crop setting; the face box is in {@code image}'s coordinates. */
+    public FaceCrop.Prepared prepare(BufferedImage image) {
+        return prepare(image, contract.faceCrop());
+    }
+
+    /**
+     * The prepare step: {@code image} scaled down to {@link Images#WORKING_SIDE} when it is larger, then
+     * cut around its largest face when {@code faceCrop} (an image without a face stays whole). The
+     * dataset builder stores images in this form. The face box is in {@code image}'s coordinates.
+     */
+    public static FaceCrop.Prepared prepare(BufferedImage image, boolean faceCrop) {
+        BufferedImage bgr = Images.toBgr(image);
+        BufferedImage working = Images.fitWithin(bgr, Images.WORKING_SIDE);
+        if (!faceCrop) {
+            return new FaceCrop.Prepared(working, Optional.empty());
+        }
+        FaceCrop.Prepared cut = FaceCrop.prepare(working);
+        double back = (double) bgr.getWidth() / working.getWidth();
+        return new FaceCrop.Prepared(cut.image(), cut.face().map(f -> working == bgr ? f : f.scaled(back)));
+    }
+
+    /**
+     * The last step: a prepared image resized by DataVec's native loader (as {@code ImageRecordReader}
+     * resizes) and normalised.
+     *
+     * @return a {@code [1, 3, height, width]} array
+     */
+    public INDArray toInput(BufferedImage prepared) {
+        try {
+            INDArray input = new Java2DNativeImageLoader(contract.height(), contract.width(), 3)
+                    .asMatrix(Images.toBgr(prepared));
+            normaliser().transform(input);
+            return input;
+        } catch (IOException e) {
+            // asMatrix on an in-memory image only fails on a programming error (unsupported raster).
+            throw new UncheckedIOException("could not convert a " + prepared.getWidth() + "x" + prepared.getHeight()
+                    + " image to network input", e);
+        }
+    }
+
+    /** A decoded image (upload, photo) all the way: prepare, then {@link #toInput}. */
+    public Input input(BufferedImage image) {
+        FaceCrop.Prepared prepared = prepare(image);
+        return new Input(toInput(prepared.image()), prepared.face());
+    }
+
+    /** A file all the way: decode, prepare, convert. */
+    public Input input(Path file) throws IOException {
+        return input(decode(file));
+    }
+
+    /** A stored dataset image (already prepared by the builder): decode and convert only. */
+    public INDArray storedInput(Path datasetFile) throws IOException {
+        return toInput(decode(datasetFile));
+    }
+
+    /** The normalisation, as the ND4J pre-processor DataVec iterators apply per batch. */
+    public VGG16ImagePreProcessor normaliser() {
+        return new VGG16ImagePreProcessor();
+    }
+
+    /**
+     * DataVec's {@code ImageRecordReader} over stored dataset images, reading every file through this
+     * pipeline's decoder ({@link #storedInput} without the normalisation, which the iterator applies
+     * with {@link #normaliser()}).
+     *
+     * @param labels how a file's label is found, or null for none
+     */
+    public ImageRecordReader recordReader(PathLabelGenerator labels) {
+        return new PipelineRecordReader(this, labels);
+    }
+
+    /**
+     * The network input for one image, and the face it was cut around (empty without face crop, or
+     * when none was found).
+     */
+    public record Input(INDArray tensor, Optional<FaceBox> face) {}
+
+    /** ImageRecordReader with the pipeline's loader in place of DataVec's OpenCV decoder. */
+    private static final class PipelineRecordReader extends ImageRecordReader {
+        PipelineRecordReader(ImagePipeline pipeline, PathLabelGenerator labels) {
+            super(pipeline.contract.height(), pipeline.contract.width(), 3, labels);
+            this.imageLoader = new Loader(pipeline);
+        }
+    }
+
+    /** DataVec's image loader, decoding with {@link ImagePipeline#decode} and resizing like {@link #toInput}. */
+    private static final class Loader extends Java2DNativeImageLoader {
+        private final ImagePipeline pipeline;
+
+        Loader(ImagePipeline pipeline) {
+            super(pipeline.contract.height(), pipeline.contract.width(), 3);
+            this.pipeline = pipeline;
+        }
+
+        private INDArray load(File file) throws IOException {
+            return asMatrix(pipeline.decode(file.toPath()));
+        }
+
+        @Override
+        public INDArray asMatrix(File file) throws IOException {
+            return load(file);
+        }
+
+        @Override
+        public INDArray asMatrix(File file, boolean nchw) throws IOException {
+            if (!nchw) {
+                throw new UnsupportedOperationException("Lennonnet reads images channels first");
+            }
+            return load(file);
+        }
+
+        @Override
+        public INDArray asMatrix(String filename) throws IOException {
+            return load(new File(filename));
+        }
+
+        @Override
+        public INDArray asMatrix(InputStream in) throws IOException {
+            return asMatrix(pipeline.decode(in.readAllBytes()));
+        }
+
+        @Override
+        public INDArray asMatrix(InputStream in, boolean nchw) throws IOException {
+            if (!nchw) {
+                throw new UnsupportedOperationException("Lennonnet reads images channels first");
+            }
+            return asMatrix(in);
+        }
+
+        @Override
+        public void asMatrixView(File file, INDArray view) throws IOException {
+            view.assign(load(file).reshape(view.shape()));
+        }
+
+        @Override
+        public void asMatrixView(String filename, INDArray view) throws IOException {
+            asMatrixView(new File(filename), view);
+        }
+
+        @Override
+        public void asMatrixView(InputStream in, INDArray view) throws IOException {
+            view.assign(asMatrix(in).reshape(view.shape()));
+        }
+    }
+}
