@@ -27,7 +27,7 @@ import net.lennonnet.model.ModelBundle;
 import net.lennonnet.model.ModelMetadata;
 import net.lennonnet.model.Provenance;
 import net.lennonnet.model.TransferGraph;
-import net.lennonnet.train.TrainingBenchmarks;
+import net.lennonnet.app.bench.TrainingBenchmarks;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * otherwise read through DataVec's {@code ImageRecordReader} with the {@link ImagePipeline}'s decoder, run
  * through the frozen backbone and stored in the cache.
  */
-final class Featurizer {
+public final class Featurizer {
 
     private static final Logger log = LoggerFactory.getLogger(Featurizer.class);
 
@@ -56,7 +56,8 @@ final class Featurizer {
      * @param graph         the transfer graph; its backbone runs up to {@code featureVertex}
      * @param featureVertex the vertex whose activations are the features (the head's input)
      */
-    Featurizer(ComputationGraph graph, String featureVertex, InputContract contract, FeatureCache cache, int batchSize) {
+    public Featurizer(ComputationGraph graph, String featureVertex, InputContract contract, FeatureCache cache,
+            int batchSize) {
         this.graph = graph;
         this.featureVertex = featureVertex;
         this.contract = contract;
@@ -66,8 +67,8 @@ final class Featurizer {
     }
 
     /** Features, one-hot labels and files of one split, files in name order within each class. */
-    record Features(INDArray features, INDArray labels, List<Path> files, int computed) {
-        int size() {
+    public record Features(INDArray features, INDArray labels, List<Path> files, int computed) {
+        public int size() {
             return files.size();
         }
     }
@@ -76,7 +77,7 @@ final class Featurizer {
      * A key that changes whenever features would: a hash of the backbone's weights, the input
      * contract and the vertex the features are read from.
      */
-    static String backboneKey(ComputationGraph backbone, InputContract contract, String featureVertex) {
+    public static String backboneKey(ComputationGraph backbone, InputContract contract, String featureVertex) {
         MessageDigest digest = Hashes.digest();
         digest.update(("lennonnet-features-v1|" + contract + "|" + featureVertex + "|").getBytes(StandardCharsets.UTF_8));
         ByteBuffer weights = backbone.params().data().asNio();
@@ -85,7 +86,7 @@ final class Featurizer {
     }
 
     /** Features of a split's images as they are. */
-    Features featurize(Path data, Split split) throws IOException {
+    public Features featurize(Path data, Split split) throws IOException {
         return featurize(data, split, Augmentation.none());
     }
 
@@ -93,7 +94,7 @@ final class Featurizer {
      * Features of a split's images and of their augmented views: with K views, K rows per image,
      * image by image.
      */
-    Features featurize(Path data, Split split, Augmentation augmentation) throws IOException {
+    public Features featurize(Path data, Split split, Augmentation augmentation) throws IOException {
         List<Path> files = new ArrayList<>();
         List<Integer> classes = new ArrayList<>();
         for (int c = 0; c < Labels.ALL.size(); c++) {

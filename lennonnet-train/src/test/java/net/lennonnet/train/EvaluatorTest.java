@@ -41,9 +41,9 @@ class EvaluatorTest {
 
     @Test
     void classWeightsBalanceTheOriginalImbalance() {
-        double[] w = Training.classWeights(new int[] {1320, 11481});
+        double[] w = TrainingSet.classWeights(new int[] {1320, 11481});
         // each class then carries half of the total weight
         assertThat(w[0] * 1320).isCloseTo(w[1] * 11481, org.assertj.core.data.Offset.offset(1e-6));
-        assertThat(Training.classWeights(new int[] {50, 50})).containsExactly(1.0, 1.0);
+        assertThat(TrainingSet.classWeights(new int[] {50, 50})).containsExactly(1.0, 1.0);
     }
 }

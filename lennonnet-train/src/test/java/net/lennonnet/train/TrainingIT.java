@@ -329,8 +329,7 @@ class TrainingIT {
         TrainConfig config = new TrainConfig(dataset, tmp.resolve("aug"), 64, 2, 16, 0.01, 10, 3,
                 new WeightsChoice.RandomInit(), 0, cache, false, three, FineTuning.off());
         TrainResult first = Training.run(config);
-        int trainImages = Training.countImages(dataset, net.lennonnet.data.Split.TRAIN, "john")
-                + Training.countImages(dataset, net.lennonnet.data.Split.TRAIN, "not_john");
+        int trainImages = TrainingSet.of(net.lennonnet.data.Dataset.open(dataset)).total();
         // every image once, plus two views of each training image
         assertThat(first.featuresComputed()).isEqualTo(60 + 2 * trainImages);
         TrainResult again = Training.run(new TrainConfig(dataset, tmp.resolve("aug2"), 64, 2, 16, 0.01, 10, 3,

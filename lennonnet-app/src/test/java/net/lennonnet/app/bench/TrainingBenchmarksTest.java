@@ -1,7 +1,8 @@
-package net.lennonnet.train;
+package net.lennonnet.app.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import net.lennonnet.train.Featurizer;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.factory.Nd4j;
 

@@ -1,4 +1,4 @@
-package net.lennonnet.train;
+package net.lennonnet.app.bench;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -7,6 +7,13 @@ import java.util.List;
 import java.util.Optional;
 import net.lennonnet.data.Split;
 import net.lennonnet.model.InputContract;
+import net.lennonnet.train.Augmentation;
+import net.lennonnet.train.FeatureCache;
+import net.lennonnet.train.Featurizer;
+import net.lennonnet.train.FineTuning;
+import net.lennonnet.train.HeadEpochs;
+import net.lennonnet.train.TrainConfig;
+import net.lennonnet.train.TrainingSet;
 import net.lennonnet.model.TransferGraph;
 import net.lennonnet.model.WeightsChoice;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -48,7 +55,7 @@ public final class TrainingBenchmarks {
      * Training and validation rows: every tenth row is validation, so it has the whole set's class
      * balance (the first tenth alone would be all john: the john rows come first).
      */
-    static Featurizer.Features[] trainAndValidation(INDArray features, INDArray labels) {
+    public static Featurizer.Features[] trainAndValidation(INDArray features, INDArray labels) {
         int n = (int) features.size(0);
         int[] valRows = java.util.stream.IntStream.range(0, n).filter(i -> i % 10 == 0).toArray();
         int[] trainRows = java.util.stream.IntStream.range(0, n).filter(i -> i % 10 != 0).toArray();
@@ -75,7 +82,7 @@ public final class TrainingBenchmarks {
         ComputationGraph backbone = new ComputationGraph(conf);
         backbone.init();
         ComputationGraph graph = TransferGraph.twoClass(backbone,
-                new TransferGraph.HeadOptions(1e-3, Training.classWeights(new int[] {1320, 11481}), 1));
+                new TransferGraph.HeadOptions(1e-3, TrainingSet.classWeights(new int[] {1320, 11481}), 1));
         TransferLearningHelper helper = new TransferLearningHelper(graph, "flatten_1");
         Nd4j.getRandom().setSeed(7);
         int johns = images * 1320 / 12_800;
@@ -95,7 +102,7 @@ public final class TrainingBenchmarks {
         TrainConfig config = new TrainConfig(out, out, 224, epochs, 32, 1e-3, epochs, 1, new WeightsChoice.RandomInit(),
                 0, out.resolve("cache"), false, Augmentation.none(), FineTuning.off());
         long start = System.nanoTime();
-        Training.trainHead(config, helper, train, validation, "benchmark", Optional.empty());
+        new HeadEpochs(config, helper, "benchmark", Optional.empty()).run(train, validation);
         return (System.nanoTime() - start) / 1e9;
     }
 }

@@ -1,10 +1,10 @@
-package net.lennonnet.train;
+package net.lennonnet.app.bench;
 
 /**
  * Benchmark, not a test: the head-training part of the original's run, 12,800 images x 32 epochs,
  * on cached 2048-wide features (the ImageNet ResNet-50's), through the real epoch loop with its
  * checkpoints. Run with
- * {@code mvn -pl lennonnet-train exec:java -Dexec.classpathScope=test -Dexec.mainClass=net.lennonnet.train.HeadBenchmark};
+ * {@code mvn -pl lennonnet-app exec:java -Dexec.classpathScope=test -Dexec.mainClass=net.lennonnet.app.bench.HeadBenchmark};
  * {@code lennonnet benchmark} runs the same measurement beside the others.
  */
 public final class HeadBenchmark {
