@@ -91,65 +91,118 @@ public final class DatasetBuilder {
         }
     }
 
-    /** Builds the dataset and returns its report. */
+    /**
+     * What the build records about every raw image that is not kept, and the scrape's word on where
+     * each came from; it writes the manifest rows.
+     */
+    private final class Ledger {
+        final Map<String, ScrapeRecord> provenance;
+        final List<ManifestEntry> entries = new ArrayList<>();
+        final Map<String, Integer> rejected = new TreeMap<>();
+        int duplicates;
+        int nearDuplicates;
+        int labelConflicts;
+
+        Ledger(Map<String, ScrapeRecord> provenance) {
+            this.provenance = provenance;
+        }
+
+        /** Records a rejected image; {@code kind} is what the report counts it under. */
+        void reject(Candidate c, String reason, String kind) {
+            entries.add(entry(c, null, ManifestEntry.REJECTED, reason, ""));
+            rejected.merge(kind, 1, Integer::sum);
+        }
+
+        ManifestEntry keep(Decoded d, String split) {
+            ManifestEntry row = entry(d.candidate(), d, ManifestEntry.KEPT, "", split);
+            entries.add(row);
+            return row;
+        }
+
+        private ManifestEntry entry(Candidate c, Decoded d, String status, String reason, String split) {
+            String source = relative(c.file());
+            ScrapeRecord p = provenance.get(source);
+            return new ManifestEntry(c.id(), c.folder(), source, c.sha256(),
+                    d == null ? "" : String.format("%016x", d.phash()), d == null ? 0 : d.width(),
+                    d == null ? 0 : d.height(), status, reason, split, p == null ? "" : p.query(),
+                    p == null ? "" : p.engine(), p == null ? "" : p.pageUrl(), p == null ? "" : p.imageUrl(),
+                    d == null ? "" : d.face(), feedback.getOrDefault(c.sha256(), ""));
+        }
+    }
+
+    /**
+     * Where each kept image goes.
+     *
+     * @param splitOf    split folder per image ({@code analysis} for analysis sets), in build order
+     * @param counts     images per split and class
+     * @param thresholds per class, the {@link TestSplit} threshold used
+     * @param analysis   images per analysis set
+     */
+    private record Assignment(Map<Decoded, String> splitOf, Map<String, Map<String, Integer>> counts,
+            Map<String, Double> thresholds, Map<String, Integer> analysis) {}
+
+    /** Builds the dataset and returns its report: scan, deduplicate, split, write. */
     public DatasetReport build() throws IOException {
         if (!Files.isDirectory(config.raw())) {
             throw new IOException("raw image folder not found: " + config.raw());
         }
+        Ledger ledger = new Ledger(scrapeProvenance());
+        // 1. scan the raw folders, with what people said about their images
+        List<Candidate> candidates = applyFeedback(scan(), ledger);
+        // 2. deduplicate: exact duplicates, then each distinct image decoded once, then near-duplicates
+        List<Candidate> distinct = dropDuplicates(candidates, ledger);
+        List<Decoded> decoded = decodeAll(distinct, ledger);
+        List<Decoded> kept = dropNearDuplicates(decoded, ledger);
+        // 3. split: per class, test first by each image's own hash, then validation, then training
+        Assignment assignment = split(kept);
+        // 4. write: the files into place, then the manifest and the report
+        return write(assignment, ledger);
+    }
+
+    /** The scrape manifest's kept rows by raw file, when the raw folder was scraped. */
+    private Map<String, ScrapeRecord> scrapeProvenance() throws IOException {
         Map<String, ScrapeRecord> provenance = new HashMap<>();
         for (ScrapeRecord r : ScrapeManifest.read(config.raw())) {
             if (r.kept()) {
                 provenance.put(r.file(), r);
             }
         }
-        List<ManifestEntry> entries = new ArrayList<>();
-        Map<String, Integer> rejected = new TreeMap<>();
-        int[] tally = new int[3]; // duplicates, near-duplicates, label conflicts
-        List<Candidate> candidates = applyFeedback(scan(), entries, rejected, provenance);
+        return provenance;
+    }
 
-        // 1. exact duplicates: one candidate per distinct content
+    /** One candidate per distinct content; the others recorded as duplicates or label conflicts. */
+    private List<Candidate> dropDuplicates(List<Candidate> candidates, Ledger ledger) {
         Map<String, List<Candidate>> bySha = candidates.stream()
                 .collect(Collectors.groupingBy(Candidate::sha256, LinkedHashMap::new, Collectors.toList()));
         List<Candidate> distinct = new ArrayList<>();
         for (List<Candidate> group : bySha.values()) {
-            Candidate winner = resolve(group, group.get(0), entries, rejected, tally, "duplicate", provenance);
+            Candidate winner = resolve(group, group.get(0), ledger, "duplicate");
             if (winner != null) {
                 distinct.add(winner);
             }
         }
+        return distinct;
+    }
 
-        // 2. decode each distinct image once: hash it and stage its normalised PNG (reusing an earlier
-        //    run's PNGs when they were made the same way)
-        Path fingerprint = config.out().resolve(FINGERPRINT);
-        String how = "{\"faceCrop\":" + config.faceCrop() + ",\"workingSide\":" + Images.WORKING_SIDE + "}";
-        boolean sameWay = Files.isRegularFile(fingerprint) && Files.readString(fingerprint).equals(how);
-        Map<String, Path> existing = sameWay ? existingImages() : Map.of();
-        faces.clear();
-        if (sameWay) {
-            for (ManifestEntry previous : Dataset.at(config.out()).manifest()) {
-                if (previous.face() != null && !previous.face().isEmpty()) {
-                    faces.put(previous.id(), previous.face());
-                }
-            }
-        }
-        List<Decoded> decoded = decodeAll(distinct, existing, entries, rejected, provenance);
-
-        // 3. near-duplicates: images whose hashes are within the distance form one group
-        List<List<Decoded>> groups = nearGroups(decoded);
+    /** One image per group of near-identical ones (the one with most pixels); the others recorded. */
+    private List<Decoded> dropNearDuplicates(List<Decoded> decoded, Ledger ledger) {
         List<Decoded> kept = new ArrayList<>();
         Map<Candidate, Decoded> byCandidate = new HashMap<>();
         decoded.forEach(d -> byCandidate.put(d.candidate(), d));
-        for (List<Decoded> group : groups) {
+        for (List<Decoded> group : nearGroups(decoded)) {
             Decoded best = group.stream().max(Comparator.comparingLong(Decoded::pixels)
                     .thenComparing(d -> d.candidate().sha256(), Comparator.reverseOrder())).orElseThrow();
-            Candidate winner = resolve(group.stream().map(Decoded::candidate).toList(), best.candidate(), entries,
-                    rejected, tally, "near-duplicate", provenance);
+            Candidate winner = resolve(group.stream().map(Decoded::candidate).toList(), best.candidate(), ledger,
+                    "near-duplicate");
             if (winner != null) {
                 kept.add(byCandidate.get(winner));
             }
         }
+        return kept;
+    }
 
-        // 4. splits: per class, test first, then validation, then training; analysis sets apart
+    /** Test images by their own hash ({@link TestSplit}), then validation, then training; analysis sets apart. */
+    private Assignment split(List<Decoded> kept) throws IOException {
         Map<String, List<Decoded>> byFolder = new TreeMap<>();
         for (Decoded d : kept) {
             byFolder.computeIfAbsent(d.candidate().folder(), k -> new ArrayList<>()).add(d);
@@ -159,26 +212,23 @@ public final class DatasetBuilder {
                 throw new IllegalArgumentException("no usable images for class '" + label + "' under " + config.raw());
             }
         }
-        Map<Decoded, String> splitOf = new LinkedHashMap<>();
-        Map<String, Map<String, Integer>> counts = new TreeMap<>();
+        Assignment a = new Assignment(new LinkedHashMap<>(), new TreeMap<>(), new TreeMap<>(), new TreeMap<>());
         Map<String, Double> previousThresholds = previousSplit();
-        Map<String, Double> thresholds = new TreeMap<>();
-        Map<String, Integer> analysisCounts = new TreeMap<>();
         for (Map.Entry<String, List<Decoded>> e : byFolder.entrySet()) {
             List<Decoded> images = e.getValue();
             Map<Decoded, Double> positions = new HashMap<>();
             images.forEach(d -> positions.put(d, TestSplit.position(config.seed(), d.candidate().sha256())));
             images.sort(Comparator.comparingDouble(positions::get));
             if (images.get(0).candidate().analysis()) {
-                images.forEach(d -> splitOf.put(d, ANALYSIS_SPLIT));
-                analysisCounts.put(e.getKey().substring(Recipe.ANALYSIS_FOLDER.length() + 1), images.size());
+                images.forEach(d -> a.splitOf().put(d, ANALYSIS_SPLIT));
+                a.analysis().put(e.getKey().substring(Recipe.ANALYSIS_FOLDER.length() + 1), images.size());
                 continue;
             }
             double[] sortedPositions = images.stream().mapToDouble(positions::get).toArray();
             Double previous = previousThresholds.get(e.getKey());
             double threshold = TestSplit.threshold(sortedPositions, config.testPerClass(),
                     previous == null ? java.util.OptionalDouble.empty() : java.util.OptionalDouble.of(previous));
-            thresholds.put(e.getKey(), threshold);
+            a.thresholds().put(e.getKey(), threshold);
             int test = TestSplit.count(sortedPositions, threshold);
             if (previous != null && test != config.testPerClass()) {
                 log.info("{}: {} test images (asked for {}): the earlier build's test images all stay in test, and new "
@@ -192,14 +242,20 @@ public final class DatasetBuilder {
             int val = config.valFraction() == 0 ? 0 : Math.max(1, (int) Math.round(rest * config.valFraction()));
             for (int i = 0; i < images.size(); i++) {
                 Split split = i < test ? Split.TEST : i < test + val ? Split.VALIDATION : Split.TRAIN;
-                splitOf.put(images.get(i), split.folder());
-                counts.computeIfAbsent(split.folder(), s -> new TreeMap<>()).merge(e.getKey(), 1, Integer::sum);
+                a.splitOf().put(images.get(i), split.folder());
+                a.counts().computeIfAbsent(split.folder(), s -> new TreeMap<>()).merge(e.getKey(), 1, Integer::sum);
             }
         }
+        return a;
+    }
 
-        // 5. files into place; anything left from an earlier run that no longer belongs goes
+    /**
+     * The files into their split folders (anything an earlier run left that no longer belongs goes),
+     * then the leakage check over the files as written, the manifest, the report and its page.
+     */
+    private DatasetReport write(Assignment assignment, Ledger ledger) throws IOException {
         Set<Path> targets = new HashSet<>();
-        for (Map.Entry<Decoded, String> e : splitOf.entrySet()) {
+        for (Map.Entry<Decoded, String> e : assignment.splitOf().entrySet()) {
             Path target = target(e.getKey(), e.getValue());
             targets.add(target);
             if (!e.getKey().png().equals(target)) {
@@ -208,15 +264,14 @@ public final class DatasetBuilder {
             }
         }
         removeStale(targets);
-        AtomicFiles.writeString(fingerprint, how);
+        AtomicFiles.writeString(config.out().resolve(FINGERPRINT), fingerprint());
 
         Map<String, Integer> byQuery = new TreeMap<>();
         Map<String, Integer> byEngine = new TreeMap<>();
         Map<String, Map<String, Integer>> sizes = new TreeMap<>();
-        for (Map.Entry<Decoded, String> e : splitOf.entrySet()) {
+        for (Map.Entry<Decoded, String> e : assignment.splitOf().entrySet()) {
             Decoded d = e.getKey();
-            ManifestEntry entry = entry(d.candidate(), d, ManifestEntry.KEPT, "", e.getValue(), provenance);
-            entries.add(entry);
+            ManifestEntry entry = ledger.keep(d, e.getValue());
             if (!entry.query().isEmpty()) {
                 byQuery.merge(entry.label() + " / " + entry.query(), 1, Integer::sum);
                 byEngine.merge(entry.engine(), 1, Integer::sum);
@@ -224,7 +279,7 @@ public final class DatasetBuilder {
             sizes.computeIfAbsent(entry.label(), k -> new LinkedHashMap<>())
                     .merge(sizeBucket(Math.max(d.width(), d.height())), 1, Integer::sum);
         }
-
+        List<ManifestEntry> entries = ledger.entries;
         entries.sort(Comparator.comparing(ManifestEntry::source));
         // Leakage is counted from the files as written, by an independent check (DatasetCheck), not from
         // the deduplication's own view of them, which would find none by construction.
@@ -236,16 +291,22 @@ public final class DatasetBuilder {
         }
         Dataset dataset = Dataset.at(config.out());
         String manifestSha256 = dataset.writeManifest(entries);
-        int faces = (int) splitOf.keySet().stream().filter(d -> !d.face().isEmpty()).count();
-        DatasetReport report = new DatasetReport(counts, analysisCounts, rejected, tally[0], tally[1], tally[2],
-                leakage, byQuery, byEngine, sizes, config.nearDuplicateDistance(), config.faceCrop(), faces,
-                manifestSha256, new DatasetReport.SplitRule(config.seed(), config.testPerClass(), thresholds));
+        int faces = (int) assignment.splitOf().keySet().stream().filter(d -> !d.face().isEmpty()).count();
+        DatasetReport report = new DatasetReport(assignment.counts(), assignment.analysis(), ledger.rejected,
+                ledger.duplicates, ledger.nearDuplicates, ledger.labelConflicts, leakage, byQuery, byEngine, sizes,
+                config.nearDuplicateDistance(), config.faceCrop(), faces, manifestSha256,
+                new DatasetReport.SplitRule(config.seed(), config.testPerClass(), assignment.thresholds()));
         dataset.writeReport(report);
         DatasetReportPage.write(config.out(), report, entries);
         log.info("dataset {}: {} kept, {} rejected ({} duplicates, {} near-duplicates, {} label conflicts), leakage {}",
-                config.out(), splitOf.size(), rejected.values().stream().mapToInt(i -> i).sum(), tally[0], tally[1],
-                tally[2], leakage);
+                config.out(), assignment.splitOf().size(), ledger.rejected.values().stream().mapToInt(i -> i).sum(),
+                ledger.duplicates, ledger.nearDuplicates, ledger.labelConflicts, leakage);
         return report;
+    }
+
+    /** How the stored images were made; PNGs of an earlier run are reused only when it matches. */
+    private String fingerprint() {
+        return "{\"faceCrop\":" + config.faceCrop() + ",\"workingSide\":" + Images.WORKING_SIDE + "}";
     }
 
     /**
@@ -255,8 +316,7 @@ public final class DatasetBuilder {
      *
      * @return the survivor, or null when the whole group is dropped
      */
-    private Candidate resolve(List<Candidate> group, Candidate preferred, List<ManifestEntry> entries,
-            Map<String, Integer> rejected, int[] tally, String kind, Map<String, ScrapeRecord> provenance) {
+    private Candidate resolve(List<Candidate> group, Candidate preferred, Ledger ledger, String kind) {
         if (group.size() == 1) {
             return group.get(0);
         }
@@ -269,9 +329,8 @@ public final class DatasetBuilder {
                 : null;
         if (conflict != null) {
             for (Candidate c : group) {
-                entries.add(entry(c, null, ManifestEntry.REJECTED, conflict, "", provenance));
-                rejected.merge("label conflict", 1, Integer::sum);
-                tally[2]++;
+                ledger.reject(c, conflict, "label conflict");
+                ledger.labelConflicts++;
             }
             return null;
         }
@@ -280,10 +339,12 @@ public final class DatasetBuilder {
                 : preferred;
         for (Candidate c : group) {
             if (c != winner) {
-                entries.add(entry(c, null, ManifestEntry.REJECTED, kind + ": of " + relative(winner.file()), "",
-                        provenance));
-                rejected.merge(kind, 1, Integer::sum);
-                tally[kind.equals("duplicate") ? 0 : 1]++;
+                ledger.reject(c, kind + ": of " + relative(winner.file()), kind);
+                if (kind.equals("duplicate")) {
+                    ledger.duplicates++;
+                } else {
+                    ledger.nearDuplicates++;
+                }
             }
         }
         return winner;
@@ -293,8 +354,7 @@ public final class DatasetBuilder {
      * What people said in the previous manifest: unusable images and mislabelled analysis images are
      * rejected, mislabelled class images move to the other class.
      */
-    private List<Candidate> applyFeedback(List<Candidate> candidates, List<ManifestEntry> entries,
-            Map<String, Integer> rejected, Map<String, ScrapeRecord> provenance) throws IOException {
+    private List<Candidate> applyFeedback(List<Candidate> candidates, Ledger ledger) throws IOException {
         feedback.clear();
         for (ManifestEntry e : Dataset.at(config.out()).manifest()) {
             if (e.feedback() != null && !e.feedback().isEmpty()) {
@@ -308,9 +368,7 @@ public final class DatasetBuilder {
         for (Candidate c : candidates) {
             String said = feedback.getOrDefault(c.sha256(), "");
             if (said.equals(ManifestEntry.UNUSABLE) || (said.equals(ManifestEntry.MISLABELLED) && c.analysis())) {
-                String reason = said + ": marked by lennonnet label";
-                entries.add(entry(c, null, ManifestEntry.REJECTED, reason, "", provenance));
-                rejected.merge(said, 1, Integer::sum);
+                ledger.reject(c, said + ": marked by lennonnet label", said);
             } else if (said.equals(ManifestEntry.MISLABELLED)) {
                 String other = c.folder().equals(Labels.JOHN) ? Labels.NOT_JOHN : Labels.JOHN;
                 out.add(new Candidate(other, c.file(), c.sha256()));
@@ -372,8 +430,22 @@ public final class DatasetBuilder {
         return found;
     }
 
-    private List<Decoded> decodeAll(List<Candidate> distinct, Map<String, Path> existing, List<ManifestEntry> entries,
-            Map<String, Integer> rejected, Map<String, ScrapeRecord> provenance) throws IOException {
+    /**
+     * Each distinct image decoded once, hashed, and its prepared PNG staged (an earlier run's PNGs are
+     * reused when it made them the same way); what does not decode is recorded with its reason.
+     */
+    private List<Decoded> decodeAll(List<Candidate> distinct, Ledger ledger) throws IOException {
+        Path fingerprint = config.out().resolve(FINGERPRINT);
+        boolean sameWay = Files.isRegularFile(fingerprint) && Files.readString(fingerprint).equals(fingerprint());
+        Map<String, Path> existing = sameWay ? existingImages() : Map.of();
+        faces.clear();
+        if (sameWay) {
+            for (ManifestEntry previous : Dataset.at(config.out()).manifest()) {
+                if (previous.face() != null && !previous.face().isEmpty()) {
+                    faces.put(previous.id(), previous.face());
+                }
+            }
+        }
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Runtime.getRuntime().availableProcessors()));
         List<Future<Object>> futures = new ArrayList<>();
         for (Candidate c : distinct) {
@@ -388,9 +460,7 @@ public final class DatasetBuilder {
                     decoded.add(d);
                 } else {
                     String reason = (String) result;
-                    ManifestEntry row = entry(c, null, ManifestEntry.REJECTED, reason, "", provenance);
-                    entries.add(row);
-                    rejected.merge(row.reasonKind(), 1, Integer::sum);
+                    ledger.reject(c, reason, net.lennonnet.data.report.Reasons.kindOf(reason));
                     log.info("rejected {}: {}", relative(c.file()), reason);
                 }
                 progress.step();
@@ -518,17 +588,6 @@ public final class DatasetBuilder {
                 }
             }
         }
-    }
-
-    private ManifestEntry entry(Candidate c, Decoded d, String status, String reason, String split,
-            Map<String, ScrapeRecord> provenance) {
-        String source = relative(c.file());
-        ScrapeRecord p = provenance.get(source);
-        return new ManifestEntry(c.id(), c.folder(), source, c.sha256(),
-                d == null ? "" : String.format("%016x", d.phash()), d == null ? 0 : d.width(),
-                d == null ? 0 : d.height(), status, reason, split, p == null ? "" : p.query(),
-                p == null ? "" : p.engine(), p == null ? "" : p.pageUrl(), p == null ? "" : p.imageUrl(),
-                d == null ? "" : d.face(), feedback.getOrDefault(c.sha256(), ""));
     }
 
     static String sizeBucket(int longer) {
