@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * A dataset to a trained model bundle, on the fast path: the backbone is frozen, so its features are
  * computed once per image ({@link Featurizer}) and every epoch trains only the two-class head on them
  * ({@link HeadEpochs}); optionally the last stage is fine-tuned after ({@link FineTuneEpochs}). Then the
- * decision threshold is chosen on validation, the test split is reported ({@link Evaluator}) and the
+ * decision threshold is chosen on validation, the test split is reported ({@link TestReport}) and the
  * bundle is written with its {@link Provenance}. This class only puts those steps in order.
  */
 public final class Training {
@@ -106,8 +106,8 @@ public final class Training {
         DecisionThreshold decision = DecisionThreshold.fromValidation(validationScores.probabilityJohn(),
                 validationScores.isJohn());
         log.info("decision threshold {}: {}", fmt(decision.value()), decision.source());
-        TestReport report = Evaluator.score(testScores.probabilityJohn(), testScores.isJohn(), decision.value());
-        Evaluator.write(report, config.run().test());
+        TestReport report = TestReport.of(testScores.probabilityJohn(), testScores.isJohn(), decision.value());
+        report.write(config.run().test());
         log.info("test: john {}/{} correct, not_john {}/{} correct, accuracy {}", report.johnCorrect(),
                 report.johnTotal(), report.notJohnCorrect(), report.notJohnTotal(), fmt(report.accuracy()));
         Provenance provenance = provenance(config, backbone, trainingSet, bestEpoch, seconds(started));

@@ -14,11 +14,11 @@ class DecisionThresholdTest {
         DecisionThreshold t = DecisionThreshold.fromValidation(p, john);
         assertThat(t.value()).isBetween(0.20, 0.30);
         assertThat(t.source()).startsWith("validation").contains("6 validation images");
-        TestReport report = Evaluator.score(p, john, t.value());
+        TestReport report = TestReport.of(p, john, t.value());
         assertThat(report.accuracy()).isEqualTo(1.0);
         assertThat(report.histograms2().get("john").counts()).containsExactly(0, 3);
         assertThat(report.histograms2().get("not_john").counts()).containsExactly(3, 0);
-        assertThat(Evaluator.score(p, john, 0.5).histograms2().get("john").counts()).containsExactly(3, 0);
+        assertThat(TestReport.of(p, john, 0.5).histograms2().get("john").counts()).containsExactly(3, 0);
     }
 
     @Test

@@ -11,7 +11,7 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class EvaluatorTest {
+class TestReportTest {
 
     @TempDir
     Path dir;
@@ -20,7 +20,7 @@ class EvaluatorTest {
     void countsRightAndWrongPerClassAtTheThreshold() throws IOException {
         double[] p = {0.9, 0.6, 0.4, 0.1, 0.7, 0.5};
         boolean[] john = {true, true, true, false, false, false};
-        TestReport report = Evaluator.score(p, john, 0.5);
+        TestReport report = TestReport.of(p, john, 0.5);
         assertThat(report.johnCorrect()).isEqualTo(2);
         assertThat(report.johnTotal()).isEqualTo(3);
         assertThat(report.notJohnCorrect()).isEqualTo(1); // 0.5 counts as john
@@ -29,7 +29,7 @@ class EvaluatorTest {
         assertThat(report.histograms2().get("john").counts()).containsExactly(1, 2);
         assertThat(report.histograms2().get("not_john").counts()).containsExactly(1, 2);
 
-        Evaluator.write(report, dir);
+        report.write(dir);
         JsonNode json = new ObjectMapper().readTree(dir.resolve("test-report.json").toFile());
         assertThat(json.get("johnCorrect").asInt()).isEqualTo(2);
         assertThat(json.get("histograms25").get("not_john")).hasSize(25);
