@@ -57,6 +57,15 @@ class BlazeFaceIT {
         assertThat(Math.hypot(right.x() - 246, right.y() - 103)).as("right eye %s", right).isLessThan(8);
         assertThat(Math.hypot(nose.x() - 222, nose.y() - 128)).as("nose %s", nose).isLessThan(8);
         assertThat(Math.hypot(mouth.x() - 222, mouth.y() - 144)).as("mouth %s", mouth).isLessThan(8);
+
+        // the chip template fits a real face: the best similarity leaves each point within 2 chip pixels
+        BufferedImage chip = FaceAlign.chip(astronaut, face);
+        javax.imageio.ImageIO.write(chip, "png", Path.of("target", "astronaut-chip.png").toFile());
+        for (int i = 0; i < 3; i++) {
+            var p = FaceAlign.toChip(face, face.keypoints().get(i));
+            assertThat(Math.hypot(p.getX() - FaceAlign.TEMPLATE[i][0], p.getY() - FaceAlign.TEMPLATE[i][1]))
+                    .as("keypoint %d in the chip: %s", i, p).isLessThan(2.0);
+        }
     }
 
     @Test

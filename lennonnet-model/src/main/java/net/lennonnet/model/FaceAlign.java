@@ -1,0 +1,86 @@
+package net.lennonnet.model;
+
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.geom.AffineTransform;
+import java.awt.geom.Point2D;
+import java.awt.image.BufferedImage;
+
+/**
+ * Face chips like dlib's: a face turned upright, scaled and placed so that its eyes and nose tip land
+ * where dlib's 150 x 150 chips (padding 0.25) put them, by the similarity transform (rotation, one scale,
+ * shift) that fits the detector's three keypoints to those places best in the least-squares sense.
+ *
+ * <p>The places come from dlib's five-point mean face: the eye centres are the means of each eye's two
+ * corners, (0.2273, 0.2214) and (0.7528, 0.2212) of the unpadded unit square, which padding 0.25 maps to
+ * (47.7, 47.1) and (100.3, 47.1) in the chip. dlib's fifth point is the base of the nose; BlazeFace gives
+ * the nose tip, which sits higher in a frontal photo: 0.59 eye distances below the eyes on skimage's
+ * astronaut (hand-measured, docs/data.md), hence (74.0, 78.0).
+ */
+public final class FaceAlign {
+
+    /** The chip's edge in pixels. */
+    public static final int CHIP = 150;
+    /** Where the eye on the image's left, the eye on its right and the nose tip go in the chip. */
+    static final double[][] TEMPLATE = {{47.7, 47.1}, {100.3, 47.1}, {74.0, 78.0}};
+    private static final int[] KEYPOINTS = {FaceDetection.LEFT_EYE, FaceDetection.RIGHT_EYE, FaceDetection.NOSE};
+
+    private FaceAlign() {}
+
+    /** The transform from the image's pixels to the chip's. */
+    public static AffineTransform transform(FaceDetection face) {
+        // x' = a x - b y + tx, y' = b x + a y + ty: the normal equations of the least-squares fit
+        int n = KEYPOINTS.length;
+        double mx = 0;
+        double my = 0;
+        double mu = 0;
+        double mv = 0;
+        for (int i = 0; i < n; i++) {
+            FaceDetection.Point p = face.keypoints().get(KEYPOINTS[i]);
+            mx += p.x() / n;
+            my += p.y() / n;
+            mu += TEMPLATE[i][0] / n;
+            mv += TEMPLATE[i][1] / n;
+        }
+        double sxx = 0;
+        double dot = 0;
+        double cross = 0;
+        for (int i = 0; i < n; i++) {
+            FaceDetection.Point p = face.keypoints().get(KEYPOINTS[i]);
+            double x = p.x() - mx;
+            double y = p.y() - my;
+            double u = TEMPLATE[i][0] - mu;
+            double v = TEMPLATE[i][1] - mv;
+            sxx += x * x + y * y;
+            dot += x * u + y * v;
+            cross += x * v - y * u;
+        }
+        if (sxx == 0) {
+            throw new IllegalArgumentException("the face's keypoints coincide: no alignment");
+        }
+        double a = dot / sxx;
+        double b = cross / sxx;
+        double tx = mu - (a * mx - b * my);
+        double ty = mv - (b * mx + a * my);
+        return new AffineTransform(a, b, -b, a, tx, ty);
+    }
+
+    /** The 150 x 150 chip of the face, bilinear, black outside the image. */
+    public static BufferedImage chip(BufferedImage image, FaceDetection face) {
+        BufferedImage chip = new BufferedImage(CHIP, CHIP, BufferedImage.TYPE_3BYTE_BGR);
+        Graphics2D g = chip.createGraphics();
+        try {
+            g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+            g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_QUALITY);
+            g.drawImage(Images.toBgr(image), transform(face), null);
+        } finally {
+            g.dispose();
+        }
+        return chip;
+    }
+
+    /** Where a point of the image lands in the chip. */
+    static Point2D toChip(FaceDetection face, FaceDetection.Point p) {
+        return transform(face).transform(new Point2D.Double(p.x(), p.y()), null);
+    }
+}
