@@ -63,9 +63,17 @@ final class BenchmarkCommand implements Callable<Integer> {
     @Option(names = "--layouts", description = "Also time the ImageNet graph at batch 16 in NCHW and NHWC, with and without batch norm folded (needs an imported bundle).")
     boolean layouts;
 
+    @Option(names = "--faces", paramLabel = "PHOTO",
+            description = "Measure the face path instead, on a photo with a face: descriptors per second, and the photo end to end (decode, detect, align, describe, head).")
+    Path facePhoto;
+
     @Override
     public Integer call() throws Exception {
         Dl4jDefaults.apply();
+        if (facePhoto != null) {
+            print(net.lennonnet.app.bench.FaceBench.run(facePhoto, samples));
+            return 0;
+        }
         Path dir = work != null ? Files.createDirectories(work) : Files.createTempDirectory("lennonnet-benchmark");
         Map<String, String> table = new LinkedHashMap<>();
 
@@ -107,11 +115,15 @@ final class BenchmarkCommand implements Callable<Integer> {
         if (peerResults != null) {
             peers(table, fwd.get(16).imagesPerSecond());
         }
+        print(table);
+        return 0;
+    }
+
+    private static void print(Map<String, String> table) {
         System.out.println();
         System.out.println("| measure | Lennonnet on this machine |");
         System.out.println("| --- | --- |");
         table.forEach((k, v) -> System.out.println("| " + k + " | " + v + " |"));
-        return 0;
     }
 
     /** The imported graph's four forms at batch 16: which layout and whether folding pays (docs/performance.md). */

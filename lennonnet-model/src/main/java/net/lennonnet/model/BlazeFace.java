@@ -86,6 +86,22 @@ public final class BlazeFace implements AutoCloseable {
         return BlazeFaceDecoder.suppress(all, SUPPRESSION_IOU);
     }
 
+    /**
+     * The largest face, faster than {@link #detect} when the photo is a portrait: the whole photo is
+     * searched first, and when that finds a face at least a quarter of the photo's shorter side wide (a
+     * face the tiles, half the shorter side each, could not show larger) it is the answer; otherwise the
+     * tiles are searched too.
+     */
+    public java.util.Optional<FaceDetection> largest(BufferedImage image) {
+        int shorter = Math.min(image.getWidth(), image.getHeight());
+        java.util.Optional<FaceDetection> whole = BlazeFaceDecoder.suppress(pass(image, 0, 0, image.getWidth(),
+                image.getHeight()), SUPPRESSION_IOU).stream().max(java.util.Comparator.comparingDouble(FaceDetection::area));
+        if (whole.isPresent() && whole.get().width() >= shorter / 4.0) {
+            return whole;
+        }
+        return detect(image).stream().max(java.util.Comparator.comparingDouble(FaceDetection::area));
+    }
+
     /** One run of the network on a region of the image, letterboxed into the input. */
     private List<FaceDetection> pass(BufferedImage image, int left, int top, int width, int height) {
         BlazeFaceDecoder.Frame inRegion = BlazeFaceDecoder.Frame.letterbox(width, height);

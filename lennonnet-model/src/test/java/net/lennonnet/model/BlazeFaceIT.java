@@ -42,6 +42,8 @@ class BlazeFaceIT {
         assertThat(faces).isNotEmpty();
         FaceDetection face = faces.get(0);
         assertThat(face.score()).isGreaterThan(0.75);
+        // a portrait: the whole-photo pass alone finds the same face
+        assertThat(detector.largest(astronaut)).hasValueSatisfying(f -> assertThat(f.iou(face)).isGreaterThan(0.8));
         // measured by hand on a 10-pixel grid over the 512 x 512 photo: the face from x 182 to 267 and
         // y 82 (hairline) to 180 (chin); the pupils at (202, 101) on the image's left and (246, 103) on its
         // right, the nose tip at (222, 128), the mouth's centre at (222, 144)
@@ -110,6 +112,10 @@ class BlazeFaceIT {
                 }
             }
             found += matched;
+            // the largest face, found the fast way, is the largest of all found
+            FaceDetection largest = detected.stream().max(java.util.Comparator.comparingDouble(FaceDetection::area))
+                    .orElseThrow();
+            assertThat(detector.largest(image)).hasValueSatisfying(f -> assertThat(f.iou(largest)).isGreaterThan(0.8));
             System.out.printf("%s: %d of %d faces found, %d false, %d ms%n", photo.getKey(), matched,
                     photo.getValue().length, detected.size() - matched, millis);
         }
