@@ -20,8 +20,6 @@ import net.lennonnet.model.Images;
 import net.lennonnet.model.Labels;
 import net.lennonnet.model.LennonNet;
 import net.lennonnet.model.Prediction;
-import net.lennonnet.train.Augmentation;
-import net.lennonnet.train.FineTuning;
 import net.lennonnet.train.TrainConfig;
 import net.lennonnet.train.TrainResult;
 import net.lennonnet.train.TrainRun;

@@ -1,7 +1,6 @@
 package net.lennonnet.data;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.brachtendorf.jimagehash.hashAlgorithms.PerceptiveHash;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -34,7 +33,6 @@ import net.lennonnet.model.FaceCrop;
 import net.lennonnet.model.Hashes;
 import net.lennonnet.model.ImagePipeline;
 import net.lennonnet.model.Images;
-import net.lennonnet.model.InputContract;
 import net.lennonnet.model.Labels;
 import net.lennonnet.model.UndecodableImageException;
 import org.slf4j.Logger;

@@ -1,15 +1,12 @@
 package net.lennonnet.data;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import net.lennonnet.model.AtomicFiles;
 
 /**
  * People's verdicts on dataset images, recorded in the dataset's {@code manifest.jsonl}: the next

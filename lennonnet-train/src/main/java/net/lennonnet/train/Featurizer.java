@@ -21,7 +21,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import net.lennonnet.data.Split;
 import net.lennonnet.model.Hashes;
-import net.lennonnet.model.Images;
 import net.lennonnet.model.ImagePipeline;
 import net.lennonnet.model.InputContract;
 import net.lennonnet.model.Labels;
