@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  *       run time, so one build serves every x86-64 CPU.</li>
  * </ul>
  * A value the user set (with {@code -D}) is never overridden. Whether or not the settings were
- * applied, the first model loaded logs once whether the helpers are active ({@link #logStatusOnce()}).
+ * applied, the first model loaded logs once whether the helpers are active ({@link #logStatusOnce()}:
+ * INFO when they are not, DEBUG when they are).
  */
 public final class Dl4jDefaults {
 
@@ -73,10 +74,19 @@ public final class Dl4jDefaults {
                 : "DL4J's CPU layer helpers are on, but the loaded natives use no oneDNN";
     }
 
-    /** Logs {@link #status()} at INFO the first time it is called in this JVM. */
+    /**
+     * Logs {@link #status()} the first time it is called in this JVM: at INFO when the helpers are not
+     * on as they should be (what an embedding program wants to hear about), at DEBUG when they are (so a
+     * command like {@code predict} prints nothing more than its answers).
+     */
     public static void logStatusOnce() {
         if (LOGGED.compareAndSet(false, true)) {
-            log.info(status());
+            String status = status();
+            if (status.startsWith("DL4J's oneDNN layer helpers are on")) {
+                log.debug(status);
+            } else {
+                log.info(status);
+            }
         }
     }
 
