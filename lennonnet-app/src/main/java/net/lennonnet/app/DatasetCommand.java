@@ -47,6 +47,10 @@ final class DatasetCommand implements Callable<Integer> {
         "images without a face stay whole. A model trained on it crops at prediction too."})
     boolean faceCrop;
 
+    @Option(names = "--face-align", description = {"Store each image as the aligned 150 x 150 chip of its largest face",
+        "(BlazeFace, dlib's layout), for 'train --backbone face'; images without a face: their centre square."})
+    boolean faceAlign;
+
     @Override
     public Integer call() throws Exception {
         if (check != null) {
@@ -58,11 +62,11 @@ final class DatasetCommand implements Callable<Integer> {
                     + (out == null ? "'--out=<out>'" : "") + " (or --check DIR to verify an existing dataset)");
         }
         DatasetReport report = new DatasetBuilder(new DatasetConfig(raw, out, testPerClass, valFraction, seed,
-                Images.DEFAULT_MAX_PIXELS, nearDuplicateDistance, faceCrop)).build();
+                Images.DEFAULT_MAX_PIXELS, nearDuplicateDistance, faceCrop, faceAlign)).build();
         System.out.println("kept " + report.counts() + (report.analysis().isEmpty() ? "" : "; analysis sets "
                 + report.analysis()) + "; rejected " + report.rejected() + "; duplicates " + report.duplicates()
                 + "; near-duplicates " + report.nearDuplicates() + "; label conflicts " + report.labelConflicts()
-                + "; leakage " + report.leakage() + (faceCrop ? "; faces found in " + report.faces() : ""));
+                + "; leakage " + report.leakage() + (faceCrop || faceAlign ? "; faces found in " + report.faces() : ""));
         System.out.println("report: " + out.resolve("report.html"));
         return 0;
     }

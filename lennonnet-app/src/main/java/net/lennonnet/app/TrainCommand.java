@@ -67,6 +67,10 @@ public final class TrainCommand implements Callable<Integer> {
         long adler32;
     }
 
+    @Option(names = "--backbone", defaultValue = "resnet50",
+            description = "resnet50: ImageNet ResNet-50 features; face: dlib's face descriptor on aligned faces (a 'dataset --face-align' dataset; docs/faces.md). Default: ${DEFAULT-VALUE}.")
+    String backbone;
+
     @Option(names = "--input-size", defaultValue = "" + TrainConfig.DEFAULT_INPUT_SIZE, description = "Input edge in pixels for a random backbone (ImageNet weights use the size their bundle records, 224). Default: ${DEFAULT-VALUE}.")
     int inputSize;
 
@@ -120,7 +124,8 @@ public final class TrainCommand implements Callable<Integer> {
                 .batchSize(batchSize).learningRate(learningRate).patience(patience).seed(seed)
                 .uiPort(dashboard.port()).featureCache(featureCache).resume(resume)
                 .augmentation(new Augmentation(views, !noFlip, crop, jitter))
-                .fineTuning(new FineTuning(fineTuneEpochs, fineTuneLr));
+                .fineTuning(new FineTuning(fineTuneEpochs, fineTuneLr))
+                .backbone(TrainConfig.BackboneKind.parse(backbone));
         if (weights != null) {
             builder.weights(weights.choice());
         }

@@ -179,6 +179,11 @@ public final class Dataset {
         return report().map(DatasetReport::faceCrop).orElse(false);
     }
 
+    /** Whether the images are aligned face chips (for the face-descriptor backbone). */
+    public boolean faceAlign() throws IOException {
+        return report().map(DatasetReport::faceAlign).orElse(false);
+    }
+
     /** The manifest's SHA-256 as the build recorded it, which identifies this build of the dataset. */
     public Optional<String> manifestSha256() throws IOException {
         return report().map(DatasetReport::manifestSha256).filter(h -> h != null && !h.isEmpty());

@@ -292,7 +292,7 @@ public final class DatasetBuilder {
         int faces = (int) assignment.splitOf().keySet().stream().filter(d -> !d.face().isEmpty()).count();
         DatasetReport report = new DatasetReport(assignment.counts(), assignment.analysis(), ledger.rejected,
                 ledger.duplicates, ledger.nearDuplicates, ledger.labelConflicts, leakage, byQuery, byEngine, sizes,
-                config.nearDuplicateDistance(), config.faceCrop(), faces, manifestSha256,
+                config.nearDuplicateDistance(), config.faceCrop(), config.faceAlign(), faces, manifestSha256,
                 new DatasetReport.SplitRule(config.seed(), config.testPerClass(), assignment.thresholds()));
         dataset.writeReport(report);
         DatasetReportPage.write(config.out(), report, entries);
@@ -304,7 +304,8 @@ public final class DatasetBuilder {
 
     /** How the stored images were made; PNGs of an earlier run are reused only when it matches. */
     private String fingerprint() {
-        return "{\"faceCrop\":" + config.faceCrop() + ",\"workingSide\":" + Images.WORKING_SIDE + "}";
+        return "{\"faceCrop\":" + config.faceCrop() + (config.faceAlign() ? ",\"faceAlign\":true" : "")
+                + ",\"workingSide\":" + Images.WORKING_SIDE + "}";
     }
 
     /**
@@ -509,7 +510,7 @@ public final class DatasetBuilder {
             rawHeight = image.getHeight();
             // The same preparation prediction applies (ImagePipeline.prepare): scale to the working
             // side, then cut around the face; the box is recorded in the raw upright image.
-            FaceCrop.Prepared prepared = ImagePipeline.prepare(image, config.faceCrop());
+            FaceCrop.Prepared prepared = ImagePipeline.prepare(image, config.preparation());
             image = prepared.image();
             face = prepared.face().map(f -> f.x() + "," + f.y() + "," + f.width() + "," + f.height()).orElse("");
             png = config.out().resolve(STAGING).resolve(c.id() + ".png");

@@ -15,15 +15,23 @@ import java.nio.file.Path;
  *                     bits are near-duplicates, 0..16
  * @param faceCrop     store each image cut around its largest face (whole when none is found); a model
  *                     trained on it records this in its input contract and crops at prediction too
+ * @param faceAlign    store each image as the aligned 150 x 150 chip of its largest face (its centre
+ *                     square when none is found), for {@code train --backbone face}
  */
 public record DatasetConfig(Path raw, Path out, int testPerClass, double valFraction, long seed, long maxPixels,
-        int nearDuplicateDistance, boolean faceCrop) {
+        int nearDuplicateDistance, boolean faceCrop, boolean faceAlign) {
 
     public static final int DEFAULT_TEST_PER_CLASS = 100;
     public static final double DEFAULT_VAL_FRACTION = 0.1;
     public static final long DEFAULT_SEED = 42;
     /** See docs/data.md for how this was chosen. */
     public static final int DEFAULT_NEAR_DUPLICATE_DISTANCE = 4;
+
+    /** A configuration without face alignment. */
+    public DatasetConfig(Path raw, Path out, int testPerClass, double valFraction, long seed, long maxPixels,
+            int nearDuplicateDistance, boolean faceCrop) {
+        this(raw, out, testPerClass, valFraction, seed, maxPixels, nearDuplicateDistance, faceCrop, false);
+    }
 
     /** A configuration with the default near-duplicate distance. */
     public DatasetConfig(Path raw, Path out, int testPerClass, double valFraction, long seed, long maxPixels) {
@@ -49,5 +57,15 @@ public record DatasetConfig(Path raw, Path out, int testPerClass, double valFrac
         if (maxPixels < 1) {
             throw new IllegalArgumentException("pixel cap must be positive, got " + maxPixels);
         }
+        if (faceCrop && faceAlign) {
+            throw new IllegalArgumentException("--face-crop and --face-align are two ways of preparing faces; choose one");
+        }
+    }
+
+    /** How the builder prepares each image. */
+    public net.lennonnet.model.ImagePipeline.Preparation preparation() {
+        return faceAlign ? net.lennonnet.model.ImagePipeline.Preparation.FACE_ALIGN
+                : faceCrop ? net.lennonnet.model.ImagePipeline.Preparation.FACE_CROP
+                : net.lennonnet.model.ImagePipeline.Preparation.WHOLE;
     }
 }

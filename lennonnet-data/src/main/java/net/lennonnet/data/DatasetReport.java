@@ -21,6 +21,7 @@ import java.util.Map;
  * @param nearDuplicateDistance the perceptual-hash distance, in bits, within which images counted as
  *                        near-duplicates ({@code dataset --check} checks at least this wide)
  * @param faceCrop        whether images were cut around their largest face
+ * @param faceAlign       whether images are aligned chips of their largest face
  * @param faces           kept images in which a face was found (0 without face crop)
  * @param manifestSha256  SHA-256 of {@code manifest.jsonl}, recorded in the model's provenance
  * @param split           how test images were chosen ({@link TestSplit}): seed, test images asked per
@@ -29,7 +30,7 @@ import java.util.Map;
 public record DatasetReport(Map<String, Map<String, Integer>> counts, Map<String, Integer> analysis,
         Map<String, Integer> rejected, int duplicates, int nearDuplicates, int labelConflicts, int leakage,
         Map<String, Integer> byQuery, Map<String, Integer> byEngine, Map<String, Map<String, Integer>> sizes,
-        int nearDuplicateDistance, boolean faceCrop, int faces, String manifestSha256, SplitRule split) {
+        int nearDuplicateDistance, boolean faceCrop, boolean faceAlign, int faces, String manifestSha256, SplitRule split) {
 
     /**
      * The split's rule, kept so that a later build holds out the same images.

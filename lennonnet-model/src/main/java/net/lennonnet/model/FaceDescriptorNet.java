@@ -40,7 +40,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * bias and a per-channel scale and shift, folded here into its weights and bias. A down block's
  * shortcut is a 2 x 2 average pool, zero-padded to the block's channel count (a fixed 1 x 1 convolution
  * here, identity then zeros); where its stride-2 branch comes out one position smaller than the pool,
- * the branch is padded with zeros at its bottom and right, as face-api does.
+ * the branch is padded with zeros at its bottom and right, as face-api does. The graph ends in an
+ * identity output layer after {@code fc} ({@link #PASS_THROUGH}), so its output is the descriptor.
  */
 public final class FaceDescriptorNet {
 
@@ -49,8 +50,13 @@ public final class FaceDescriptorNet {
     /** face-api's per-channel means, R, G, B, subtracted before dividing by {@link #DIVISOR}. */
     public static final double[] MEAN_RGB = {122.782, 117.001, 104.298};
     public static final double DIVISOR = 256;
-    /** The descriptor's vertex (the graph's output). */
+    /** The descriptor's vertex: the feature vertex a two-class head is put on. */
     public static final String OUTPUT = "fc";
+    /**
+     * The graph's output: the descriptor passed on unchanged (identity weights), so that the graph has
+     * the output layer {@link TransferGraph} replaces, with {@link #OUTPUT} as its feature vertex.
+     */
+    public static final String PASS_THROUGH = "descriptor";
 
     static final String MANIFEST = "face_recognition_model-weights_manifest.json";
     static final String WEIGHTS = "face_recognition_model.bin";
@@ -115,7 +121,10 @@ public final class FaceDescriptorNet {
         g.addLayer("mean", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), x);
         g.addLayer(OUTPUT, new DenseLayer.Builder().nIn(256).nOut(FEATURES).hasBias(false)
                 .activation(Activation.IDENTITY).build(), "mean");
-        g.setOutputs(OUTPUT);
+        g.addLayer(PASS_THROUGH, new org.deeplearning4j.nn.conf.layers.OutputLayer.Builder(
+                org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction.MSE).nIn(FEATURES).nOut(FEATURES)
+                .activation(Activation.IDENTITY).build(), OUTPUT);
+        g.setOutputs(PASS_THROUGH);
         ComputationGraph graph = new ComputationGraph(g.build());
         graph.init();
         return graph;
@@ -165,6 +174,8 @@ public final class FaceDescriptorNet {
         }
         graph.getLayer(OUTPUT).setParam("W", take(tensors, "fc", tarballOrFolder));
         used++;
+        graph.getLayer(PASS_THROUGH).setParam("W", Nd4j.eye(FEATURES).castTo(DataType.FLOAT));
+        graph.getLayer(PASS_THROUGH).setParam("b", Nd4j.zeros(DataType.FLOAT, 1, FEATURES));
         if (!tensors.isEmpty()) {
             throw new IOException(tarballOrFolder + ": tensors the descriptor does not use: " + tensors.keySet());
         }

@@ -68,9 +68,24 @@ public final class ImagePipeline {
         return Images.toBgr(Images.decode(encoded, maxPixels));
     }
 
-    /** The prepare step with this contract's face-crop setting; the face box is in {@code image}'s coordinates. */
+    /** How images are prepared before conversion. */
+    public enum Preparation {
+        /** Scaled to the working side only. */
+        WHOLE,
+        /** Then cut around the largest face ({@link FaceCrop}). */
+        FACE_CROP,
+        /** Then the aligned 150 x 150 chip of the largest face ({@link BlazeFace}, {@link FaceAlign}). */
+        FACE_ALIGN;
+
+        /** The preparation a contract asks for. */
+        public static Preparation of(InputContract contract) {
+            return contract.faceAlign() ? FACE_ALIGN : contract.faceCrop() ? FACE_CROP : WHOLE;
+        }
+    }
+
+    /** The prepare step with this contract's setting; the face box is in {@code image}'s coordinates. */
     public FaceCrop.Prepared prepare(BufferedImage image) {
-        return prepare(image, contract.faceCrop());
+        return prepare(image, Preparation.of(contract));
     }
 
     /**
@@ -79,14 +94,68 @@ public final class ImagePipeline {
      * dataset builder stores images in this form. The face box is in {@code image}'s coordinates.
      */
     public static FaceCrop.Prepared prepare(BufferedImage image, boolean faceCrop) {
+        return prepare(image, faceCrop ? Preparation.FACE_CROP : Preparation.WHOLE);
+    }
+
+    /**
+     * The prepare step: {@code image} scaled down to {@link Images#WORKING_SIDE} when it is larger, then,
+     * as {@code how} says, cut around its largest face, or turned into the aligned chip of its largest
+     * face (an image without a face: its centre square, at the chip's size). The dataset builder stores
+     * images in this form. The face box is in {@code image}'s coordinates.
+     */
+    public static FaceCrop.Prepared prepare(BufferedImage image, Preparation how) {
         BufferedImage bgr = Images.toBgr(image);
         BufferedImage working = Images.fitWithin(bgr, Images.WORKING_SIDE);
-        if (!faceCrop) {
-            return new FaceCrop.Prepared(working, Optional.empty());
-        }
-        FaceCrop.Prepared cut = FaceCrop.prepare(working);
         double back = (double) bgr.getWidth() / working.getWidth();
-        return new FaceCrop.Prepared(cut.image(), cut.face().map(f -> working == bgr ? f : f.scaled(back)));
+        switch (how) {
+            case FACE_CROP -> {
+                FaceCrop.Prepared cut = FaceCrop.prepare(working);
+                return new FaceCrop.Prepared(cut.image(), cut.face().map(f -> working == bgr ? f : f.scaled(back)));
+            }
+            case FACE_ALIGN -> {
+                Optional<FaceDetection> face = Detector.get().largest(working);
+                if (face.isEmpty()) {
+                    return new FaceCrop.Prepared(centreSquare(working, FaceAlign.CHIP), Optional.empty());
+                }
+                return new FaceCrop.Prepared(FaceAlign.chip(working, face.get()), face.get()
+                        .box(working.getWidth(), working.getHeight()).map(f -> working == bgr ? f : f.scaled(back)));
+            }
+            default -> {
+                return new FaceCrop.Prepared(working, Optional.empty());
+            }
+        }
+    }
+
+    /** The largest centred square of the image, scaled to {@code side}. */
+    private static BufferedImage centreSquare(BufferedImage image, int side) {
+        int s = Math.min(image.getWidth(), image.getHeight());
+        int x = (image.getWidth() - s) / 2;
+        int y = (image.getHeight() - s) / 2;
+        BufferedImage out = new BufferedImage(side, side, BufferedImage.TYPE_3BYTE_BGR);
+        java.awt.Graphics2D g = out.createGraphics();
+        try {
+            g.setRenderingHint(java.awt.RenderingHints.KEY_INTERPOLATION, java.awt.RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+            g.drawImage(image, 0, 0, side, side, x, y, x + s, y + s, null);
+        } finally {
+            g.dispose();
+        }
+        return out;
+    }
+
+    /** The face detector of face-aligned contracts, loaded once from {@link FaceModels}. */
+    private static final class Detector {
+        private static BlazeFace instance;
+
+        static synchronized BlazeFace get() {
+            if (instance == null) {
+                try {
+                    instance = BlazeFace.load(FaceModels.blazeFace());
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+            return instance;
+        }
     }
 
     /**
@@ -124,10 +193,41 @@ public final class ImagePipeline {
         return toInput(decode(datasetFile));
     }
 
-    /** The normalisation, as the ND4J pre-processor DataVec iterators apply per batch. */
-    public VGG16ImagePreProcessor normaliser() {
-        return new VGG16ImagePreProcessor();
+    /** The contract's normalisation, as the ND4J pre-processor DataVec iterators apply per batch. */
+    public Normaliser normaliser() {
+        return InputContract.DLIB_FACE.equals(contract.normalisation()) ? FACE_CHIP : VGG;
     }
+
+    /**
+     * A normalisation of the {@code [n, 3, h, w]} BGR 0-255 arrays DataVec's loaders make, in place; also
+     * a pre-processor for iterators.
+     */
+    public interface Normaliser extends org.nd4j.linalg.dataset.api.DataSetPreProcessor {
+        void transform(INDArray features);
+
+        @Override
+        default void preProcess(org.nd4j.linalg.dataset.api.DataSet dataSet) {
+            transform(dataSet.getFeatures());
+        }
+    }
+
+    /** ImageNet's BGR means subtracted (Keras "caffe" mode). */
+    private static final Normaliser VGG = features -> new VGG16ImagePreProcessor().transform(features);
+
+    /** face-api's: channels turned to RGB, its means subtracted, divided by 256. */
+    private static final Normaliser FACE_CHIP = features -> {
+        INDArray blue = features.get(org.nd4j.linalg.indexing.NDArrayIndex.all(),
+                org.nd4j.linalg.indexing.NDArrayIndex.point(0)).dup();
+        INDArray red = features.get(org.nd4j.linalg.indexing.NDArrayIndex.all(),
+                org.nd4j.linalg.indexing.NDArrayIndex.point(2));
+        features.get(org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.point(0))
+                .assign(red);
+        red.assign(blue);
+        for (int c = 0; c < 3; c++) {
+            features.get(org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.point(c))
+                    .subi(FaceDescriptorNet.MEAN_RGB[c]).divi(FaceDescriptorNet.DIVISOR);
+        }
+    };
 
     /**
      * DataVec's {@code ImageRecordReader} over stored dataset images, reading every file through this

@@ -73,4 +73,22 @@ class FaceAlignTest {
         // the 7.2-pixel error (3.6 in the chip) is shared among the three points, not left on one
         assertThat(worst).isGreaterThan(0).isLessThan(3.6);
     }
+
+    @Test
+    void theFaceChipContractFeedsTheDescriptorItsOwnInput() {
+        BufferedImage chip = new BufferedImage(150, 150, BufferedImage.TYPE_3BYTE_BGR);
+        java.util.Random random = new java.util.Random(5);
+        for (int y = 0; y < 150; y++) {
+            for (int x = 0; x < 150; x++) {
+                chip.setRGB(x, y, random.nextInt(0x1000000));
+            }
+        }
+        var viaPipeline = ImagePipeline.of(InputContract.faceChip()).toInput(chip);
+        var direct = FaceDescriptorNet.input(chip);
+        assertThat(viaPipeline.shape()).containsExactly(1, 3, 150, 150);
+        assertThat(viaPipeline.equalsWithEps(direct, 1e-5)).isTrue();
+        // and the first channel is red: (R - 122.782) / 256
+        int rgb = chip.getRGB(7, 3);
+        assertThat(viaPipeline.getDouble(0, 0, 3, 7)).isCloseTo((((rgb >> 16) & 0xff) - 122.782) / 256, within(1e-5));
+    }
 }

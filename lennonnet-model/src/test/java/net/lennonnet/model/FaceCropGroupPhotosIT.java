@@ -18,15 +18,8 @@ import org.junit.jupiter.api.Test;
  */
 class FaceCropGroupPhotosIT {
 
-    /** Hand-marked faces per photo. Several are turned away or looking down: the hard cases for a frontal cascade. */
-    static final Map<String, int[][]> FACES = Map.of(
-            "sample1.jpg", new int[][] {{380, 370, 230, 240}, {820, 440, 200, 220}, {1420, 220, 230, 230}},
-            "sample2.jpg", new int[][] {{330, 150, 150, 190}, {890, 250, 200, 200}, {1400, 160, 230, 220}},
-            "sample3.jpg", new int[][] {{560, 340, 240, 240}, {1030, 220, 270, 280}, {1480, 310, 250, 250}},
-            "sample4.jpg", new int[][] {{260, 220, 180, 210}, {620, 110, 220, 230}, {930, 200, 220, 220}, {1280, 160, 190, 220}},
-            "sample5.jpg", new int[][] {{780, 120, 190, 190}, {1090, 210, 200, 200}, {630, 450, 180, 180},
-                    {1350, 400, 250, 260}, {350, 880, 250, 250}},
-            "sample6.jpg", new int[][] {{240, 510, 260, 250}, {630, 360, 240, 240}, {1150, 330, 250, 250}, {1430, 270, 290, 290}});
+    /** Hand-marked faces per photo: {@link RealPackages#GROUP_PHOTO_FACES}. */
+    static final Map<String, int[][]> FACES = RealPackages.GROUP_PHOTO_FACES;
 
     @Test
     void theHaarDetectorOnRealGroupPhotos() throws IOException {

@@ -13,8 +13,13 @@ class InputContractTest {
     void namesTheBadValueAndTheRange() {
         assertThatThrownBy(() -> InputContract.square(16)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("input height must be 32..1024 pixels, got 16");
+        assertThatThrownBy(() -> new InputContract(64, 64, "HSV", InputContract.VGG_MEAN_BGR, false))
+                .hasMessageContaining("channel order must be BGR or RGB, got HSV");
         assertThatThrownBy(() -> new InputContract(64, 64, "RGB", InputContract.VGG_MEAN_BGR, false))
-                .hasMessageContaining("channel order must be BGR, got RGB");
+                .hasMessageContaining("normalisation must be dlib-face with RGB");
+        assertThatThrownBy(() -> new InputContract(150, 150, "RGB", InputContract.DLIB_FACE, true, true))
+                .hasMessageContaining("choose one");
+        assertThat(InputContract.faceChip().faceAlign()).isTrue();
     }
 
     @Test

@@ -21,11 +21,38 @@ import net.lennonnet.model.WeightsChoice;
  * @param resume       continue from the checkpoint in {@code out} if there is one
  * @param augmentation augmented views of each training image
  * @param fineTuning   whether and how to fine-tune the last stage after the head
+ * @param backbone     which backbone the head is trained on
  */
 public record TrainConfig(Path data, Path out, int inputSize, int epochs, int batchSize, double learningRate,
         int patience, long seed, WeightsChoice weights, int uiPort,
         Path featureCache, boolean resume, Augmentation augmentation,
-        FineTuning fineTuning) {
+        FineTuning fineTuning, BackboneKind backbone) {
+
+    /** The backbones a head can be trained on. */
+    public enum BackboneKind {
+        /** ResNet-50 with ImageNet weights ({@code weights} says where they come from). */
+        RESNET50,
+        /** dlib's face descriptor: 128 numbers per aligned face; needs a {@code dataset --face-align} dataset. */
+        FACE;
+
+        /** {@code resnet50} or {@code face}, as the command line writes it. */
+        public static BackboneKind parse(String name) {
+            for (BackboneKind k : values()) {
+                if (k.name().equalsIgnoreCase(name)) {
+                    return k;
+                }
+            }
+            throw new IllegalArgumentException("backbone must be resnet50 or face, got " + name);
+        }
+    }
+
+    /** A ResNet-50 configuration. */
+    public TrainConfig(Path data, Path out, int inputSize, int epochs, int batchSize, double learningRate,
+            int patience, long seed, WeightsChoice weights, int uiPort, Path featureCache, boolean resume,
+            Augmentation augmentation, FineTuning fineTuning) {
+        this(data, out, inputSize, epochs, batchSize, learningRate, patience, seed, weights, uiPort, featureCache,
+                resume, augmentation, fineTuning, BackboneKind.RESNET50);
+    }
 
     // The defaults, in one place: the command line's options show these, the builder starts from them.
     public static final int DEFAULT_INPUT_SIZE = 224;
@@ -49,7 +76,8 @@ public record TrainConfig(Path data, Path out, int inputSize, int epochs, int ba
     public Builder toBuilder() {
         return new Builder(data, out).inputSize(inputSize).epochs(epochs).batchSize(batchSize)
                 .learningRate(learningRate).patience(patience).seed(seed).weights(weights).uiPort(uiPort)
-                .featureCache(featureCache).resume(resume).augmentation(augmentation).fineTuning(fineTuning);
+                .featureCache(featureCache).resume(resume).augmentation(augmentation).fineTuning(fineTuning)
+                .backbone(backbone);
     }
 
     /** Builds a {@link TrainConfig}; every setter has the default above until called. */
@@ -68,6 +96,7 @@ public record TrainConfig(Path data, Path out, int inputSize, int epochs, int ba
         private boolean resume;
         private Augmentation augmentation = Augmentation.none();
         private FineTuning fineTuning = FineTuning.off();
+        private BackboneKind backbone = BackboneKind.RESNET50;
 
         private Builder(Path data, Path out) {
             this.data = data;
@@ -89,12 +118,13 @@ public record TrainConfig(Path data, Path out, int inputSize, int epochs, int ba
         public Builder resume(boolean value) { resume = value; return this; }
         public Builder augmentation(Augmentation value) { augmentation = value; return this; }
         public Builder fineTuning(FineTuning value) { fineTuning = value; return this; }
+        public Builder backbone(BackboneKind value) { backbone = value; return this; }
 
         /** The configuration; {@link IllegalArgumentException} naming the first value out of range. */
         public TrainConfig build() {
             return new TrainConfig(data, out, inputSize, epochs, batchSize, learningRate, patience, seed, weights,
                     uiPort, featureCache != null ? featureCache : data == null ? null : defaultFeatureCache(data),
-                    resume, augmentation, fineTuning);
+                    resume, augmentation, fineTuning, backbone);
         }
     }
 
@@ -141,6 +171,12 @@ public record TrainConfig(Path data, Path out, int inputSize, int epochs, int ba
         }
         if (weights == null) {
             throw new IllegalArgumentException("a weights choice is required");
+        }
+        if (backbone == null) {
+            throw new IllegalArgumentException("a backbone is required");
+        }
+        if (backbone == BackboneKind.FACE && fineTuning.enabled()) {
+            throw new IllegalArgumentException("fine-tuning unfreezes ResNet-50's last stage; the face backbone has none");
         }
     }
 }

@@ -55,7 +55,8 @@ public final class Training {
         TrainingSet trainingSet = TrainingSet.of(dataset);
         double[] classWeights = trainingSet.classWeights();
         Backbone backbone = backbone(config, dataset);
-        InputContract contract = backbone.input().withFaceCrop(dataset.faceCrop());
+        InputContract contract = config.backbone() == TrainConfig.BackboneKind.FACE ? backbone.input()
+                : backbone.input().withFaceCrop(dataset.faceCrop());
         log.info("input {}x{} {}, {}{}", contract.width(), contract.height(), contract.channelOrder(),
                 contract.normalisation(), contract.faceCrop() ? ", face crop" : "");
         log.info("training images: {} john, {} not_john; class weights {} / {}", trainingSet.john(),
@@ -125,6 +126,19 @@ public final class Training {
      * images (read with the dataset's face-crop setting).
      */
     private static Backbone backbone(TrainConfig config, Dataset dataset) throws IOException {
+        if (config.backbone() == TrainConfig.BackboneKind.FACE) {
+            if (!dataset.faceAlign()) {
+                throw new IllegalArgumentException("--backbone face reads aligned face chips: build the dataset with "
+                        + "'lennonnet dataset --face-align' (" + config.data() + " was built without it)");
+            }
+            Backbone face = Backbones.face();
+            log.info("backbone: {}", face.origin());
+            return face;
+        }
+        if (dataset.faceAlign()) {
+            throw new IllegalArgumentException(config.data() + " holds aligned face chips ('dataset --face-align'): "
+                    + "train on it with --backbone face");
+        }
         Optional<Backbone> pretrained = Backbones.pretrained(config.weights());
         if (pretrained.isPresent()) {
             log.info("backbone: {}", pretrained.get().origin());

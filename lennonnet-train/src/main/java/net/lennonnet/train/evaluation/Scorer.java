@@ -31,13 +31,13 @@ final class Scorer {
 
     private final LennonNet net;
     private final Map<String, ManifestEntry> manifest;
-    /** The files are a face-cropped dataset's and the model crops: do not crop again. */
+    /** The files are a face-cropped (or face-aligned) dataset's and the model does the same: do not again. */
     private final boolean alreadyPrepared;
 
-    private Scorer(LennonNet net, Map<String, ManifestEntry> manifest, boolean faceCropped) {
+    private Scorer(LennonNet net, Map<String, ManifestEntry> manifest, boolean alreadyPrepared) {
         this.net = net;
         this.manifest = manifest;
-        this.alreadyPrepared = faceCropped && net.metadata().input().faceCrop();
+        this.alreadyPrepared = alreadyPrepared;
     }
 
     /**
@@ -50,7 +50,10 @@ final class Scorer {
         if (dataset.isPresent()) {
             dataset.get().kept().forEach(e -> byId.put(e.id(), e));
         }
-        return new Scorer(net, byId, dataset.isPresent() && dataset.get().faceCrop());
+        var contract = net.metadata().input();
+        boolean prepared = dataset.isPresent() && (dataset.get().faceCrop() && contract.faceCrop()
+                || dataset.get().faceAlign() && contract.faceAlign());
+        return new Scorer(net, byId, prepared);
     }
 
     Result score(String task, List<Path> files, String truth) {

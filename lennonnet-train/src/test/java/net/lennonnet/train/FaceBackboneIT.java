@@ -1,0 +1,136 @@
+package net.lennonnet.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import javax.imageio.ImageIO;
+import net.lennonnet.data.Dataset;
+import net.lennonnet.data.DatasetBuilder;
+import net.lennonnet.data.DatasetConfig;
+import net.lennonnet.data.DatasetReport;
+import net.lennonnet.model.FaceDescriptorNet;
+import net.lennonnet.model.Images;
+import net.lennonnet.model.LennonNet;
+import net.lennonnet.model.Prediction;
+import net.lennonnet.model.RealPackages;
+import net.lennonnet.model.WeightsChoice;
+import net.lennonnet.train.evaluation.Evaluation;
+import net.lennonnet.train.evaluation.EvaluationReport;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code --backbone face} through the stages on real faces: {@code dataset --face-align} (BlazeFace,
+ * alignment), training a head on dlib's descriptor, the saved model predicting raw photos (detect,
+ * align, describe, head) and {@code evaluate}. "john" is skimage's astronaut, photographed once and
+ * varied here (crops, scale, mirror, light); "not_john" are the 22 people of face-api's group photos,
+ * each varied twice. One photo per person makes this a test of the path, not of accuracy: the
+ * held-out figures are printed, and asserted only as far as the descriptor's known separation allows.
+ */
+class FaceBackboneIT {
+
+    @TempDir
+    Path tmp;
+
+    private static BufferedImage variant(BufferedImage photo, int x, int y, int side, int out, boolean mirror, float light) {
+        BufferedImage v = new BufferedImage(out, out, BufferedImage.TYPE_3BYTE_BGR);
+        Graphics2D g = v.createGraphics();
+        g.setColor(Color.GRAY);
+        g.fillRect(0, 0, out, out);
+        if (mirror) {
+            g.drawImage(photo, out, 0, 0, out, x, y, x + side, y + side, null);
+        } else {
+            g.drawImage(photo, 0, 0, out, out, x, y, x + side, y + side, null);
+        }
+        g.dispose();
+        return new java.awt.image.RescaleOp(light, 0, null).filter(v, null);
+    }
+
+    @Test
+    void aFaceModelFromAlignedChipsToAnswers() throws Exception {
+        BufferedImage astronaut = Images.decode(RealPackages.skimageData().resolve("astronaut.png"), Images.DEFAULT_MAX_PIXELS);
+        Path raw = tmp.resolve("raw");
+        Files.createDirectories(raw.resolve("john"));
+        Files.createDirectories(raw.resolve("not_john"));
+        int n = 0;
+        for (int i = 0; i < 16; i++) {
+            BufferedImage v = variant(astronaut, 60 + 7 * i, 10 + 5 * (i % 5), 300 - 6 * i, 320 + 10 * i, i % 2 == 1,
+                    0.8f + 0.03f * i);
+            ImageIO.write(v, "png", raw.resolve("john/astronaut" + n++ + ".png").toFile());
+        }
+        Path samples = RealPackages.faceApiSamples();
+        int people = 0;
+        for (var photo : new java.util.TreeMap<>(RealPackages.GROUP_PHOTO_FACES).entrySet()) {
+            BufferedImage group = Images.decode(samples.resolve(photo.getKey()), Images.DEFAULT_MAX_PIXELS);
+            for (int[] f : photo.getValue()) {
+                for (int k = 0; k < 2; k++) {
+                    int side = (int) (f[2] * (2.2 + 0.4 * k));
+                    int x = Math.max(0, Math.min(group.getWidth() - side, f[0] + f[2] / 2 - side / 2 + 10 * k));
+                    int y = Math.max(0, Math.min(group.getHeight() - side, f[1] + f[3] / 2 - side / 2 - 10 * k));
+                    ImageIO.write(variant(group, x, y, side, 400, k == 1, 1f), "png",
+                            raw.resolve("not_john/person" + people + "_" + k + ".png").toFile());
+                }
+                people++;
+            }
+        }
+        Path data = tmp.resolve("dataset");
+        DatasetReport built = new DatasetBuilder(new DatasetConfig(raw, data, 3, 0.2, 7, Images.DEFAULT_MAX_PIXELS, 0,
+                false, true)).build();
+        System.out.println("face-aligned dataset: " + built.counts() + ", faces found in " + built.faces() + " of "
+                + (16 + 2 * people));
+        assertThat(built.faceAlign()).isTrue();
+        assertThat(built.faces()).isGreaterThanOrEqualTo((16 + 2 * people) * 9 / 10);
+        Path stored = Files.list(data.resolve("train/john")).findFirst().orElseThrow();
+        assertThat(Images.decode(stored, Images.DEFAULT_MAX_PIXELS).getWidth()).isEqualTo(FaceDescriptorNet.INPUT);
+
+        // the ResNet-50 backbone refuses a chip dataset, and the face backbone a dataset of whole photos
+        assertThatThrownBy(() -> Training.run(TrainConfig.builder(data, tmp.resolve("wrong"))
+                .weights(new WeightsChoice.RandomInit()).inputSize(64).build()))
+                .hasMessageContaining("train on it with --backbone face");
+
+        Path model = tmp.resolve("model");
+        TrainResult result = Training.run(TrainConfig.builder(data, model).backbone(TrainConfig.BackboneKind.FACE)
+                .epochs(60).patience(60).learningRate(0.01).batchSize(8).seed(3).build());
+        System.out.printf("held out: john %d/%d, not_john %d/%d%n", result.test().johnCorrect(), result.test().johnTotal(),
+                result.test().notJohnCorrect(), result.test().notJohnTotal());
+        assertThat(result.backbone()).contains("dlib face descriptor");
+        assertThat(result.test().johnTotal() + result.test().notJohnTotal()).isEqualTo(6);
+        assertThat(result.test().accuracy()).isGreaterThanOrEqualTo(5 / 6.0);
+
+        try (LennonNet net = LennonNet.load(model)) {
+            assertThat(net.metadata().input().faceAlign()).isTrue();
+            // a raw photo: found, aligned, described, answered; the face box in the photo's coordinates
+            BufferedImage mirrored = variant(astronaut, 0, 0, 512, 512, true, 1.1f);
+            Prediction john = net.predict(mirrored);
+            System.out.println("mirrored astronaut: " + john);
+            assertThat(john.label()).isEqualTo("john");
+            assertThat(john.face()).isPresent();
+            Prediction group = net.predict(Images.decode(samples.resolve("sample3.jpg"), Images.DEFAULT_MAX_PIXELS));
+            System.out.println("group photo: " + group);
+            assertThat(group.label()).isEqualTo("not_john");
+        }
+        EvaluationReport evaluation = Evaluation.run(model, data, tmp.resolve("evaluation"), Evaluation.ThresholdFrom.MODEL);
+        System.out.printf("evaluate: accuracy %.3f, AUC %.3f%n", evaluation.accuracy(), evaluation.auc());
+        assertThat(evaluation.table().johnTotal()).isEqualTo(3);
+        assertThat(evaluation.failed()).isEmpty();
+
+        // one path: predict on each held-out image's raw photo equals evaluate on the stored chip
+        java.util.Map<String, String> source = new java.util.HashMap<>();
+        Dataset.open(data).kept().forEach(e -> source.put(e.id(), e.source()));
+        List<String> rows = Files.readAllLines(tmp.resolve("evaluation/test-predictions.csv"));
+        try (LennonNet net = LennonNet.load(model)) {
+            for (String row : rows.subList(1, rows.size())) {
+                String[] cells = row.split(",");
+                double fromRaw = net.predict(raw.resolve(source.get(cells[1]))).probabilityJohn();
+                assertThat(fromRaw).as(cells[0]).isCloseTo(Double.parseDouble(cells[3]),
+                        org.assertj.core.data.Offset.offset(1e-6));
+            }
+        }
+    }
+}
