@@ -36,6 +36,9 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--json", description = "One JSON object per image instead of text.")
     boolean json;
 
+    @Option(names = "--all-faces", description = "For a model trained on faces: a line per face in each photo, with its box (x,y,width,height), largest first; without it, the largest face answers.")
+    boolean allFaces;
+
     @Parameters(arity = "1..*", paramLabel = "IMAGE_OR_DIR", description = "Images, or folders to walk.")
     List<Path> inputs;
 
@@ -45,6 +48,9 @@ final class PredictCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         int failures = 0;
         try (LennonNet net = LennonNet.load(model)) {
+            if (allFaces) {
+                return everyFace(net, expand(inputs), out, err);
+            }
             for (Outcome outcome : net.predictFiles(expand(inputs))) {
                 Map<String, Object> row = new LinkedHashMap<>();
                 row.put("path", outcome.source());
@@ -71,6 +77,37 @@ final class PredictCommand implements Callable<Integer> {
             }
             out.flush();
         }
+        err.flush();
+        return failures == 0 ? 0 : 1;
+    }
+
+    /** {@code --all-faces}: a line (or JSON object) per face; a file that cannot be read is one error line. */
+    private int everyFace(LennonNet net, List<Path> files, PrintWriter out, PrintWriter err) throws IOException {
+        int failures = 0;
+        for (Path file : files) {
+            List<Prediction> faces;
+            try {
+                faces = net.predictEveryFace(net.pipeline().decode(file));
+            } catch (IOException e) {
+                failures++;
+                err.println(file + ": " + LennonnetCli.describe(e));
+                continue;
+            }
+            for (Prediction p : faces) {
+                String box = p.face().map(f -> f.x() + "," + f.y() + "," + f.width() + "," + f.height()).orElse("no face");
+                if (json) {
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    row.put("path", file.toString());
+                    row.put("label", p.label());
+                    row.put("pJohn", p.probabilityJohn());
+                    row.put("face", p.face().orElse(null));
+                    out.println(JSON.writeValueAsString(row));
+                } else {
+                    out.printf("%s\t%s\t%s\t%.4f%n", file, box, p.label(), p.probabilityJohn());
+                }
+            }
+        }
+        out.flush();
         err.flush();
         return failures == 0 ? 0 : 1;
     }

@@ -15,7 +15,7 @@ public record FaceBox(int x, int y, int width, int height) {
                 Math.max(1, (int) Math.round(width * factor)), Math.max(1, (int) Math.round(height * factor)));
     }
 
-    long area() {
+    public long area() {
         return (long) width * height;
     }
 }

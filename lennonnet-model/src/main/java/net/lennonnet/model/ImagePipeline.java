@@ -183,6 +183,38 @@ public final class ImagePipeline {
         return new Input(toInput(prepared.image()), prepared.face());
     }
 
+    /**
+     * A decoded image all the way, once for every face in it (largest first): the face crop or the
+     * aligned chip of each face the contract's detector finds. A contract without faces, or an image
+     * without one, gives the one input {@link #input(BufferedImage)} gives.
+     */
+    public java.util.List<Input> inputsPerFace(BufferedImage image) {
+        Preparation how = Preparation.of(contract);
+        if (how == Preparation.WHOLE) {
+            return java.util.List.of(input(image));
+        }
+        BufferedImage bgr = Images.toBgr(image);
+        BufferedImage working = Images.fitWithin(bgr, Images.WORKING_SIDE);
+        double back = (double) bgr.getWidth() / working.getWidth();
+        java.util.List<Input> out = new java.util.ArrayList<>();
+        if (how == Preparation.FACE_ALIGN) {
+            java.util.List<FaceDetection> faces = new java.util.ArrayList<>(Detector.get().detect(working));
+            faces.sort(java.util.Comparator.comparingDouble(FaceDetection::area).reversed());
+            for (FaceDetection face : faces) {
+                out.add(new Input(toInput(FaceAlign.chip(working, face)), face.box(working.getWidth(),
+                        working.getHeight()).map(f -> working == bgr ? f : f.scaled(back))));
+            }
+        } else {
+            java.util.List<FaceBox> faces = new java.util.ArrayList<>(FaceCrop.detectAll(working));
+            faces.sort(java.util.Comparator.comparingLong(FaceBox::area).reversed());
+            for (FaceBox face : faces) {
+                out.add(new Input(toInput(FaceCrop.crop(working, face)),
+                        Optional.of(working == bgr ? face : face.scaled(back))));
+            }
+        }
+        return out.isEmpty() ? java.util.List.of(input(image)) : out;
+    }
+
     /** A file all the way: decode, prepare, convert. */
     public Input input(Path file) throws IOException {
         return input(decode(file));

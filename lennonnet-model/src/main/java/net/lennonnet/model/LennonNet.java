@@ -92,6 +92,29 @@ public final class LennonNet implements AutoCloseable {
     }
 
     /**
+     * One prediction per face in the image, largest face first, each with its face box: for models
+     * trained on faces ({@code dataset --face-align} or {@code --face-crop}); otherwise, or when no face
+     * is found, the one prediction {@link #predict(BufferedImage)} gives.
+     */
+    public List<Prediction> predictEveryFace(BufferedImage image) {
+        long start = System.nanoTime();
+        List<ImagePipeline.Input> inputs = pipeline.inputsPerFace(image);
+        INDArray batch = Nd4j.concat(0, inputs.stream().map(ImagePipeline.Input::tensor).toArray(INDArray[]::new));
+        INDArray probabilities;
+        synchronized (graph) {
+            probabilities = graph.outputSingle(false, batch);
+        }
+        Duration each = Duration.ofNanos((System.nanoTime() - start) / inputs.size());
+        List<Prediction> out = new ArrayList<>();
+        for (int i = 0; i < inputs.size(); i++) {
+            double pJohn = probabilities.getDouble(i, 0);
+            out.add(new Prediction(pJohn >= metadata.threshold() ? Labels.JOHN : Labels.NOT_JOHN, pJohn, each,
+                    inputs.get(i).face()));
+        }
+        return out;
+    }
+
+    /**
      * Predicts for many images in memory with one forward pass per {@code batch} images (faster than
      * one call each). Each prediction's time is its share of the batch.
      */

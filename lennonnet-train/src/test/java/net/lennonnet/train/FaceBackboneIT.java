@@ -111,9 +111,16 @@ class FaceBackboneIT {
             System.out.println("mirrored astronaut: " + john);
             assertThat(john.label()).isEqualTo("john");
             assertThat(john.face()).isPresent();
-            Prediction group = net.predict(Images.decode(samples.resolve("sample3.jpg"), Images.DEFAULT_MAX_PIXELS));
+            BufferedImage sample3 = Images.decode(samples.resolve("sample3.jpg"), Images.DEFAULT_MAX_PIXELS);
+            Prediction group = net.predict(sample3);
             System.out.println("group photo: " + group);
             assertThat(group.label()).isEqualTo("not_john");
+            // every face of the group photo, largest first, the first being the one predict answered for
+            List<Prediction> everyFace = net.predictEveryFace(sample3);
+            assertThat(everyFace).hasSize(3).allSatisfy(p -> assertThat(p.label()).isEqualTo("not_john"));
+            assertThat(everyFace.get(0).face()).isEqualTo(group.face());
+            assertThat(everyFace.get(0).probabilityJohn()).isCloseTo(group.probabilityJohn(),
+                    org.assertj.core.data.Offset.offset(1e-6));
         }
         EvaluationReport evaluation = Evaluation.run(model, data, tmp.resolve("evaluation"), Evaluation.ThresholdFrom.MODEL);
         System.out.printf("evaluate: accuracy %.3f, AUC %.3f%n", evaluation.accuracy(), evaluation.auc());
