@@ -68,16 +68,25 @@ public final class Demo {
 
         console.printf("2/8 cleaning and splitting into %s (%d test images per class, 10%% of the rest for validation)%n",
                 dataset, config.testPerClass());
+        boolean face = config.backbone() == TrainConfig.BackboneKind.FACE;
         DatasetReport report = new DatasetBuilder(new DatasetConfig(raw, dataset, config.testPerClass(), 0.1,
-                config.seed(), Images.DEFAULT_MAX_PIXELS)).build();
+                config.seed(), Images.DEFAULT_MAX_PIXELS, DatasetConfig.DEFAULT_NEAR_DUPLICATE_DISTANCE, false, face))
+                .build();
+        if (face) {
+            console.printf("    aligned faces: %d of %d images had a face the detector found (the others: their centre "
+                    + "square)%n", report.faces(), report.counts().values().stream()
+                            .mapToInt(m -> m.values().stream().mapToInt(Integer::intValue).sum()).sum());
+        }
 
-        console.printf("3/8 building the ResNet-50 transfer graph; 4/8 training its head%n");
+        console.printf("3/8 building the %s transfer graph; 4/8 training its head%n",
+                face ? "face-descriptor" : "ResNet-50");
         TrainConfig train = TrainConfig.builder(dataset, model).inputSize(config.inputSize()).epochs(config.epochs())
                 .learningRate(config.learningRate()).patience(config.patience()).seed(config.seed())
-                .weights(config.weights()).uiPort(config.uiPort()).build();
+                .weights(config.weights()).uiPort(config.uiPort()).backbone(config.backbone()).build();
         TrainResult result = TrainRun.withDashboard(train, uiHost, console);
 
-        console.printf("    backbone: %s%n", result.pretrained() ? "real ImageNet ResNet-50 weights, " + result.backbone()
+        console.printf("    backbone: %s%n", face ? result.backbone() : result.pretrained()
+                ? "real ImageNet ResNet-50 weights, " + result.backbone()
                 : "RANDOM weights (no ImageNet weights could be had): learning on drawings only, useless for photos");
         var t = result.test();
         console.printf("5/8 held-out test: john %d/%d correct, not_john %d/%d correct, accuracy %.3f; histograms in %s%n",
@@ -110,7 +119,11 @@ public final class Demo {
             console.println(line + " report in " + run.analysis().resolve(Analysis.HTML_FILE));
         }
 
-        Path probe = firstImage(Dataset.at(dataset).folder(Split.TEST, Labels.JOHN));
+        // the raw photo a held-out john image was made from: what a user would give predict
+        Path heldOut = firstImage(Dataset.at(dataset).folder(Split.TEST, Labels.JOHN));
+        String id = heldOut.getFileName().toString().substring(0, 16);
+        Path probe = raw.resolve(Dataset.at(dataset).kept().stream().filter(e -> e.id().equals(id)).findFirst()
+                .orElseThrow(() -> new IOException("the manifest does not list " + heldOut)).source());
         Prediction prediction;
         try (LennonNet net = LennonNet.load(model)) {
             prediction = net.predict(probe);

@@ -51,6 +51,10 @@ final class DemoCommand implements Callable<Integer> {
     @Mixin
     DashboardOptions dashboard;
 
+    @Option(names = "--backbone", defaultValue = "resnet50",
+            description = "resnet50 or face (dlib's face descriptor on aligned faces: the drawn faces are rarely found by the face detector, see README). Default: ${DEFAULT-VALUE}.")
+    String backbone;
+
     @Option(names = "--keep-dashboard", description = "After the run, keep the dashboard up (replaying the stored run) and serve the Try Lennonnet page on port 8080, until Ctrl-C (or Enter at a terminal).")
     boolean keepDashboard;
 
@@ -59,7 +63,8 @@ final class DemoCommand implements Callable<Integer> {
         DemoConfig config = new DemoConfig(work, perClass, inputSize, epochs, learningRate, patience, seed, dashboard.port(),
                 randomBackbone ? new WeightsChoice.RandomInit()
                         : weights == null ? new WeightsChoice.FetchOrRandom(WeightsFetch.Ways.all())
-                        : new WeightsChoice.LocalFile(weights), analysisPerSet);
+                        : new WeightsChoice.LocalFile(weights), analysisPerSet,
+                net.lennonnet.train.TrainConfig.BackboneKind.parse(backbone));
         Demo.Result result = Demo.run(config, dashboard.host(), System.out);
         if (keepDashboard && dashboard.port() != 0) {
             DashboardCommand.serveUntilStopped(dashboard.port(), dashboard.host(),
