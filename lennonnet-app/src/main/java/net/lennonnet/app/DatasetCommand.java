@@ -48,7 +48,7 @@ final class DatasetCommand implements Callable<Integer> {
     boolean faceCrop;
 
     @Option(names = "--face-align", description = {"Store each image as the aligned 150 x 150 chip of its largest face",
-        "(BlazeFace, dlib's layout), for 'train --backbone face'; images without a face: their centre square."})
+        "(BlazeFace, dlib's layout), for 'train --backbone face'; an image without a face is rejected: \"no face found\"."})
     boolean faceAlign;
 
     @Override

@@ -73,9 +73,9 @@ public final class Demo {
                 config.seed(), Images.DEFAULT_MAX_PIXELS, DatasetConfig.DEFAULT_NEAR_DUPLICATE_DISTANCE, false, face))
                 .build();
         if (face) {
-            console.printf("    aligned faces: %d of %d images had a face the detector found (the others: their centre "
-                    + "square)%n", report.faces(), report.counts().values().stream()
-                            .mapToInt(m -> m.values().stream().mapToInt(Integer::intValue).sum()).sum());
+            console.printf("    aligned faces: %d images kept with a face the detector found; %d left out as \"%s\"%n",
+                    report.faces(), report.rejected().getOrDefault(net.lennonnet.model.NoFaceException.REASON, 0),
+                    net.lennonnet.model.NoFaceException.REASON);
         }
 
         console.printf("3/8 building the %s transfer graph; 4/8 training its head%n",

@@ -88,9 +88,14 @@ final class PredictCommand implements Callable<Integer> {
             List<Prediction> faces;
             try {
                 faces = net.predictEveryFace(net.pipeline().decode(file));
-            } catch (IOException e) {
+            } catch (IOException | net.lennonnet.model.NoFaceException e) {
                 failures++;
-                err.println(file + ": " + LennonnetCli.describe(e));
+                String reason = e instanceof IOException io ? LennonnetCli.describe(io) : e.getMessage();
+                if (json) {
+                    out.println(JSON.writeValueAsString(Map.of("path", file.toString(), "error", reason)));
+                } else {
+                    err.println(file + ": " + reason);
+                }
                 continue;
             }
             for (Prediction p : faces) {

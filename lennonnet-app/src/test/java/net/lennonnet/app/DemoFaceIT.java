@@ -38,5 +38,15 @@ class DemoFaceIT {
         assertThat(result.training().test().accuracy()).isGreaterThanOrEqualTo(0.9);
         assertThat(result.probe().startsWith(work.resolve("raw"))).as("predict asked about a raw drawing").isTrue();
         assertThat(result.prediction().label()).isEqualTo("john");
+
+        // a drawing the detector finds no face in: predict --json says so, and exits 1
+        Path potato = java.nio.file.Files.list(work.resolve("raw/not_john")).sorted()
+                .filter(p -> p.getFileName().toString().startsWith("potato")).findFirst().orElseThrow();
+        java.io.StringWriter json = new java.io.StringWriter();
+        var cli = LennonnetCli.commandLine();
+        cli.setOut(new java.io.PrintWriter(json));
+        int exit = cli.execute("predict", "--model", work.resolve("model").toString(), "--json", potato.toString());
+        assertThat(json.toString()).contains("\"error\":\"no face found\"");
+        assertThat(exit).isEqualTo(1);
     }
 }

@@ -510,7 +510,12 @@ public final class DatasetBuilder {
             rawHeight = image.getHeight();
             // The same preparation prediction applies (ImagePipeline.prepare): scale to the working
             // side, then cut around the face; the box is recorded in the raw upright image.
-            FaceCrop.Prepared prepared = ImagePipeline.prepare(image, config.preparation());
+            FaceCrop.Prepared prepared;
+            try {
+                prepared = ImagePipeline.prepare(image, config.preparation());
+            } catch (net.lennonnet.model.NoFaceException e) {
+                return e.getMessage(); // --face-align: rejected as "no face found", never a guess
+            }
             image = prepared.image();
             face = prepared.face().map(f -> f.x() + "," + f.y() + "," + f.width() + "," + f.height()).orElse("");
             png = config.out().resolve(STAGING).resolve(c.id() + ".png");

@@ -71,6 +71,15 @@ public final class BatchingPredictor implements AutoCloseable {
                 for (int i = 0; i < batch.size(); i++) {
                     batch.get(i).answer().complete(predictions.get(i));
                 }
+            } catch (NoFaceException e) {
+                // one image without a face must not fail the others that waited with it
+                for (Pending p : batch) {
+                    try {
+                        p.answer().complete(net.predict(p.image()));
+                    } catch (RuntimeException single) {
+                        p.answer().completeExceptionally(single);
+                    }
+                }
             } catch (RuntimeException e) {
                 batch.forEach(p -> p.answer().completeExceptionally(e));
             }

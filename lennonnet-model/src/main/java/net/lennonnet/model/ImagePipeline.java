@@ -74,7 +74,7 @@ public final class ImagePipeline {
         WHOLE,
         /** Then cut around the largest face ({@link FaceCrop}). */
         FACE_CROP,
-        /** Then the aligned 150 x 150 chip of the largest face ({@link BlazeFace}, {@link FaceAlign}). */
+        /** Then the aligned 150 x 150 chip of the largest face ({@link BlazeFace}, {@link FaceAlign}); no face, no input. */
         FACE_ALIGN;
 
         /** The preparation a contract asks for. */
@@ -99,9 +99,10 @@ public final class ImagePipeline {
 
     /**
      * The prepare step: {@code image} scaled down to {@link Images#WORKING_SIDE} when it is larger, then,
-     * as {@code how} says, cut around its largest face, or turned into the aligned chip of its largest
-     * face (an image without a face: its centre square, at the chip's size). The dataset builder stores
-     * images in this form. The face box is in {@code image}'s coordinates.
+     * as {@code how} says, cut around its largest face (an image without a face stays whole), or turned
+     * into the aligned chip of its largest face ({@link NoFaceException} when there is none: a face model
+     * has nothing to say about it). The dataset builder stores images in this form. The face box is in
+     * {@code image}'s coordinates.
      */
     public static FaceCrop.Prepared prepare(BufferedImage image, Preparation how) {
         BufferedImage bgr = Images.toBgr(image);
@@ -115,7 +116,7 @@ public final class ImagePipeline {
             case FACE_ALIGN -> {
                 Optional<FaceDetection> face = Detector.get().largest(working);
                 if (face.isEmpty()) {
-                    return new FaceCrop.Prepared(centreSquare(working, FaceAlign.CHIP), Optional.empty());
+                    throw new NoFaceException();
                 }
                 return new FaceCrop.Prepared(FaceAlign.chip(working, face.get()), face.get()
                         .box(working.getWidth(), working.getHeight()).map(f -> working == bgr ? f : f.scaled(back)));
@@ -124,22 +125,6 @@ public final class ImagePipeline {
                 return new FaceCrop.Prepared(working, Optional.empty());
             }
         }
-    }
-
-    /** The largest centred square of the image, scaled to {@code side}. */
-    private static BufferedImage centreSquare(BufferedImage image, int side) {
-        int s = Math.min(image.getWidth(), image.getHeight());
-        int x = (image.getWidth() - s) / 2;
-        int y = (image.getHeight() - s) / 2;
-        BufferedImage out = new BufferedImage(side, side, BufferedImage.TYPE_3BYTE_BGR);
-        java.awt.Graphics2D g = out.createGraphics();
-        try {
-            g.setRenderingHint(java.awt.RenderingHints.KEY_INTERPOLATION, java.awt.RenderingHints.VALUE_INTERPOLATION_BILINEAR);
-            g.drawImage(image, 0, 0, side, side, x, y, x + s, y + s, null);
-        } finally {
-            g.dispose();
-        }
-        return out;
     }
 
     /** The face detector of face-aligned contracts, loaded once from {@link FaceModels}. */
@@ -185,8 +170,9 @@ public final class ImagePipeline {
 
     /**
      * A decoded image all the way, once for every face in it (largest first): the face crop or the
-     * aligned chip of each face the contract's detector finds. A contract without faces, or an image
-     * without one, gives the one input {@link #input(BufferedImage)} gives.
+     * aligned chip of each face the contract's detector finds. A contract without faces, or a face-crop
+     * image without one, gives the one input {@link #input(BufferedImage)} gives; a face-align image
+     * without one, {@link NoFaceException}.
      */
     public java.util.List<Input> inputsPerFace(BufferedImage image) {
         Preparation how = Preparation.of(contract);
@@ -211,6 +197,9 @@ public final class ImagePipeline {
                 out.add(new Input(toInput(FaceCrop.crop(working, face)),
                         Optional.of(working == bgr ? face : face.scaled(back))));
             }
+        }
+        if (out.isEmpty() && how == Preparation.FACE_ALIGN) {
+            throw new NoFaceException();
         }
         return out.isEmpty() ? java.util.List.of(input(image)) : out;
     }

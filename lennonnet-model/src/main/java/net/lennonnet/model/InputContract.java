@@ -17,7 +17,7 @@ package net.lennonnet.model;
  * @param faceCrop   whether images are cut around their largest face first ({@link FaceCrop}); an
  *                   image without a face is used whole
  * @param faceAlign  whether the input is the aligned chip of the largest face ({@link BlazeFace},
- *                   {@link FaceAlign}); an image without a face is used as its centre square
+ *                   {@link FaceAlign}); an image without a face has no input ({@link NoFaceException})
  */
 public record InputContract(int height, int width, String channelOrder, String normalisation, boolean faceCrop,
         boolean faceAlign) {

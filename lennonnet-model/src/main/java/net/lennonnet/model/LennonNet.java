@@ -93,67 +93,57 @@ public final class LennonNet implements AutoCloseable {
 
     /**
      * One prediction per face in the image, largest face first, each with its face box: for models
-     * trained on faces ({@code dataset --face-align} or {@code --face-crop}); otherwise, or when no face
-     * is found, the one prediction {@link #predict(BufferedImage)} gives.
+     * trained on faces ({@code dataset --face-align} or {@code --face-crop}); otherwise, or when a face-crop
+     * model finds no face, the one prediction {@link #predict(BufferedImage)} gives; a face-align model
+     * finding none throws {@link NoFaceException}.
      */
     public List<Prediction> predictEveryFace(BufferedImage image) {
         long start = System.nanoTime();
-        List<ImagePipeline.Input> inputs = pipeline.inputsPerFace(image);
-        INDArray batch = Nd4j.concat(0, inputs.stream().map(ImagePipeline.Input::tensor).toArray(INDArray[]::new));
-        INDArray probabilities;
-        synchronized (graph) {
-            probabilities = graph.outputSingle(false, batch);
-        }
-        Duration each = Duration.ofNanos((System.nanoTime() - start) / inputs.size());
-        List<Prediction> out = new ArrayList<>();
-        for (int i = 0; i < inputs.size(); i++) {
-            double pJohn = probabilities.getDouble(i, 0);
-            out.add(new Prediction(pJohn >= metadata.threshold() ? Labels.JOHN : Labels.NOT_JOHN, pJohn, each,
-                    inputs.get(i).face()));
-        }
-        return out;
+        return forward(pipeline.inputsPerFace(image), start);
     }
 
     /**
      * Predicts for many images in memory with one forward pass per {@code batch} images (faster than
-     * one call each). Each prediction's time is its share of the batch.
+     * one call each). Each prediction's time is its share of the batch. For a face model, an image
+     * without a face throws {@link NoFaceException}.
      */
     public List<Prediction> predictAll(List<BufferedImage> images) {
-        return predictAll(images, false);
-    }
-
-    private List<Prediction> predictAll(List<BufferedImage> images, boolean alreadyPrepared) {
         List<Prediction> out = new ArrayList<>(images.size());
         for (int from = 0; from < images.size(); from += BATCH) {
-            List<BufferedImage> chunk = images.subList(from, Math.min(images.size(), from + BATCH));
             long start = System.nanoTime();
-            List<ImagePipeline.Input> prepared = chunk.stream().map(img -> alreadyPrepared
-                    ? new ImagePipeline.Input(pipeline.toInput(img), java.util.Optional.empty())
-                    : pipeline.input(img)).toList();
-            INDArray[] inputs = prepared.stream().map(ImagePipeline.Input::tensor).toArray(INDArray[]::new);
-            INDArray input = inputs.length == 1 ? inputs[0] : Nd4j.concat(0, inputs);
-            INDArray probabilities;
-            synchronized (graph) {
-                probabilities = graph.outputSingle(false, input);
-            }
-            double[] pJohn = new double[chunk.size()];
-            for (int i = 0; i < pJohn.length; i++) {
-                pJohn[i] = probabilities.getDouble(i, 0);
-            }
-            // Free the native buffers now rather than when a GC happens to run: a long-running server
-            // otherwise grows its resident memory (docs/reliability.md).
-            for (INDArray a : inputs) {
-                a.close();
-            }
-            if (input != inputs[0]) {
-                input.close();
-            }
-            probabilities.close();
-            Duration each = Duration.ofNanos((System.nanoTime() - start) / chunk.size());
-            for (int i = 0; i < pJohn.length; i++) {
-                out.add(new Prediction(pJohn[i] >= metadata.threshold() ? Labels.JOHN : Labels.NOT_JOHN, pJohn[i], each,
-                        prepared.get(i).face()));
-            }
+            List<ImagePipeline.Input> inputs = images.subList(from, Math.min(images.size(), from + BATCH)).stream()
+                    .map(pipeline::input).toList();
+            out.addAll(forward(inputs, start));
+        }
+        return out;
+    }
+
+    /** One forward pass over prepared inputs; each prediction's time is its share since {@code start}. */
+    private List<Prediction> forward(List<ImagePipeline.Input> prepared, long start) {
+        INDArray[] inputs = prepared.stream().map(ImagePipeline.Input::tensor).toArray(INDArray[]::new);
+        INDArray input = inputs.length == 1 ? inputs[0] : Nd4j.concat(0, inputs);
+        INDArray probabilities;
+        synchronized (graph) {
+            probabilities = graph.outputSingle(false, input);
+        }
+        double[] pJohn = new double[inputs.length];
+        for (int i = 0; i < pJohn.length; i++) {
+            pJohn[i] = probabilities.getDouble(i, 0);
+        }
+        // Free the native buffers now rather than when a GC happens to run: a long-running server
+        // otherwise grows its resident memory (docs/reliability.md).
+        for (INDArray a : inputs) {
+            a.close();
+        }
+        if (input != inputs[0]) {
+            input.close();
+        }
+        probabilities.close();
+        Duration each = Duration.ofNanos((System.nanoTime() - start) / inputs.length);
+        List<Prediction> out = new ArrayList<>(inputs.length);
+        for (int i = 0; i < pJohn.length; i++) {
+            out.add(new Prediction(pJohn[i] >= metadata.threshold() ? Labels.JOHN : Labels.NOT_JOHN, pJohn[i], each,
+                    prepared.get(i).face()));
         }
         return out;
     }
@@ -180,18 +170,23 @@ public final class LennonNet implements AutoCloseable {
         List<Outcome> out = new ArrayList<>(files.size());
         for (int from = 0; from < files.size(); from += BATCH) {
             List<Path> chunk = files.subList(from, Math.min(files.size(), from + BATCH));
-            List<BufferedImage> decoded = new ArrayList<>();
+            long start = System.nanoTime();
+            List<ImagePipeline.Input> inputs = new ArrayList<>();
             List<Integer> positions = new ArrayList<>();
             Outcome[] outcomes = new Outcome[chunk.size()];
             for (int i = 0; i < chunk.size(); i++) {
                 try {
-                    decoded.add(pipeline.decode(chunk.get(i)));
+                    BufferedImage image = pipeline.decode(chunk.get(i));
+                    inputs.add(alreadyPrepared ? new ImagePipeline.Input(pipeline.toInput(image), java.util.Optional.empty())
+                            : pipeline.input(image));
                     positions.add(i);
                 } catch (IOException e) {
                     outcomes[i] = Outcome.failed(chunk.get(i).toString(), reason(e));
+                } catch (NoFaceException e) {
+                    outcomes[i] = Outcome.failed(chunk.get(i).toString(), NoFaceException.REASON);
                 }
             }
-            List<Prediction> predictions = predictAll(decoded, alreadyPrepared);
+            List<Prediction> predictions = inputs.isEmpty() ? List.of() : forward(inputs, start);
             for (int k = 0; k < positions.size(); k++) {
                 outcomes[positions.get(k)] = Outcome.of(chunk.get(positions.get(k)).toString(), predictions.get(k));
             }

@@ -79,6 +79,8 @@ class FaceBackboneIT {
                 people++;
             }
         }
+        // a photo without a face: --face-align rejects it as "no face found", never a guess
+        Files.copy(RealPackages.skimageData().resolve("coffee.png"), raw.resolve("not_john/coffee.png"));
         Path data = tmp.resolve("dataset");
         DatasetReport built = new DatasetBuilder(new DatasetConfig(raw, data, 3, 0.2, 7, Images.DEFAULT_MAX_PIXELS, 0,
                 false, true)).build();
@@ -86,6 +88,11 @@ class FaceBackboneIT {
                 + (16 + 2 * people));
         assertThat(built.faceAlign()).isTrue();
         assertThat(built.faces()).isGreaterThanOrEqualTo((16 + 2 * people) * 9 / 10);
+        assertThat(built.rejected()).containsEntry("no face found", 1);
+        assertThat(Dataset.open(data).manifest()).anySatisfy(e -> {
+            assertThat(e.source()).isEqualTo("not_john/coffee.png");
+            assertThat(e.reason()).isEqualTo("no face found");
+        });
         Path stored = Files.list(data.resolve("train/john")).findFirst().orElseThrow();
         assertThat(Images.decode(stored, Images.DEFAULT_MAX_PIXELS).getWidth()).isEqualTo(FaceDescriptorNet.INPUT);
 
@@ -115,6 +122,11 @@ class FaceBackboneIT {
             Prediction group = net.predict(sample3);
             System.out.println("group photo: " + group);
             assertThat(group.label()).isEqualTo("not_john");
+            // no face: the one clear outcome in each entry point of the API
+            Path coffee = RealPackages.skimageData().resolve("coffee.png");
+            assertThat(net.predictFiles(List.of(coffee)).get(0).error()).contains("no face found");
+            assertThatThrownBy(() -> net.predict(Images.decode(coffee, Images.DEFAULT_MAX_PIXELS)))
+                    .isInstanceOf(net.lennonnet.model.NoFaceException.class).hasMessage("no face found");
             // every face of the group photo, largest first, the first being the one predict answered for
             List<Prediction> everyFace = net.predictEveryFace(sample3);
             assertThat(everyFace).hasSize(3).allSatisfy(p -> assertThat(p.label()).isEqualTo("not_john"));

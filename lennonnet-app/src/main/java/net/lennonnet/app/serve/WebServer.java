@@ -212,6 +212,8 @@ public final class WebServer implements AutoCloseable {
                 send(rc, 200, json);
             } else if (result.cause() instanceof UndecodableImageException e) {
                 error(rc, 415, e.getMessage());
+            } else if (result.cause() instanceof net.lennonnet.model.NoFaceException e) {
+                error(rc, 422, e.getMessage());
             } else if (result.cause() instanceof Busy) {
                 error(rc, 503, "too many images waiting (" + config.maxWaiting() + "); try again shortly");
             } else {
