@@ -132,10 +132,22 @@ public final class Backbones {
 
     /**
      * dlib's face descriptor ({@link FaceDescriptorNet}) as a backbone: its 128 numbers per face are the
-     * features a head is trained on; the models come from {@link FaceModels} (cache, else npm).
+     * features a head is trained on; the models come from {@link FaceModels} (cache, else npm), and the
+     * graph is converted once into a DL4J zip in the same cache.
      */
     public static Backbone face() throws IOException {
-        ComputationGraph graph = FaceDescriptorNet.fromPackage(FaceModels.faceDescriptor());
+        Path weights = FaceModels.faceDescriptor();
+        // converted once into a DL4J zip beside the weights, named by the weights' pinned hash
+        Path converted = FaceModels.cacheDir().resolve("face-descriptor-" + Hashes.sha256(
+                weights.resolve(FaceDescriptorNet.WEIGHTS)).substring(0, 16) + ".dl4j.zip");
+        ComputationGraph graph;
+        if (Files.isRegularFile(converted)) {
+            graph = GraphFiles.read(converted);
+        } else {
+            graph = FaceDescriptorNet.fromPackage(weights);
+            GraphFiles.write(graph, converted, java.util.Map.of());
+            log.info("face descriptor converted once into {}", converted);
+        }
         return new Backbone(graph, true, "dlib face descriptor (npm " + FaceModels.FACE_API.spec()
                 + ", face_recognition_model)", InputContract.faceChip(), List.of());
     }

@@ -36,8 +36,17 @@ class FaceModelsIT {
             var astronaut = Images.decode(RealPackages.skimageData().resolve("astronaut.png"), Images.DEFAULT_MAX_PIXELS);
             var face = detector.detect(astronaut).get(0);
             var graph = FaceDescriptorNet.fromPackage(descriptor);
-            float[] d = graph.outputSingle(false, FaceDescriptorNet.input(FaceAlign.chip(astronaut, face))).toFloatVector();
+            var chip = FaceDescriptorNet.input(FaceAlign.chip(astronaut, face));
+            float[] d = graph.outputSingle(false, chip).toFloatVector();
             assertThat(d).hasSize(128);
+            // the backbone converts the weights once into a DL4J zip, and reads that the next time
+            Backbone first = Backbones.face();
+            try (var zips = java.nio.file.Files.list(FaceModels.cacheDir())) {
+                assertThat(zips.filter(p -> p.toString().endsWith(".dl4j.zip"))).hasSize(1);
+            }
+            Backbone second = Backbones.face();
+            assertThat(second.graph().outputSingle(false, chip).toFloatVector()).containsExactly(d);
+            assertThat(first.graph().outputSingle(false, chip).toFloatVector()).containsExactly(d);
         }
     }
 }
