@@ -138,6 +138,13 @@ class FaceBackboneIT {
         System.out.printf("evaluate: accuracy %.3f, AUC %.3f%n", evaluation.accuracy(), evaluation.auc());
         assertThat(evaluation.table().johnTotal()).isEqualTo(3);
         assertThat(evaluation.failed()).isEmpty();
+        // the distance-to-centre score beside the head, in the report and on its page
+        assertThat(evaluation.centreScore()).isNotNull();
+        System.out.println("centre score: " + evaluation.centreScore());
+        assertThat(evaluation.centreScore().johnTrainingFaces()).isEqualTo(result.history().isEmpty() ? -1 : 10);
+        assertThat(evaluation.centreScore().table().johnTotal() + evaluation.centreScore().table().notJohnTotal()).isEqualTo(6);
+        assertThat(evaluation.centreScore().auc()).isGreaterThanOrEqualTo(0.9);
+        assertThat(Files.readString(tmp.resolve("evaluation/evaluation.html"))).contains("Distance to the john centre");
 
         // one path: predict on each held-out image's raw photo equals evaluate on the stored chip
         java.util.Map<String, String> source = new java.util.HashMap<>();

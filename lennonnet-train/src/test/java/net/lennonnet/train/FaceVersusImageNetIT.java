@@ -13,6 +13,7 @@ import net.lennonnet.data.DatasetConfig;
 import net.lennonnet.model.Images;
 import net.lennonnet.model.RealPackages;
 import net.lennonnet.model.WeightsChoice;
+import net.lennonnet.train.evaluation.CentreScore;
 import net.lennonnet.train.evaluation.Evaluation;
 import net.lennonnet.train.evaluation.EvaluationReport;
 import org.junit.jupiter.api.Test;
@@ -94,6 +95,15 @@ class FaceVersusImageNetIT {
                     t.johnTotal(), t.notJohnCorrect(), t.notJohnTotal(), r.accuracy(), r.accuracyCi95().low(),
                     r.accuracyCi95().high(), r.auc(), t.notJohnTotal() - t.notJohnCorrect(), t.notJohnTotal()));
             assertThat(t.johnTotal() + t.notJohnTotal()).isEqualTo(20);
+            if (face) {
+                CentreScore c = r.centreScore();
+                table.append(String.format("| face, distance to the john centre | john %d/%d, not_john %d/%d | %.3f (%.3f to %.3f) | %.3f | %d of %d |%n",
+                        c.table().johnCorrect(), c.table().johnTotal(), c.table().notJohnCorrect(), c.table().notJohnTotal(),
+                        c.accuracy(), c.accuracyCi95().low(), c.accuracyCi95().high(), c.auc(),
+                        c.table().notJohnTotal() - c.table().notJohnCorrect(), c.table().notJohnTotal()));
+            } else {
+                assertThat(r.centreScore()).isNull();
+            }
         }
         System.out.println(table);
         // the identity descriptor must not be worse than ImageNet features at telling one person from others

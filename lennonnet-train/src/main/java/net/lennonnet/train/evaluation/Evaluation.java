@@ -61,6 +61,15 @@ public final class Evaluation {
             int[] train = {Scorer.images(data.resolve(Split.TRAIN.folder()).resolve(Labels.JOHN)).size(),
                 Scorer.images(data.resolve(Split.TRAIN.folder()).resolve(Labels.NOT_JOHN)).size()};
             EvaluationReport report = report(model.toString(), data.toString(), test, failed, threshold, train);
+            Optional<CentreScore> centre = CentreScore.of(net, data);
+            if (centre.isPresent()) {
+                report = report.withCentreScore(centre.get());
+                CentreScore c = centre.get();
+                log.info("centre score (distance to the mean of {} training john faces, threshold {} from validation): "
+                        + "john {}/{}, not_john {}/{}, accuracy {}, AUC {}", c.johnTrainingFaces(), f4(c.distance()),
+                        c.table().johnCorrect(), c.table().johnTotal(), c.table().notJohnCorrect(),
+                        c.table().notJohnTotal(), f4(c.accuracy()), f4(c.auc()));
+            }
             write(report, test, out, Optional.of(data));
             log.info("evaluation: john {}/{}, not_john {}/{}, accuracy {} (95% {}..{}), AUC {}, ECE {}; threshold {} from {}",
                     report.table().johnCorrect(), report.table().johnTotal(), report.table().notJohnCorrect(),
@@ -156,7 +165,7 @@ public final class Evaluation {
                 Metrics.expectedCalibrationError(reliability), reliability, Metrics.logLoss(p, john),
                 Metrics.brier(p, john), baselines, new EvaluationReport.AtThreshold(0.5,
                         new EvaluationReport.Table(half[0], half[1], half[2], half[3]), (double) (half[0] + half[2]) / n),
-                h25, h2);
+                h25, h2, null);
     }
 
     private static EvaluationReport.ClassMetrics classMetrics(int truePositives, int falsePositives,

@@ -27,12 +27,19 @@ import java.util.Map;
  * @param atHalf         the table and accuracy at threshold 0.5, for comparison with the chosen one
  * @param histograms25   per true label, P(john) in 25 bins
  * @param histograms2    per true label, P(john) in 2 bins (below 0.5, 0.5 and above)
+ * @param centreScore    for a face model, the distance-to-john-centre score beside the head; null otherwise
  */
 public record EvaluationReport(String model, String data, Threshold threshold, int images, List<Failure> failed,
         Table table, double accuracy, Metrics.Interval accuracyCi95, Map<String, Map<String, Integer>> confusion,
         Map<String, ClassMetrics> perClass, double auc, List<Metrics.RocPoint> roc, double ece,
         List<Metrics.ReliabilityBin> reliability, double logLoss, double brier, Baselines baselines, AtThreshold atHalf,
-        Map<String, int[]> histograms25, Map<String, int[]> histograms2) {
+        Map<String, int[]> histograms25, Map<String, int[]> histograms2, CentreScore centreScore) {
+
+    /** This report with the face model's centre score. */
+    public EvaluationReport withCentreScore(CentreScore score) {
+        return new EvaluationReport(model, data, threshold, images, failed, table, accuracy, accuracyCi95, confusion,
+                perClass, auc, roc, ece, reliability, logLoss, brier, baselines, atHalf, histograms25, histograms2, score);
+    }
 
     /**
      * @param value  P(john) at or above which the answer is john

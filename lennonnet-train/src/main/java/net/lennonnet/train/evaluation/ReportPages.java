@@ -68,6 +68,16 @@ final class ReportPages {
                 .append(f(r.ece())).append("</b>, log loss ").append(f(r.logLoss())).append(", Brier ").append(f(r.brier()))
                 .append(".</p><img class=\"chart\" src=\"roc.png\" alt=\"ROC curve\"> ")
                 .append("<img class=\"chart\" src=\"reliability.png\" alt=\"reliability diagram\">");
+        if (r.centreScore() != null) {
+            CentreScore c = r.centreScore();
+            h.append("<h2>Distance to the john centre (face model)</h2><p>Beside the trained head: each face's distance "
+                    + "to the mean descriptor of the ").append(c.johnTrainingFaces()).append(" training john faces, john "
+                    + "within ").append(f(c.distance())).append(" (chosen on validation). Held out: john ")
+                    .append(c.table().johnCorrect()).append("/").append(c.table().johnTotal()).append(", not_john ")
+                    .append(c.table().notJohnCorrect()).append("/").append(c.table().notJohnTotal()).append(", accuracy <b>")
+                    .append(f(c.accuracy())).append("</b> (95% ").append(f(c.accuracyCi95().low())).append(" to ")
+                    .append(f(c.accuracyCi95().high())).append("), AUC <b>").append(f(c.auc())).append("</b>.</p>");
+        }
         h.append("<h2>P(john) by true label</h2>");
         for (String label : Labels.ALL) {
             h.append("<img class=\"chart\" src=\"p-john-").append(label).append("-25bins.png\" alt=\"\">")
