@@ -61,6 +61,9 @@ final class PredictCommand implements Callable<Integer> {
                     row.put("pNotJohn", p.probabilityNotJohn());
                     row.put("millis", p.elapsed().toMillis());
                     row.put("face", p.face().orElse(null));
+                    if (!p.keypoints().isEmpty()) {
+                        row.put("keypoints", p.keypoints().stream().map(k -> new double[] {k.x(), k.y()}).toList());
+                    }
                     if (!json) {
                         out.printf("%s\t%s\t%.4f%n", outcome.source(), p.label(), p.probabilityJohn());
                     }

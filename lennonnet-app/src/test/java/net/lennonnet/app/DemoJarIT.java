@@ -409,6 +409,50 @@ class DemoJarIT {
         });
     }
 
+    /**
+     * A face-descriptor model (untrained head: only the page's drawing is checked): the page draws the
+     * box and the six keypoints the model aligned by, and says "no face found" for a photo without one.
+     */
+    @Test
+    void theServePageDrawsTheKeypointsOfAFaceModelAndSaysWhenThereIsNoFace() throws Exception {
+        net.lennonnet.model.RealPackages.blazeFace(); // the face models must be reachable (in CI they must)
+        net.lennonnet.model.Backbone face = net.lennonnet.model.Backbones.face();
+        var graph = net.lennonnet.model.TransferGraph.twoClass(face.graph(),
+                new net.lennonnet.model.TransferGraph.HeadOptions(0.01, new double[] {1, 1}, 3));
+        Path model = work.resolve("descriptor-model");
+        net.lennonnet.model.ModelBundle.write(model, graph, new net.lennonnet.model.ModelMetadata(
+                net.lennonnet.model.ModelMetadata.FORMAT, net.lennonnet.model.Labels.ALL, face.input(), 0.5, "test",
+                "0".repeat(64), net.lennonnet.model.TransferGraph.findHead(graph), net.lennonnet.model.Provenance.unknown()));
+        Path portrait = work.resolve("astronaut-face.jpg");
+        try (var in = DemoJarIT.class.getResourceAsStream("/net/lennonnet/model/astronaut.jpg")) {
+            Files.write(portrait, in.readAllBytes());
+        }
+        Path noFace = work.resolve("coffee.png");
+        Files.copy(net.lennonnet.model.RealPackages.skimageData().resolve("coffee.png"), noFace,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        inBrowser(model, browser -> {
+            browser.findElement(org.openqa.selenium.By.id("file")).sendKeys(portrait.toAbsolutePath().toString());
+            waitForText(browser, "p-john", "");
+            var dots = new org.openqa.selenium.support.ui.WebDriverWait(browser, java.time.Duration.ofSeconds(30))
+                    .until(d -> {
+                        var found = d.findElements(org.openqa.selenium.By.className("keypoint"));
+                        return found.size() == 6 ? found : null;
+                    });
+            var box = browser.findElement(org.openqa.selenium.By.id("face"));
+            assertThat(box.isDisplayed()).isTrue();
+            for (var dot : dots) {
+                // each keypoint within the face box's reach (ears can sit at its edge)
+                assertThat(dot.getLocation().getX()).isBetween(box.getLocation().getX() - box.getSize().getWidth() / 3,
+                        box.getLocation().getX() + box.getSize().getWidth() * 4 / 3);
+            }
+            Files.write(Path.of("target", "serve-page-keypoints.png"),
+                    ((org.openqa.selenium.TakesScreenshot) browser).getScreenshotAs(org.openqa.selenium.OutputType.BYTES));
+            browser.findElement(org.openqa.selenium.By.id("file")).sendKeys(noFace.toAbsolutePath().toString());
+            String error = waitForText(browser, "error", "");
+            assertThat(error).isEqualTo("no face found");
+        });
+    }
+
     /** Waits up to 60 s for an element's text to be non-empty and different from {@code previous}. */
     static String waitForText(org.openqa.selenium.WebDriver browser, String id, String previous) {
         return new org.openqa.selenium.support.ui.WebDriverWait(browser, java.time.Duration.ofSeconds(60)).until(d -> {

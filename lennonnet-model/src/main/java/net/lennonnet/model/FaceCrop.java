@@ -47,7 +47,17 @@ public final class FaceCrop {
     private FaceCrop() {}
 
     /** An image prepared for the network: the pixels to use and the face they were cut around, if any. */
-    public record Prepared(BufferedImage image, Optional<FaceBox> face) {}
+    public record Prepared(BufferedImage image, Optional<FaceBox> face, java.util.List<FaceDetection.Point> keypoints) {
+
+        /** Prepared without keypoints (the Haar cascade finds none). */
+        public Prepared(BufferedImage image, Optional<FaceBox> face) {
+            this(image, face, java.util.List.of());
+        }
+
+        public Prepared {
+            keypoints = keypoints == null ? java.util.List.of() : java.util.List.copyOf(keypoints);
+        }
+    }
 
     /** Crops around the largest face, or returns the image whole when none is found. */
     public static Prepared prepare(BufferedImage bgr) {

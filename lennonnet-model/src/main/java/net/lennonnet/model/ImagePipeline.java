@@ -119,12 +119,18 @@ public final class ImagePipeline {
                     throw new NoFaceException();
                 }
                 return new FaceCrop.Prepared(FaceAlign.chip(working, face.get()), face.get()
-                        .box(working.getWidth(), working.getHeight()).map(f -> working == bgr ? f : f.scaled(back)));
+                        .box(working.getWidth(), working.getHeight()).map(f -> working == bgr ? f : f.scaled(back)),
+                        scaled(face.get().keypoints(), back));
             }
             default -> {
                 return new FaceCrop.Prepared(working, Optional.empty());
             }
         }
+    }
+
+    /** Keypoints found on the working copy, in the original image's pixels. */
+    private static java.util.List<FaceDetection.Point> scaled(java.util.List<FaceDetection.Point> points, double factor) {
+        return points.stream().map(p -> new FaceDetection.Point(p.x() * factor, p.y() * factor)).toList();
     }
 
     /** The face detector of face-aligned contracts, loaded once from {@link FaceModels}. */
@@ -165,7 +171,7 @@ public final class ImagePipeline {
     /** A decoded image (upload, photo) all the way: prepare, then {@link #toInput}. */
     public Input input(BufferedImage image) {
         FaceCrop.Prepared prepared = prepare(image);
-        return new Input(toInput(prepared.image()), prepared.face());
+        return new Input(toInput(prepared.image()), prepared.face(), prepared.keypoints());
     }
 
     /**
@@ -188,7 +194,7 @@ public final class ImagePipeline {
             faces.sort(java.util.Comparator.comparingDouble(FaceDetection::area).reversed());
             for (FaceDetection face : faces) {
                 out.add(new Input(toInput(FaceAlign.chip(working, face)), face.box(working.getWidth(),
-                        working.getHeight()).map(f -> working == bgr ? f : f.scaled(back))));
+                        working.getHeight()).map(f -> working == bgr ? f : f.scaled(back)), scaled(face.keypoints(), back)));
             }
         } else {
             java.util.List<FaceBox> faces = new java.util.ArrayList<>(FaceCrop.detectAll(working));
@@ -265,7 +271,13 @@ public final class ImagePipeline {
      * The network input for one image, and the face it was cut around (empty without face crop, or
      * when none was found).
      */
-    public record Input(INDArray tensor, Optional<FaceBox> face) {}
+    public record Input(INDArray tensor, Optional<FaceBox> face, java.util.List<FaceDetection.Point> keypoints) {
+
+        /** An input without keypoints. */
+        public Input(INDArray tensor, Optional<FaceBox> face) {
+            this(tensor, face, java.util.List.of());
+        }
+    }
 
     /** ImageRecordReader with the pipeline's loader in place of DataVec's OpenCV decoder. */
     private static final class PipelineRecordReader extends ImageRecordReader {

@@ -143,7 +143,7 @@ public final class LennonNet implements AutoCloseable {
         List<Prediction> out = new ArrayList<>(inputs.length);
         for (int i = 0; i < pJohn.length; i++) {
             out.add(new Prediction(pJohn[i] >= metadata.threshold() ? Labels.JOHN : Labels.NOT_JOHN, pJohn[i], each,
-                    prepared.get(i).face()));
+                    prepared.get(i).face(), prepared.get(i).keypoints()));
         }
         return out;
     }

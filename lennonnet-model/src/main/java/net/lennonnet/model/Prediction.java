@@ -9,10 +9,22 @@ import java.util.Optional;
  * @param label           {@code john} or {@code not_john}, by the model's threshold
  * @param probabilityJohn P(john), in [0, 1]
  * @param elapsed         time from decoded image to answer
- * @param face            the face the image was cropped around, when the model uses face crop and
- *                        found one; in the decoded (upright) image's coordinates
+ * @param face            the face the image was cropped around or aligned from, when the model reads
+ *                        faces and found one; in the decoded (upright) image's coordinates
+ * @param keypoints       for a face-aligned model, that face's six keypoints ({@link FaceDetection}), in
+ *                        the same coordinates; empty otherwise
  */
-public record Prediction(String label, double probabilityJohn, Duration elapsed, Optional<FaceBox> face) {
+public record Prediction(String label, double probabilityJohn, Duration elapsed, Optional<FaceBox> face,
+        java.util.List<FaceDetection.Point> keypoints) {
+
+    /** A prediction without keypoints. */
+    public Prediction(String label, double probabilityJohn, Duration elapsed, Optional<FaceBox> face) {
+        this(label, probabilityJohn, elapsed, face, java.util.List.of());
+    }
+
+    public Prediction {
+        keypoints = keypoints == null ? java.util.List.of() : java.util.List.copyOf(keypoints);
+    }
 
     /** P(not_john) = 1 - P(john). */
     public double probabilityNotJohn() {

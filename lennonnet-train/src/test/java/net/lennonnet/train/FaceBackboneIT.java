@@ -118,6 +118,12 @@ class FaceBackboneIT {
             System.out.println("mirrored astronaut: " + john);
             assertThat(john.label()).isEqualTo("john");
             assertThat(john.face()).isPresent();
+            // the keypoints it aligned by, in the photo: inside the face box
+            var box = john.face().get();
+            assertThat(john.keypoints()).hasSize(6).allSatisfy(k -> {
+                assertThat(k.x()).isBetween(box.x() - 0.3 * box.width(), box.x() + 1.3 * box.width());
+                assertThat(k.y()).isBetween(box.y() - 0.3 * box.height(), box.y() + 1.3 * box.height());
+            });
             BufferedImage sample3 = Images.decode(samples.resolve("sample3.jpg"), Images.DEFAULT_MAX_PIXELS);
             Prediction group = net.predict(sample3);
             System.out.println("group photo: " + group);

@@ -209,6 +209,9 @@ public final class WebServer implements AutoCloseable {
                 json.put("threshold", net.metadata().threshold());
                 json.put("millis", p.elapsed().toMillis());
                 json.put("face", p.face().orElse(null));
+                if (!p.keypoints().isEmpty()) {
+                    json.put("keypoints", p.keypoints().stream().map(k -> new double[] {k.x(), k.y()}).toList());
+                }
                 send(rc, 200, json);
             } else if (result.cause() instanceof UndecodableImageException e) {
                 error(rc, 415, e.getMessage());
