@@ -21,7 +21,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * The face path's speed, for {@code lennonnet benchmark --faces PHOTO}: face descriptors per second on
- * aligned chips in batches of 16, and one photo end to end, warm: decode, the largest face
+ * aligned chips in batches of 16 and from photo files one by one, and one photo end to end, warm: decode, the largest face
  * ({@link BlazeFace#largest}), align, describe and a two-class head on the descriptor.
  */
 public final class FaceBench {
@@ -65,6 +65,34 @@ public final class FaceBench {
                 }
             }
             Arrays.sort(millis);
+
+            // a folder of photo files, one after another, as dataset --face-align and predict go through them
+            Path folder = Files.createTempDirectory("lennonnet-face-bench");
+            int files = 20;
+            for (int i = 0; i < files; i++) {
+                Files.write(folder.resolve("photo" + i + photo.getFileName().toString().replaceAll("^.*(\\.[^.]+)$", "$1")), bytes);
+            }
+            long folderStart = System.nanoTime();
+            int described = 0;
+            try (var list = Files.list(folder)) {
+                for (Path file : list.sorted().toList()) {
+                    BufferedImage decoded = Images.decode(file, Images.DEFAULT_MAX_PIXELS);
+                    var face = detector.largest(decoded);
+                    if (face.isPresent()) {
+                        descriptor.outputSingle(false, FaceDescriptorNet.input(FaceAlign.chip(decoded, face.get())));
+                        described++;
+                    }
+                }
+            }
+            double filesPerSecond = described / ((System.nanoTime() - folderStart) / 1e9);
+            try (var list = Files.list(folder)) {
+                for (Path f : list.toList()) {
+                    Files.delete(f);
+                }
+            }
+            Files.delete(folder);
+            table.put(String.format("face descriptors from %d photo files, one by one (decode, detect, align, describe)", files),
+                    String.format("%.1f per second", filesPerSecond));
             table.put(String.format("one photo end to end, warm (%dx%d: decode, detect, align, describe, head)",
                     image.getWidth(), image.getHeight()), String.format("p50 %.0f ms, p90 %.0f ms (%d samples, %d faces in the photo)",
                     millis[samples / 2], millis[(int) (samples * 0.9)], samples, faces.size()));
