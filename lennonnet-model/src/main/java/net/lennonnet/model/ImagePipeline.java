@@ -74,7 +74,10 @@ public final class ImagePipeline {
         WHOLE,
         /** Then cut around the largest face ({@link FaceCrop}). */
         FACE_CROP,
-        /** Then the aligned 150 x 150 chip of the largest face ({@link BlazeFace}, {@link FaceAlign}); no face, no input. */
+        /**
+         * Then the aligned 150 x 150 chip of the largest face ({@link BlazeFace}; the Haar cascade when it
+         * finds none; {@link FaceAlign}); no face, no input.
+         */
         FACE_ALIGN;
 
         /** The preparation a contract asks for. */
@@ -114,7 +117,8 @@ public final class ImagePipeline {
                 return new FaceCrop.Prepared(cut.image(), cut.face().map(f -> working == bgr ? f : f.scaled(back)));
             }
             case FACE_ALIGN -> {
-                Optional<FaceDetection> face = Detector.get().largest(working);
+                // BlazeFace, with the Haar cascade as its fallback
+                Optional<FaceDetection> face = FaceAlign.locate(working, Detector.get()::largest, FaceCrop::detect);
                 if (face.isEmpty()) {
                     throw new NoFaceException();
                 }

@@ -60,6 +60,15 @@ class BlazeFaceIT {
         assertThat(Math.hypot(nose.x() - 222, nose.y() - 128)).as("nose %s", nose).isLessThan(8);
         assertThat(Math.hypot(mouth.x() - 222, mouth.y() - 144)).as("mouth %s", mouth).isLessThan(8);
 
+        // the Haar fallback's keypoints, placed by proportion in its box, land near BlazeFace's on a real face
+        FaceDetection haar = FaceAlign.fromBox(FaceCrop.detect(Images.toBgr(astronaut)).orElseThrow());
+        for (int i : new int[] {FaceDetection.LEFT_EYE, FaceDetection.RIGHT_EYE, FaceDetection.NOSE}) {
+            var h = haar.keypoints().get(i);
+            var b = face.keypoints().get(i);
+            System.out.printf("keypoint %d: Haar box %.0f,%.0f; BlazeFace %.0f,%.0f%n", i, h.x(), h.y(), b.x(), b.y());
+            assertThat(Math.hypot(h.x() - b.x(), h.y() - b.y())).as("keypoint %d", i).isLessThan(12);
+        }
+
         // the chip template fits a real face: the best similarity leaves each point within 2 chip pixels
         BufferedImage chip = FaceAlign.chip(astronaut, face);
         javax.imageio.ImageIO.write(chip, "png", Path.of("target", "astronaut-chip.png").toFile());

@@ -91,4 +91,23 @@ class FaceAlignTest {
         int rgb = chip.getRGB(7, 3);
         assertThat(viaPipeline.getDouble(0, 0, 3, 7)).isCloseTo((((rgb >> 16) & 0xff) - 122.782) / 256, within(1e-5));
     }
+
+    @Test
+    void theBoxDetectorIsTheFallbackWhenTheLandmarkDetectorFindsNothing() {
+        BufferedImage image = new BufferedImage(400, 300, BufferedImage.TYPE_3BYTE_BGR);
+        FaceDetection landmarks = face(0, 1, 100, 80);
+        FaceBox box = new FaceBox(120, 60, 100, 100);
+        // the landmark detector's face wins when there is one
+        assertThat(FaceAlign.locate(image, i -> java.util.Optional.of(landmarks), i -> java.util.Optional.of(box)))
+                .contains(landmarks);
+        // else the box detector's, with keypoints placed in the box
+        FaceDetection fallback = FaceAlign.locate(image, i -> java.util.Optional.empty(), i -> java.util.Optional.of(box))
+                .orElseThrow();
+        assertThat(fallback.score()).isZero();
+        assertThat(fallback.keypoints().get(FaceDetection.LEFT_EYE)).isEqualTo(new FaceDetection.Point(150, 98));
+        assertThat(fallback.keypoints().get(FaceDetection.RIGHT_EYE)).isEqualTo(new FaceDetection.Point(190, 98));
+        assertThat(fallback.keypoints().get(FaceDetection.NOSE)).isEqualTo(new FaceDetection.Point(170, 122));
+        // and nothing when neither finds a face
+        assertThat(FaceAlign.locate(image, i -> java.util.Optional.empty(), i -> java.util.Optional.empty())).isEmpty();
+    }
 }
