@@ -250,20 +250,15 @@ public final class FaceDescriptorNet {
         }
     }
 
-    /** A chip (150 x 150, any type) as the network's input: RGB channels first, means off, divided by 256. */
+    /**
+     * A chip (150 x 150, any type) as the network's input: what {@link ImagePipeline} makes of it under
+     * the face contract (RGB channels first, means off, divided by 256).
+     */
     public static INDArray input(java.awt.image.BufferedImage chip) {
         if (chip.getWidth() != INPUT || chip.getHeight() != INPUT) {
             throw new IllegalArgumentException("a face chip is " + INPUT + " x " + INPUT + ", got " + chip.getWidth()
                     + " x " + chip.getHeight());
         }
-        float[] data = new float[3 * INPUT * INPUT];
-        int[] rgb = chip.getRGB(0, 0, INPUT, INPUT, null, 0, INPUT);
-        int plane = INPUT * INPUT;
-        for (int i = 0; i < plane; i++) {
-            data[i] = (float) ((((rgb[i] >> 16) & 0xff) - MEAN_RGB[0]) / DIVISOR);
-            data[plane + i] = (float) ((((rgb[i] >> 8) & 0xff) - MEAN_RGB[1]) / DIVISOR);
-            data[2 * plane + i] = (float) (((rgb[i] & 0xff) - MEAN_RGB[2]) / DIVISOR);
-        }
-        return Nd4j.create(data, new long[] {1, 3, INPUT, INPUT}, 'c');
+        return ImagePipeline.of(InputContract.faceChip()).toInput(chip);
     }
 }

@@ -84,12 +84,16 @@ class FaceAlignTest {
             }
         }
         var viaPipeline = ImagePipeline.of(InputContract.faceChip()).toInput(chip);
-        var direct = FaceDescriptorNet.input(chip);
         assertThat(viaPipeline.shape()).containsExactly(1, 3, 150, 150);
-        assertThat(viaPipeline.equalsWithEps(direct, 1e-5)).isTrue();
-        // and the first channel is red: (R - 122.782) / 256
-        int rgb = chip.getRGB(7, 3);
-        assertThat(viaPipeline.getDouble(0, 0, 3, 7)).isCloseTo((((rgb >> 16) & 0xff) - 122.782) / 256, within(1e-5));
+        // channels R, G, B, each (value - face-api's mean) / 256, at every pixel tried
+        for (int[] at : new int[][] {{7, 3}, {0, 0}, {149, 149}, {75, 20}}) {
+            int rgb = chip.getRGB(at[0], at[1]);
+            int[] channel = {(rgb >> 16) & 0xff, (rgb >> 8) & 0xff, rgb & 0xff};
+            for (int c = 0; c < 3; c++) {
+                assertThat(viaPipeline.getDouble(0, c, at[1], at[0]))
+                        .isCloseTo((channel[c] - FaceDescriptorNet.MEAN_RGB[c]) / 256, within(1e-5));
+            }
+        }
     }
 
     @Test

@@ -34,6 +34,42 @@ public final class RealPackages {
                     {1350, 400, 250, 260}, {350, 880, 250, 250}},
             "sample6.jpg", new int[][] {{240, 510, 260, 250}, {630, 360, 240, 240}, {1150, 330, 250, 250}, {1430, 270, 290, 290}});
 
+    /**
+     * Matches detections, in the order given, one to one to hand-marked faces: a detection matches the
+     * unmatched marked face it overlaps most, at IoU 0.3 or more.
+     *
+     * @param detections x, y, width, height of each detection
+     * @return per detection, whether it matched a face
+     */
+    public static boolean[] matchMarkedFaces(List<double[]> detections, int[][] marked) {
+        List<int[]> left = new java.util.ArrayList<>(List.of(marked));
+        boolean[] matched = new boolean[detections.size()];
+        for (int i = 0; i < matched.length; i++) {
+            int[] best = null;
+            double bestIou = 0.3;
+            for (int[] t : left) {
+                double iou = iou(detections.get(i), t);
+                if (iou >= bestIou) {
+                    best = t;
+                    bestIou = iou;
+                }
+            }
+            if (best != null) {
+                left.remove(best);
+                matched[i] = true;
+            }
+        }
+        return matched;
+    }
+
+    /** Intersection over union of a box (x, y, width, height) and a marked face. */
+    public static double iou(double[] box, int[] t) {
+        double ix = Math.max(0, Math.min(box[0] + box[2], t[0] + t[2]) - Math.max(box[0], t[0]));
+        double iy = Math.max(0, Math.min(box[1] + box[3], t[1] + t[3]) - Math.max(box[1], t[1]));
+        double inter = ix * iy;
+        return inter / (box[2] * box[3] + (double) t[2] * t[3] - inter);
+    }
+
     private RealPackages() {}
 
     /** The package cache folder. */

@@ -38,20 +38,6 @@ class FaceBackboneIT {
     @TempDir
     Path tmp;
 
-    private static BufferedImage variant(BufferedImage photo, int x, int y, int side, int out, boolean mirror, float light) {
-        BufferedImage v = new BufferedImage(out, out, BufferedImage.TYPE_3BYTE_BGR);
-        Graphics2D g = v.createGraphics();
-        g.setColor(Color.GRAY);
-        g.fillRect(0, 0, out, out);
-        if (mirror) {
-            g.drawImage(photo, out, 0, 0, out, x, y, x + side, y + side, null);
-        } else {
-            g.drawImage(photo, 0, 0, out, out, x, y, x + side, y + side, null);
-        }
-        g.dispose();
-        return new java.awt.image.RescaleOp(light, 0, null).filter(v, null);
-    }
-
     @Test
     void aFaceModelFromAlignedChipsToAnswers() throws Exception {
         BufferedImage astronaut = Images.decode(RealPackages.skimageData().resolve("astronaut.png"), Images.DEFAULT_MAX_PIXELS);
@@ -60,7 +46,7 @@ class FaceBackboneIT {
         Files.createDirectories(raw.resolve("not_john"));
         int n = 0;
         for (int i = 0; i < 16; i++) {
-            BufferedImage v = variant(astronaut, 60 + 7 * i, 10 + 5 * (i % 5), 300 - 6 * i, 320 + 10 * i, i % 2 == 1,
+            BufferedImage v = FacePhotos.variant(astronaut, 60 + 7 * i, 10 + 5 * (i % 5), 300 - 6 * i, 320 + 10 * i, i % 2 == 1,
                     0.8f + 0.03f * i);
             ImageIO.write(v, "png", raw.resolve("john/astronaut" + n++ + ".png").toFile());
         }
@@ -73,7 +59,7 @@ class FaceBackboneIT {
                     int side = (int) (f[2] * (2.2 + 0.4 * k));
                     int x = Math.max(0, Math.min(group.getWidth() - side, f[0] + f[2] / 2 - side / 2 + 10 * k));
                     int y = Math.max(0, Math.min(group.getHeight() - side, f[1] + f[3] / 2 - side / 2 - 10 * k));
-                    ImageIO.write(variant(group, x, y, side, 400, k == 1, 1f), "png",
+                    ImageIO.write(FacePhotos.variant(group, x, y, side, 400, k == 1, 1f), "png",
                             raw.resolve("not_john/person" + people + "_" + k + ".png").toFile());
                 }
                 people++;
@@ -113,7 +99,7 @@ class FaceBackboneIT {
         try (LennonNet net = LennonNet.load(model)) {
             assertThat(net.metadata().input().faceAlign()).isTrue();
             // a raw photo: found, aligned, described, answered; the face box in the photo's coordinates
-            BufferedImage mirrored = variant(astronaut, 0, 0, 512, 512, true, 1.1f);
+            BufferedImage mirrored = FacePhotos.variant(astronaut, 0, 0, 512, 512, true, 1.1f);
             Prediction john = net.predict(mirrored);
             System.out.println("mirrored astronaut: " + john);
             assertThat(john.label()).isEqualTo("john");

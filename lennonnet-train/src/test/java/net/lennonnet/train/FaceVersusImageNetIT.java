@@ -32,20 +32,6 @@ class FaceVersusImageNetIT {
     @TempDir
     Path tmp;
 
-    static BufferedImage variant(BufferedImage photo, int x, int y, int side, int out, boolean mirror, float light) {
-        BufferedImage v = new BufferedImage(out, out, BufferedImage.TYPE_3BYTE_BGR);
-        Graphics2D g = v.createGraphics();
-        g.setColor(Color.GRAY);
-        g.fillRect(0, 0, out, out);
-        if (mirror) {
-            g.drawImage(photo, out, 0, 0, out, x, y, x + side, y + side, null);
-        } else {
-            g.drawImage(photo, 0, 0, out, out, x, y, x + side, y + side, null);
-        }
-        g.dispose();
-        return new java.awt.image.RescaleOp(light, 0, null).filter(v, null);
-    }
-
     @Test
     void theFaceDescriptorBesideImageNetFeatures() throws Exception {
         BufferedImage astronaut = Images.decode(RealPackages.skimageData().resolve("astronaut.png"), Images.DEFAULT_MAX_PIXELS);
@@ -53,7 +39,7 @@ class FaceVersusImageNetIT {
         Files.createDirectories(raw.resolve("john"));
         Files.createDirectories(raw.resolve("not_john"));
         for (int i = 0; i < 40; i++) {
-            ImageIO.write(variant(astronaut, 40 + 4 * i, 5 + 3 * (i % 7), 330 - 4 * i, 300 + 7 * i, i % 2 == 1,
+            ImageIO.write(FacePhotos.variant(astronaut, 40 + 4 * i, 5 + 3 * (i % 7), 330 - 4 * i, 300 + 7 * i, i % 2 == 1,
                     0.75f + 0.012f * i), "png", raw.resolve("john/a" + i + ".png").toFile());
         }
         int person = 0;
@@ -64,7 +50,7 @@ class FaceVersusImageNetIT {
                     int side = (int) (f[2] * (2.0 + 0.35 * k));
                     int x = Math.max(0, Math.min(group.getWidth() - side, f[0] + f[2] / 2 - side / 2 + 8 * k));
                     int y = Math.max(0, Math.min(group.getHeight() - side, f[1] + f[3] / 2 - side / 2 - 8 * k));
-                    ImageIO.write(variant(group, x, y, side, 360, k == 1, 0.9f + 0.1f * k), "png",
+                    ImageIO.write(FacePhotos.variant(group, x, y, side, 360, k == 1, 0.9f + 0.1f * k), "png",
                             raw.resolve("not_john/p" + person + "_" + k + ".png").toFile());
                 }
                 person++;
