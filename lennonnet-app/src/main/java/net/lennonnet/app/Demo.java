@@ -94,8 +94,8 @@ public final class Demo {
                 run.test());
 
         EvaluationReport evaluation = Evaluation.run(model, dataset, run.evaluation(),
-                Evaluation.ThresholdFrom.VALIDATION);
-        console.printf("6/8 evaluation: accuracy %.3f (95%% interval %.3f to %.3f) at threshold %.3f from validation;"
+                Evaluation.ThresholdFrom.MODEL);
+        console.printf("6/8 evaluation: accuracy %.3f (95%% interval %.3f to %.3f) at the model's threshold %.3f;"
                 + " majority baseline %.3f; AUC %.4f; report in %s%n", evaluation.accuracy(),
                 evaluation.accuracyCi95().low(), evaluation.accuracyCi95().high(), evaluation.threshold().value(),
                 evaluation.baselines().majority().accuracy(), evaluation.auc(),

@@ -25,13 +25,13 @@ final class DemoCommand implements Callable<Integer> {
     int inputSize;
 
     @Option(names = "--epochs", defaultValue = "300",
-            description = "Maximum epochs (each takes milliseconds: features are computed once). Default: ${DEFAULT-VALUE}.")
+            description = "Most iterations of the head's solver (it stops by itself at convergence). Default: ${DEFAULT-VALUE}.")
     int epochs;
 
     @Option(names = "--lr", defaultValue = "0.01", description = "Adam learning rate of the head. Default: ${DEFAULT-VALUE}.")
     double learningRate;
 
-    @Option(names = "--patience", defaultValue = "30", description = "Early-stopping patience in epochs. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--patience", defaultValue = "30", description = "Early-stopping patience of fine-tuning epochs (the demo does not fine-tune). Default: ${DEFAULT-VALUE}.")
     int patience;
 
     @Option(names = "--analysis-per-set", defaultValue = "100",

@@ -24,8 +24,8 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "Folder for evaluation.json, evaluation.html, charts, gallery.")
     Path out;
 
-    @Option(names = "--threshold-from", defaultValue = "validation",
-            description = "validation (chosen on the validation split) or model (the model's own). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--threshold-from", defaultValue = "model",
+            description = "model (the model's own, chosen when it was trained: on out-of-fold scores when validation is small) or validation (chosen again on the validation split alone). Default: ${DEFAULT-VALUE}.")
     String thresholdFrom;
 
     @Override

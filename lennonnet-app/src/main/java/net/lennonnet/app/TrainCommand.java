@@ -74,16 +74,16 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--input-size", defaultValue = "" + TrainConfig.DEFAULT_INPUT_SIZE, description = "Input edge in pixels for a random backbone (ImageNet weights use the size their bundle records, 224). Default: ${DEFAULT-VALUE}.")
     int inputSize;
 
-    @Option(names = "--epochs", defaultValue = "" + TrainConfig.DEFAULT_EPOCHS, description = "Maximum epochs. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--epochs", defaultValue = "" + TrainConfig.DEFAULT_EPOCHS, description = "Most iterations of the head's solver (full-batch L-BFGS on the cached features; it stops by itself at convergence, usually far sooner). Default: ${DEFAULT-VALUE}.")
     int epochs;
 
-    @Option(names = "--batch-size", defaultValue = "" + TrainConfig.DEFAULT_BATCH_SIZE, description = "Mini-batch size. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--batch-size", defaultValue = "" + TrainConfig.DEFAULT_BATCH_SIZE, description = "Mini-batch size of feature computation and fine-tuning. Default: ${DEFAULT-VALUE}.")
     int batchSize;
 
-    @Option(names = "--lr", defaultValue = "" + TrainConfig.DEFAULT_LEARNING_RATE, description = "Adam learning rate of the head. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--lr", defaultValue = "" + TrainConfig.DEFAULT_LEARNING_RATE, description = "Adam learning rate of the head during fine-tuning (the head itself is solved, not stepped). Default: ${DEFAULT-VALUE}.")
     double learningRate;
 
-    @Option(names = "--patience", defaultValue = "" + TrainConfig.DEFAULT_PATIENCE, description = "Early stopping: epochs without a lower validation loss. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--patience", defaultValue = "" + TrainConfig.DEFAULT_PATIENCE, description = "Early stopping of fine-tuning: epochs without the validation loss falling by at least 0.1%%. Default: ${DEFAULT-VALUE}.")
     int patience;
 
     @Option(names = "--seed", defaultValue = "" + TrainConfig.DEFAULT_SEED, description = "Seed. Default: ${DEFAULT-VALUE}.")
@@ -115,14 +115,15 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--fine-tune-lr", defaultValue = "" + FineTuning.DEFAULT_LEARNING_RATE, description = "Learning rate of fine-tuning. Default: ${DEFAULT-VALUE}.")
     double fineTuneLr;
 
-    @Option(names = "--resume", description = "Continue from the checkpoint in --out (after a crash or to train more epochs).")
+    @Option(names = "--resume", hidden = true,
+            description = "Accepted for old scripts: every run reuses the cached features, and the head's solve is deterministic.")
     boolean resume;
 
     @Override
     public Integer call() throws Exception {
         TrainConfig.Builder builder = TrainConfig.builder(data, out).inputSize(inputSize).epochs(epochs)
                 .batchSize(batchSize).learningRate(learningRate).patience(patience).seed(seed)
-                .uiPort(dashboard.port()).featureCache(featureCache).resume(resume)
+                .uiPort(dashboard.port()).featureCache(featureCache)
                 .augmentation(new Augmentation(views, !noFlip, crop, jitter))
                 .fineTuning(new FineTuning(fineTuneEpochs, fineTuneLr))
                 .backbone(TrainConfig.BackboneKind.parse(backbone));
@@ -130,9 +131,13 @@ public final class TrainCommand implements Callable<Integer> {
             builder.weights(weights.choice());
         }
         TrainConfig config = builder.build();
+        if (resume) {
+            System.err.println("--resume is no longer needed: a run reuses every cached feature and solves the head "
+                    + "again in seconds, to the same result");
+        }
         TrainResult result = TrainRun.withDashboard(config, dashboard.host(), System.err);
         TestReport t = result.test();
-        System.out.printf("john %d/%d correct, not_john %d/%d correct, accuracy %.3f; best epoch %d of %d; class "
+        System.out.printf("john %d/%d correct, not_john %d/%d correct, accuracy %.3f; head converged at step %d of %d; class "
                 + "weights john %.3f, not_john %.3f; %d features computed in %.0f s, head %.0f s; model in %s%n",
                 t.johnCorrect(), t.johnTotal(), t.notJohnCorrect(), t.notJohnTotal(), t.accuracy(), result.bestEpoch(),
                 result.history().size(), result.classWeights()[0], result.classWeights()[1], result.featuresComputed(),

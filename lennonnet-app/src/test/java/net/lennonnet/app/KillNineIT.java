@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code kill -9} at random moments, several times, during scraping and during training (feature
- * caching and epochs), each time followed by the same command again: the final result must be complete,
+ * caching and the head's solve), each time followed by the same command again: the final result must be complete,
  * with no duplicate, no partial file, no torn manifest row, and a model that loads.
  */
 class KillNineIT {
@@ -112,7 +112,7 @@ class KillNineIT {
                 .isZero();
         Path model = dir.resolve("model");
         String[] train = {"train", "--data", data.toString(), "--out", model.toString(), "--random-backbone",
-            "--input-size", "128", "--epochs", "60", "--patience", "60", "--no-dashboard", "--resume"};
+            "--input-size", "128", "--no-dashboard"};
         int killed = 0;
         for (int round = 0; round < 3; round++) {
             killed += killAfter(3000 + random.nextInt(5000), train) ? 1 : 0;
@@ -123,7 +123,7 @@ class KillNineIT {
         assertThat(files(model, ".part")).isEmpty();
         assertThat(files(data, ".part")).isEmpty();
         List<String> history = Files.readAllLines(model.resolve("history.jsonl"));
-        assertThat(history).hasSize(60);
+        assertThat(history).isNotEmpty();
         for (int i = 0; i < history.size(); i++) {
             assertThat(history.get(i)).contains("\"epoch\":" + (i + 1) + ",");
         }

@@ -37,8 +37,6 @@ public final class GraphFiles {
 
     public static final String CONFIGURATION = "configuration.json";
     public static final String COEFFICIENTS = "coefficients.bin";
-    /** The optimiser's state (ND4J binary array, like the parameters): for resuming training. */
-    public static final String UPDATER_STATE = "updaterState.bin";
     /** Entries DL4J writes that hold Java-serialized objects; never read. */
     static final java.util.Set<String> SERIALIZED_ENTRIES = java.util.Set.of("preprocessor.bin", "normalizer.bin");
     /** Largest configuration read: a ResNet-50's is about 0.5 MB. */
@@ -48,13 +46,8 @@ public final class GraphFiles {
 
     private GraphFiles() {}
 
-    /** Reads the graph in a DL4J model zip; the updater state, if any, is left behind. */
+    /** Reads the graph in a DL4J model zip; an updater state, if any, is never opened. */
     public static ComputationGraph read(Path zip) throws IOException {
-        return read(zip, false);
-    }
-
-    /** Reads the graph in a DL4J model zip, with its updater state when asked for and present. */
-    public static ComputationGraph read(Path zip, boolean withUpdater) throws IOException {
         try (ZipFile file = new ZipFile(zip.toFile())) {
             ZipEntry confEntry = file.getEntry(CONFIGURATION);
             ZipEntry paramEntry = file.getEntry(COEFFICIENTS);
@@ -88,15 +81,6 @@ public final class GraphFiles {
                 graph.init(params.reshape(1, params.length()), false);
             } catch (RuntimeException e) {
                 throw new IOException(zip + ": the parameters do not fit the configuration (" + e.getMessage() + ")", e);
-            }
-            ZipEntry updaterEntry = file.getEntry(UPDATER_STATE);
-            if (withUpdater && updaterEntry != null) {
-                try (DataInputStream in = new DataInputStream(new BufferedInputStream(file.getInputStream(updaterEntry)))) {
-                    INDArray state = Nd4j.read(in);
-                    graph.getUpdater(true).setStateViewArray(state);
-                } catch (IOException | RuntimeException e) {
-                    throw new IOException(zip + ": unreadable " + UPDATER_STATE + " (" + e.getMessage() + ")", e);
-                }
             }
             return graph;
         } catch (java.util.zip.ZipException e) {
@@ -156,11 +140,6 @@ public final class GraphFiles {
      * zip, atomically: a crash leaves the old file or none. {@code ModelSerializer} reads the result too.
      */
     public static void write(ComputationGraph graph, Path zip, Map<String, byte[]> extra) throws IOException {
-        write(graph, zip, false, extra);
-    }
-
-    /** Like {@link #write(ComputationGraph, Path, Map)}, with the updater state when asked for and present. */
-    public static void write(ComputationGraph graph, Path zip, boolean withUpdater, Map<String, byte[]> extra) throws IOException {
         Map<String, byte[]> entries = new LinkedHashMap<>(extra);
         if (entries.containsKey(CONFIGURATION) || entries.containsKey(COEFFICIENTS)) {
             throw new IllegalArgumentException("extra entries may not replace " + CONFIGURATION + " or " + COEFFICIENTS);
@@ -175,13 +154,6 @@ public final class GraphFiles {
                 Nd4j.write(graph.params(), data);
                 data.flush();
                 z.closeEntry();
-                INDArray state = withUpdater && graph.getUpdater(false) != null ? graph.getUpdater().getStateViewArray() : null;
-                if (state != null) {
-                    z.putNextEntry(new ZipEntry(UPDATER_STATE));
-                    Nd4j.write(state, data);
-                    data.flush();
-                    z.closeEntry();
-                }
                 for (var e : entries.entrySet()) {
                     z.putNextEntry(new ZipEntry(e.getKey()));
                     z.write(e.getValue());

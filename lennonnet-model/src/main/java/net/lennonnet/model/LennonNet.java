@@ -122,14 +122,7 @@ public final class LennonNet implements AutoCloseable {
     private List<Prediction> forward(List<ImagePipeline.Input> prepared, long start) {
         INDArray[] inputs = prepared.stream().map(ImagePipeline.Input::tensor).toArray(INDArray[]::new);
         INDArray input = inputs.length == 1 ? inputs[0] : Nd4j.concat(0, inputs);
-        INDArray probabilities;
-        synchronized (graph) {
-            probabilities = graph.outputSingle(false, input);
-        }
-        double[] pJohn = new double[inputs.length];
-        for (int i = 0; i < pJohn.length; i++) {
-            pJohn[i] = probabilities.getDouble(i, 0);
-        }
+        double[] pJohn = probabilitiesJohn(input);
         // Free the native buffers now rather than when a GC happens to run: a long-running server
         // otherwise grows its resident memory (docs/reliability.md).
         for (INDArray a : inputs) {
@@ -138,7 +131,6 @@ public final class LennonNet implements AutoCloseable {
         if (input != inputs[0]) {
             input.close();
         }
-        probabilities.close();
         Duration each = Duration.ofNanos((System.nanoTime() - start) / inputs.length);
         List<Prediction> out = new ArrayList<>(inputs.length);
         for (int i = 0; i < pJohn.length; i++) {
@@ -146,6 +138,27 @@ public final class LennonNet implements AutoCloseable {
                     prepared.get(i).face(), prepared.get(i).keypoints()));
         }
         return out;
+    }
+
+    /**
+     * P(john) of each row of a network input, the way the model's {@link Decision} says: the graph's output
+     * for a head decision, else the decision's score of the head's input.
+     */
+    private double[] probabilitiesJohn(INDArray input) {
+        Decision decision = metadata.decision();
+        double[] pJohn = new double[(int) input.size(0)];
+        INDArray out;
+        synchronized (graph) {
+            out = decision.readsFeatures()
+                    ? graph.output(List.of(metadata.head().featureVertex()), false, new INDArray[] {input}, null)[0]
+                    : graph.outputSingle(false, input);
+        }
+        for (int i = 0; i < pJohn.length; i++) {
+            pJohn[i] = decision.readsFeatures() ? decision.probabilityJohn(out.reshape(pJohn.length, -1).getRow(i).toFloatVector())
+                    : out.getDouble(i, 0);
+        }
+        out.close();
+        return pJohn;
     }
 
     /**

@@ -14,15 +14,28 @@ import java.util.List;
  * @param modelSha256     SHA-256 of {@code model.zip}; loading refuses a mismatch
  * @param head            the trained head's feature and output vertices
  * @param provenance      where the model came from: backbone, dataset, settings, build
+ * @param decision        how P(john) is made from the network ({@link Decision}); format 1 models, which
+ *                        predate it, answer with the head as it is
  */
 public record ModelMetadata(int format, List<String> labels, InputContract input, double threshold,
-        String thresholdSource, String modelSha256, TransferGraph.Head head, Provenance provenance) {
+        String thresholdSource, String modelSha256, TransferGraph.Head head, Provenance provenance,
+        Decision decision) {
 
-    public static final int FORMAT = 1;
+    /** The format written: 2 records the {@link Decision}. */
+    public static final int FORMAT = 2;
+    /** The oldest format still read. */
+    public static final int OLDEST_FORMAT = 1;
+
+    /** Metadata that answers with the head as it is. */
+    public ModelMetadata(int format, List<String> labels, InputContract input, double threshold,
+            String thresholdSource, String modelSha256, TransferGraph.Head head, Provenance provenance) {
+        this(format, labels, input, threshold, thresholdSource, modelSha256, head, provenance, Decision.head());
+    }
 
     public ModelMetadata {
-        if (format != FORMAT) {
-            throw new IllegalArgumentException("unsupported bundle format " + format + ", this Lennonnet reads " + FORMAT);
+        if (format < OLDEST_FORMAT || format > FORMAT) {
+            throw new IllegalArgumentException("unsupported bundle format " + format + ", this Lennonnet reads "
+                    + OLDEST_FORMAT + " to " + FORMAT + (format > FORMAT ? ": a newer Lennonnet wrote it" : ""));
         }
         if (!Labels.ALL.equals(labels)) {
             throw new IllegalArgumentException("labels must be " + Labels.ALL + ", got " + labels);
@@ -40,11 +53,12 @@ public record ModelMetadata(int format, List<String> labels, InputContract input
             throw new IllegalArgumentException("head description is missing");
         }
         provenance = provenance == null ? Provenance.unknown() : provenance;
+        decision = decision == null ? Decision.head() : decision;
         labels = List.copyOf(labels);
     }
 
     /** A copy with another model hash (the hash is known only once the weights are written). */
     public ModelMetadata withModelSha256(String sha256) {
-        return new ModelMetadata(format, labels, input, threshold, thresholdSource, sha256, head, provenance);
+        return new ModelMetadata(format, labels, input, threshold, thresholdSource, sha256, head, provenance, decision);
     }
 }

@@ -28,6 +28,19 @@ class BatchingPredictorTest {
         return LennonNet.load(model);
     }
 
+    /** Whether a predictor thread waits for a monitor this thread holds. */
+    private static boolean predictorBlockedOnMe() {
+        var threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        for (var info : threads.getThreadInfo(threads.getAllThreadIds())) {
+            if (info != null && info.getThreadName().equals("lennonnet-predictor")
+                    && info.getThreadState() == Thread.State.BLOCKED
+                    && info.getLockOwnerId() == Thread.currentThread().getId()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static BufferedImage image(int i) {
         return ImagesTest.solid(40 + i, 30, BufferedImage.TYPE_INT_RGB, new Color(i * 5, 255 - i * 5, 90));
     }
@@ -35,34 +48,30 @@ class BatchingPredictorTest {
     @Test
     void answersFromManyThreadsEqualSingleImageAnswers() throws Exception {
         try (LennonNet net = smallModel(); BatchingPredictor batching = new BatchingPredictor(net, 64)) {
-            List<CompletableFuture<Prediction>> answers = new ArrayList<>();
+            // image i's answer, offered from four threads at once so that batches mix the threads' images
+            CompletableFuture<?>[] answers = new CompletableFuture<?>[40];
             List<Thread> threads = new ArrayList<>();
             for (int t = 0; t < 4; t++) {
-                int from = t * 10;
-                Thread thread = new Thread(() -> {
-                    for (int i = from; i < from + 10; i++) {
-                        CompletableFuture<Prediction> a = batching.offer(image(i)).orElseThrow();
-                        synchronized (answers) {
-                            answers.add(a);
-                        }
+                int thread = t;
+                threads.add(new Thread(() -> {
+                    for (int i = thread; i < 40; i += 4) {
+                        answers[i] = batching.offer(image(i)).orElseThrow();
                     }
-                });
-                threads.add(thread);
-                thread.start();
+                }));
             }
+            threads.forEach(Thread::start);
             for (Thread thread : threads) {
                 thread.join();
             }
-            assertThat(answers).hasSize(40);
-            for (CompletableFuture<Prediction> a : answers) {
-                a.get(1, TimeUnit.MINUTES);
-            }
             for (int i = 0; i < 40; i++) {
-                BufferedImage img = image(i);
-                double single = net.predict(img).probabilityJohn();
-                double batched = batching.offer(img).orElseThrow().get(1, TimeUnit.MINUTES).probabilityJohn();
-                assertThat(batched).isCloseTo(single, org.assertj.core.data.Offset.offset(1e-6));
+                Prediction batched = (Prediction) answers[i].get(1, TimeUnit.MINUTES);
+                double single = net.predict(image(i)).probabilityJohn();
+                assertThat(batched.probabilityJohn()).as("image %d", i).isCloseTo(single, org.assertj.core.data.Offset.offset(1e-6));
             }
+            // the images differ, so a mixed-up batch would show: not every answer is the same
+            double first = ((Prediction) answers[0].get()).probabilityJohn();
+            assertThat(java.util.Arrays.stream(answers).map(a -> ((Prediction) a.join()).probabilityJohn())
+                    .anyMatch(p -> Math.abs(p - first) > 1e-6)).isTrue();
         }
     }
 
@@ -70,16 +79,23 @@ class BatchingPredictorTest {
     void aFullQueueRefusesAtOnceAndCloseCancelsTheWaiting() throws Exception {
         try (LennonNet net = smallModel()) {
             BatchingPredictor batching = new BatchingPredictor(net, 2);
-            // hold the graph so the predictor thread cannot finish a batch while the queue fills
+            // hold the graph, and wait until the predictor thread has taken a first image and is blocked on
+            // it: from then on nothing leaves the queue, whatever the scheduler does (under load the thread
+            // used to start late and empty the full queue, issue 19)
             List<Optional<CompletableFuture<Prediction>>> offers = new ArrayList<>();
             synchronized (net.graph()) {
-                for (int i = 0; i < 40; i++) {
+                offers.add(batching.offer(image(0)));
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (!predictorBlockedOnMe()) {
+                    assertThat(System.nanoTime()).as("the predictor thread blocks on the held graph").isLessThan(deadline);
+                    Thread.sleep(5);
+                }
+                for (int i = 1; i <= 40; i++) {
                     offers.add(batching.offer(image(i)));
                 }
-                // the thread took at most one batch of 16 out; the queue then held 2 and refused the rest
-                long accepted = offers.stream().filter(Optional::isPresent).count();
-                assertThat(accepted).isBetween(2L, 2L + BatchingPredictor.BATCH);
-                assertThat(offers.get(39)).isEmpty();
+                // the first image is in the blocked batch; the queue then held 2 and refused the rest at once
+                assertThat(offers.stream().filter(Optional::isPresent).count()).isEqualTo(3);
+                assertThat(offers.get(40)).isEmpty();
                 assertThat(batching.waiting()).isEqualTo(2);
             }
             batching.close();

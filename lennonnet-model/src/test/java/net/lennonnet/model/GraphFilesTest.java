@@ -94,18 +94,4 @@ class GraphFilesTest {
         assertThatThrownBy(() -> GraphFiles.read(onlyConfig)).hasMessageContaining("must hold")
                 .hasMessageContaining(GraphFiles.COEFFICIENTS);
     }
-
-    @Test
-    void theUpdaterStateTravelsWhenAskedFor() throws IOException {
-        ComputationGraph graph = TransferGraph.twoClass(TinyGraphs.imagenetShaped(32, 3),
-                new TransferGraph.HeadOptions(0.01, new double[] {1, 1}, 1));
-        var features = org.nd4j.linalg.factory.Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, 4, 3, 32, 32);
-        var labels = org.nd4j.linalg.factory.Nd4j.createFromArray(new float[][] {{1, 0}, {0, 1}, {1, 0}, {0, 1}});
-        graph.fit(new org.nd4j.linalg.dataset.DataSet(features, labels));
-        Path zip = tmp.resolve("with-updater.zip");
-        GraphFiles.write(graph, zip, true, Map.of());
-        ComputationGraph read = GraphFiles.read(zip, true);
-        assertThat(read.getUpdater().getStateViewArray()).isEqualTo(graph.getUpdater().getStateViewArray());
-        assertThat(List.of(read.params())).containsExactly(graph.params());
-    }
 }

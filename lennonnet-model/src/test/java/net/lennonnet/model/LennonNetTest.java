@@ -42,6 +42,58 @@ class LennonNetTest {
     }
 
     @Test
+    void aDistanceDecisionAnswersFromTheHeadsInputAndSurvivesSaving() throws IOException {
+        ComputationGraph graph = TransferGraph.twoClass(TinyGraphs.imagenetShaped(32, 1), TransferGraphTest.OPTIONS);
+        TransferGraph.Head head = TransferGraph.findHead(graph);
+        // the features of image 0 are the john centre: it must be the most john-like of all
+        var features = graph.output(List.of(head.featureVertex()), false,
+                new org.nd4j.linalg.api.ndarray.INDArray[] {ImagePipeline.of(InputContract.square(32))
+                        .input(images.get(0)).tensor()}, null)[0];
+        float[] centre = features.reshape(1, -1).toFloatVector();
+        Decision centreDecision = new Decision(Decision.Score.CENTRE, 4, 1, centre, null, null, "test", null);
+        Path centreModel = dir.resolve("centre");
+        ModelBundle.write(centreModel, graph, new ModelMetadata(ModelMetadata.FORMAT, Labels.ALL, InputContract.square(32),
+                0.5, "test", "0".repeat(64), head, Provenance.unknown(), centreDecision));
+        try (LennonNet net = LennonNet.load(centreModel); LennonNet plain = LennonNet.load(model)) {
+            assertThat(net.metadata().decision().score()).isEqualTo(Decision.Score.CENTRE);
+            assertThat(net.metadata().decision().centre()).containsExactly(centre);
+            // at the centre the distance is 0: P = sigmoid(4 * 0 + 1)
+            assertThat(net.predict(images.get(0)).probabilityJohn()).isCloseTo(Decision.sigmoid(1),
+                    org.assertj.core.api.Assertions.within(1e-6));
+            List<Prediction> all = net.predictAll(images);
+            for (int i = 1; i < images.size(); i++) {
+                assertThat(all.get(i).probabilityJohn()).isLessThan(all.get(0).probabilityJohn());
+                assertThat(all.get(i).probabilityJohn()).isEqualTo(net.predict(images.get(i)).probabilityJohn());
+            }
+            // the head's softmax is not what answers
+            assertThat(all.get(5).probabilityJohn()).isNotEqualTo(plain.predict(images.get(5)).probabilityJohn());
+        }
+    }
+
+    @Test
+    void aModelSavedBeforeDecisionsLoadsAndAnswersWithItsHead() throws IOException {
+        Path old = dir.resolve("format-1");
+        copyBundle(model, old);
+        Path json = old.resolve(ModelBundle.METADATA_FILE);
+        String text = Files.readString(json).replace("\"format\" : 2", "\"format\" : 1");
+        int at = text.indexOf("\"decision\"");
+        text = text.substring(0, text.lastIndexOf(',', at)) + "\n}\n";
+        Files.writeString(json, text);
+        try (LennonNet net = LennonNet.load(old); LennonNet now = LennonNet.load(model)) {
+            assertThat(net.metadata().format()).isEqualTo(1);
+            assertThat(net.metadata().decision().score()).isEqualTo(Decision.Score.HEAD);
+            assertThat(net.predict(images.get(2)).probabilityJohn()).isEqualTo(now.predict(images.get(2)).probabilityJohn());
+        }
+    }
+
+    private static void copyBundle(Path from, Path to) throws IOException {
+        Files.createDirectories(to);
+        for (String f : List.of(ModelBundle.METADATA_FILE, ModelBundle.MODEL_FILE)) {
+            Files.copy(from.resolve(f), to.resolve(f));
+        }
+    }
+
+    @Test
     void everyInputKindGivesTheSameAnswer() throws IOException {
         byte[] png = ImagesTest.encode(images.get(3), "png");
         Path file = Files.write(dir.resolve("photo.png"), png);

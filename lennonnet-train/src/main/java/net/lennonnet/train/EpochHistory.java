@@ -2,10 +2,7 @@ package net.lennonnet.train;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import net.lennonnet.model.AtomicFiles;
 import net.lennonnet.train.dashboard.EpochStats;
@@ -24,22 +21,5 @@ final class EpochHistory {
                 w.write('\n');
             }
         });
-    }
-
-    /** The epochs up to {@code lastEpoch} (a resumed run continues after it); empty without a file. */
-    static List<EpochStats> read(Path file, int lastEpoch) throws IOException {
-        List<EpochStats> history = new ArrayList<>();
-        if (Files.isRegularFile(file)) {
-            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                if (line.isBlank()) {
-                    continue;
-                }
-                EpochStats e = JSON.readValue(line, EpochStats.class);
-                if (e.epoch() <= lastEpoch) {
-                    history.add(e);
-                }
-            }
-        }
-        return history;
     }
 }

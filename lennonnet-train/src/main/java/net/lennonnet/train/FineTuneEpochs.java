@@ -52,9 +52,9 @@ final class FineTuneEpochs {
      * @param backbone     the frozen backbone the head was trained on
      * @param trainingSet  the training images (their class weights and count)
      * @param trained      the transfer graph with the trained head
-     * @param headEpochs   the head's epochs, which these continue
+     * @param headFit      the head's fit, whose steps these continue
      */
-    Result run(Backbone backbone, TrainingSet trainingSet, ComputationGraph trained, HeadEpochs.Result headEpochs)
+    Result run(Backbone backbone, TrainingSet trainingSet, ComputationGraph trained, HeadTraining.Result headFit)
             throws IOException {
         TransferGraph.Head head = TransferGraph.findHead(trained);
         String boundary = TransferGraph.lastStageInput(backbone.graph());
@@ -64,11 +64,12 @@ final class FineTuneEpochs {
         dashboard.ifPresent(d -> tuned.setListeners(new StatsListener(d.storage())));
         log.info("fine-tuning everything after {} for {} epochs at learning rate {} (slow path: images, not cached "
                 + "features)", boundary, config.fineTuning().epochs(), config.fineTuning().learningRate());
-        List<EpochStats> history = new ArrayList<>(headEpochs.history());
-        int bestEpoch = headEpochs.bestEpoch();
-        double bestLoss = history.get(bestEpoch - 1).validationLoss();
+        List<EpochStats> history = new ArrayList<>(headFit.history());
+        int offset = headFit.lastStep();
+        int bestEpoch = offset;
+        // the converged head, scored the way these epochs are, is the one to beat
+        double bestLoss = lossAndAccuracy(tuned, Split.VALIDATION)[0];
         INDArray bestParams = tuned.params().dup();
-        int offset = history.get(history.size() - 1).epoch();
         for (int e = 1; e <= config.fineTuning().epochs(); e++) {
             long start = System.nanoTime();
             double trainLoss = fitOneEpoch(tuned, e, config.seed() + offset + e, trainingSet.total());
@@ -78,16 +79,22 @@ final class FineTuneEpochs {
             history.add(stats);
             EpochHistory.write(config.run().history(), history);
             dashboard.ifPresent(d -> d.storage().putUpdate(
-                    new EpochRecord(headEpochs.session(), System.currentTimeMillis(), stats)));
-            boolean improved = stats.validationLoss() < bestLoss;
-            if (improved) {
+                    new EpochRecord(headFit.session(), System.currentTimeMillis(), stats)));
+            EarlyStopping.Verdict verdict = EarlyStopping.judge(stats.validationLoss(), bestLoss, stats.epoch() - bestEpoch,
+                    config.patience());
+            if (verdict.improved()) {
                 bestLoss = stats.validationLoss();
                 bestEpoch = stats.epoch();
                 bestParams = tuned.params().dup();
             }
             log.info("fine-tune epoch {} ({}): train loss {}, validation loss {}, validation accuracy {}{}", e,
                     stats.epoch(), Training.fmt(stats.trainLoss()), Training.fmt(stats.validationLoss()),
-                    Training.fmt(stats.validationAccuracy()), improved ? " (best)" : "");
+                    Training.fmt(stats.validationAccuracy()), verdict.improved() ? " (best)" : "");
+            if (verdict.stop()) {
+                log.info("early stop: validation loss not {} below the best for {} epochs; keeping step {}",
+                        EarlyStopping.MIN_IMPROVEMENT, config.patience(), bestEpoch);
+                break;
+            }
         }
         tuned.setParams(bestParams);
         return new Result(tuned, List.copyOf(history), bestEpoch);

@@ -11,11 +11,16 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 record Scores(double[] probabilityJohn, boolean[] isJohn) {
 
     static Scores of(INDArray output, INDArray labels) {
+        return new Scores(output.getColumn(0).toDoubleVector(), isJohn(labels));
+    }
+
+    /** Whether each one-hot label row is john. */
+    static boolean[] isJohn(INDArray labels) {
         boolean[] john = new boolean[(int) labels.size(0)];
         for (int i = 0; i < john.length; i++) {
             john[i] = labels.getDouble(i, 0) > 0.5;
         }
-        return new Scores(output.getColumn(0).toDoubleVector(), john);
+        return john;
     }
 
     /** Share of rows whose most probable class is the labelled one; 0 for no rows. */

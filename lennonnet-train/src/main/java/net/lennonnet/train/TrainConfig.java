@@ -10,22 +10,23 @@ import net.lennonnet.model.WeightsChoice;
  * @param out          where the model bundle, history and dashboard stats go
  * @param inputSize    square input edge when training on a random backbone, 32..1024; ImageNet
  *                     weights use the size their bundle records (224)
- * @param epochs       maximum epochs of head training, 1..10000
- * @param batchSize    mini-batch size, 1..4096
- * @param learningRate Adam learning rate of the head, (0, 1]
- * @param patience     stop after this many epochs without a lower validation loss, 1..10000
+ * @param epochs       most iterations of the head's solver (full-batch L-BFGS, one pass over the cached
+ *                     features each; it stops by itself at convergence), 1..10000
+ * @param batchSize    mini-batch size of feature computation and fine-tuning, 1..4096
+ * @param learningRate Adam learning rate recorded in the head layer's configuration, (0, 1]
+ * @param patience     fine-tuning stops after this many epochs without a real improvement of the
+ *                     validation loss ({@link EarlyStopping}), 1..10000
  * @param seed         seed of initialisation, shuffling and calibration
  * @param weights      where the backbone weights come from
  * @param uiPort       port of the DL4J training dashboard, 1..65535; or 0 for no dashboard
  * @param featureCache where backbone features are cached (see {@link #defaultFeatureCache})
- * @param resume       continue from the checkpoint in {@code out} if there is one
  * @param augmentation augmented views of each training image
  * @param fineTuning   whether and how to fine-tune the last stage after the head
  * @param backbone     which backbone the head is trained on
  */
 public record TrainConfig(Path data, Path out, int inputSize, int epochs, int batchSize, double learningRate,
         int patience, long seed, WeightsChoice weights, int uiPort,
-        Path featureCache, boolean resume, Augmentation augmentation,
+        Path featureCache, Augmentation augmentation,
         FineTuning fineTuning, BackboneKind backbone) {
 
     /** The backbones a head can be trained on. */
@@ -48,15 +49,15 @@ public record TrainConfig(Path data, Path out, int inputSize, int epochs, int ba
 
     /** A ResNet-50 configuration. */
     public TrainConfig(Path data, Path out, int inputSize, int epochs, int batchSize, double learningRate,
-            int patience, long seed, WeightsChoice weights, int uiPort, Path featureCache, boolean resume,
+            int patience, long seed, WeightsChoice weights, int uiPort, Path featureCache,
             Augmentation augmentation, FineTuning fineTuning) {
         this(data, out, inputSize, epochs, batchSize, learningRate, patience, seed, weights, uiPort, featureCache,
-                resume, augmentation, fineTuning, BackboneKind.RESNET50);
+                augmentation, fineTuning, BackboneKind.RESNET50);
     }
 
     // The defaults, in one place: the command line's options show these, the builder starts from them.
     public static final int DEFAULT_INPUT_SIZE = 224;
-    public static final int DEFAULT_EPOCHS = 32;
+    public static final int DEFAULT_EPOCHS = 500;
     public static final int DEFAULT_BATCH_SIZE = 32;
     public static final double DEFAULT_LEARNING_RATE = 0.001;
     public static final int DEFAULT_PATIENCE = 5;
@@ -66,7 +67,7 @@ public record TrainConfig(Path data, Path out, int inputSize, int epochs, int ba
     /**
      * A configuration for training on {@code data} into {@code out}, with every default: ImageNet
      * weights by the ways of {@code weights fetch}, no dashboard, the feature cache inside the dataset,
-     * no resume, no augmentation, no fine-tuning.
+     * no augmentation, no fine-tuning.
      */
     public static Builder builder(Path data, Path out) {
         return new Builder(data, out);
@@ -76,7 +77,7 @@ public record TrainConfig(Path data, Path out, int inputSize, int epochs, int ba
     public Builder toBuilder() {
         return new Builder(data, out).inputSize(inputSize).epochs(epochs).batchSize(batchSize)
                 .learningRate(learningRate).patience(patience).seed(seed).weights(weights).uiPort(uiPort)
-                .featureCache(featureCache).resume(resume).augmentation(augmentation).fineTuning(fineTuning)
+                .featureCache(featureCache).augmentation(augmentation).fineTuning(fineTuning)
                 .backbone(backbone);
     }
 
@@ -93,7 +94,6 @@ public record TrainConfig(Path data, Path out, int inputSize, int epochs, int ba
         private WeightsChoice weights = new WeightsChoice.Fetch(net.lennonnet.model.WeightsFetch.Ways.all());
         private int uiPort;
         private Path featureCache;
-        private boolean resume;
         private Augmentation augmentation = Augmentation.none();
         private FineTuning fineTuning = FineTuning.off();
         private BackboneKind backbone = BackboneKind.RESNET50;
@@ -115,7 +115,6 @@ public record TrainConfig(Path data, Path out, int inputSize, int epochs, int ba
         public Builder uiPort(int value) { uiPort = value; return this; }
         /** Where features are cached; null (the default) for {@link #defaultFeatureCache}. */
         public Builder featureCache(Path value) { featureCache = value; return this; }
-        public Builder resume(boolean value) { resume = value; return this; }
         public Builder augmentation(Augmentation value) { augmentation = value; return this; }
         public Builder fineTuning(FineTuning value) { fineTuning = value; return this; }
         public Builder backbone(BackboneKind value) { backbone = value; return this; }
@@ -124,7 +123,7 @@ public record TrainConfig(Path data, Path out, int inputSize, int epochs, int ba
         public TrainConfig build() {
             return new TrainConfig(data, out, inputSize, epochs, batchSize, learningRate, patience, seed, weights,
                     uiPort, featureCache != null ? featureCache : data == null ? null : defaultFeatureCache(data),
-                    resume, augmentation, fineTuning, backbone);
+                    augmentation, fineTuning, backbone);
         }
     }
 

@@ -10,6 +10,7 @@ import net.lennonnet.data.DatasetIterators;
 import net.lennonnet.data.Split;
 import net.lennonnet.model.Backbone;
 import net.lennonnet.model.Backbones;
+import net.lennonnet.model.Decision;
 import net.lennonnet.model.InputContract;
 import net.lennonnet.model.Labels;
 import net.lennonnet.model.ModelBundle;
@@ -20,16 +21,16 @@ import net.lennonnet.train.Featurizer.Features;
 import net.lennonnet.train.dashboard.Dashboard;
 import net.lennonnet.train.dashboard.EpochStats;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.transferlearning.TransferLearningHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A dataset to a trained model bundle, on the fast path: the backbone is frozen, so its features are
  * computed once per image ({@link Featurizer}) and every epoch trains only the two-class head on them
- * ({@link HeadEpochs}); optionally the last stage is fine-tuned after ({@link FineTuneEpochs}). Then the
- * decision threshold is chosen on validation, the test split is reported ({@link TestReport}) and the
- * bundle is written with its {@link Provenance}. This class only puts those steps in order.
+ * fitted to convergence on them, with its answering score, calibration and threshold chosen on held-out
+ * scores ({@link HeadTraining}); optionally the last stage is fine-tuned after ({@link FineTuneEpochs}).
+ * Then the test split is reported ({@link TestReport}) and the bundle is written with its
+ * {@link Provenance} and {@link Decision}. This class only puts those steps in order.
  */
 public final class Training {
 
@@ -68,7 +69,6 @@ public final class Training {
         ComputationGraph graph = TransferGraph.twoClass(backbone.graph(),
                 new TransferGraph.HeadOptions(config.learningRate(), classWeights, config.seed()));
         TransferGraph.Head head = TransferGraph.findHead(graph);
-        TransferLearningHelper helper = new TransferLearningHelper(graph, head.featureVertex());
         FeatureCache cache = new FeatureCache(config.featureCache(), backboneKey);
         log.info("feature cache: {}", cache.dir());
         long featureStart = System.nanoTime();
@@ -78,42 +78,39 @@ public final class Training {
         Features test = featurizer.featurize(config.data(), Split.TEST);
         double featureSeconds = seconds(featureStart);
 
-        // 2. the head's epochs on them
+        // 2. the head, fitted to convergence on them; answering score, calibration and threshold on held-out scores
         long headStart = System.nanoTime();
-        String runKey = backboneKey + "|data=" + trainingSet.manifestSha256() + "|seed=" + config.seed() + "|batch="
-                + config.batchSize() + "|lr=" + config.learningRate() + "|views=" + config.augmentation().views() + "|"
-                + config.augmentation().key();
-        HeadEpochs.Result headEpochs = new HeadEpochs(config, helper, runKey, dashboard).run(train, validation);
-        // The helper's head graph may hold copies of the head's weights: put them into the full graph.
-        graph.getLayer(head.outputVertex()).setParams(helper.unfrozenGraph().getLayer(head.outputVertex()).params().dup());
+        HeadTraining.Result headFit = new HeadTraining(config, dashboard).run(graph, head.outputVertex(), train,
+                validation, config.backbone() == TrainConfig.BackboneKind.FACE);
         double headSeconds = seconds(headStart);
-        List<EpochStats> history = headEpochs.history();
-        int bestEpoch = headEpochs.bestEpoch();
-        Scores testScores = Scores.of(helper.outputFromFeaturized(test.features()), test.labels());
-        Scores validationScores = Scores.of(helper.outputFromFeaturized(validation.features()), validation.labels());
+        List<EpochStats> history = headFit.history();
+        int bestEpoch = headFit.lastStep();
+        Decision decision = headFit.choice().decision();
+        DecisionThreshold threshold = new DecisionThreshold(headFit.choice().threshold(), headFit.choice().thresholdSource());
+        Scores testScores = new Scores(HeadTraining.probabilities(headFit.choice(), test), Scores.isJohn(test.labels()));
 
-        // 3. optionally, the last stage fine-tuned on images
+        // 3. optionally, the last stage fine-tuned on images (the answer is then the tuned graph's softmax)
         if (config.fineTuning().enabled()) {
             FineTuneEpochs fineTune = new FineTuneEpochs(config, contract, dashboard);
-            FineTuneEpochs.Result tuned = fineTune.run(backbone, trainingSet, graph, headEpochs);
+            FineTuneEpochs.Result tuned = fineTune.run(backbone, trainingSet, graph, headFit);
             graph = tuned.graph();
             history = tuned.history();
             bestEpoch = tuned.bestEpoch();
             testScores = fineTune.score(graph, Split.TEST);
-            validationScores = fineTune.score(graph, Split.VALIDATION);
+            Scores validationScores = fineTune.score(graph, Split.VALIDATION);
+            decision = Decision.head();
+            threshold = DecisionThreshold.fromValidation(validationScores.probabilityJohn(), validationScores.isJohn());
         }
 
-        // 4. the threshold from validation, the test report, the bundle
-        DecisionThreshold decision = DecisionThreshold.fromValidation(validationScores.probabilityJohn(),
-                validationScores.isJohn());
-        log.info("decision threshold {}: {}", fmt(decision.value()), decision.source());
-        TestReport report = TestReport.of(testScores.probabilityJohn(), testScores.isJohn(), decision.value());
+        // 4. the test report, the bundle
+        log.info("decision threshold {}: {}", fmt(threshold.value()), threshold.source());
+        TestReport report = TestReport.of(testScores.probabilityJohn(), testScores.isJohn(), threshold.value());
         report.write(config.run().test());
         log.info("test: john {}/{} correct, not_john {}/{} correct, accuracy {}", report.johnCorrect(),
                 report.johnTotal(), report.notJohnCorrect(), report.notJohnTotal(), fmt(report.accuracy()));
         Provenance provenance = provenance(config, backbone, trainingSet, bestEpoch, seconds(started));
         ModelBundle.write(config.out(), graph, new ModelMetadata(ModelMetadata.FORMAT, Labels.ALL, contract,
-                decision.value(), decision.source(), "0".repeat(64), head, provenance));
+                threshold.value(), threshold.source(), "0".repeat(64), head, provenance, decision));
         log.info("model written to {} ({} s in all: {} s features, {} s head)", config.out(), fmt(seconds(started)),
                 fmt(featureSeconds), fmt(headSeconds));
         return new TrainResult(config.out(), List.copyOf(history), bestEpoch, backbone.pretrained(), backbone.origin(),

@@ -67,6 +67,7 @@ public final class EpochRecord extends StoredRecord {
         data.writeDouble(stats.validationAccuracy());
         data.writeDouble(stats.learningRate());
         data.writeDouble(stats.seconds());
+        data.writeDouble(stats.gradientNorm());
         data.flush();
     }
 
@@ -76,6 +77,6 @@ public final class EpochRecord extends StoredRecord {
         sessionId = data.readUTF();
         timestamp = data.readLong();
         stats = new EpochStats(data.readInt(), data.readDouble(), data.readDouble(), data.readDouble(),
-                data.readDouble(), data.readDouble());
+                data.readDouble(), data.readDouble(), data.readDouble());
     }
 }

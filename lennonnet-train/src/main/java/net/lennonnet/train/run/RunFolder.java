@@ -10,9 +10,8 @@ import net.lennonnet.model.ModelBundle;
  * <pre>
  * RUN/
  *   model.zip, lennonnet.json   the model bundle ({@link ModelBundle}): what predict, serve and LennonNet load
- *   history.jsonl               one line per epoch
+ *   history.jsonl               one line per step: the head solver's iterations, then any fine-tuning epochs
  *   dashboard-stats.bin         the DL4J dashboard's stored run
- *   checkpoint/                 the head after each epoch, for --resume
  *   test/                       the held-out test report and its histograms
  *   evaluation/                 lennonnet evaluate's report (the demo writes it here; the dashboard shows it)
  *   analysis/                   lennonnet analyze's report (likewise)
@@ -24,7 +23,6 @@ public record RunFolder(Path root) {
 
     static final String HISTORY = "history.jsonl";
     static final String STATS = "dashboard-stats.bin";
-    static final String CHECKPOINTS = "checkpoint";
     static final String TEST = "test";
     static final String EVALUATION = "evaluation";
     static final String ANALYSIS = "analysis";
@@ -52,10 +50,6 @@ public record RunFolder(Path root) {
 
     public Path dashboardStats() {
         return root.resolve(STATS);
-    }
-
-    public Path checkpoints() {
-        return root.resolve(CHECKPOINTS);
     }
 
     public Path test() {

@@ -1,0 +1,147 @@
+package net.lennonnet.train;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import net.lennonnet.model.Decision;
+import net.lennonnet.train.dashboard.Dashboard;
+import net.lennonnet.train.dashboard.EpochRecord;
+import net.lennonnet.train.dashboard.EpochStats;
+import net.lennonnet.train.head.HeadData;
+import net.lennonnet.train.head.HeadFit;
+import net.lennonnet.train.head.HeadSearch;
+import net.lennonnet.train.head.LogisticHead;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.ui.model.stats.StatsListener;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The head on cached features ({@link HeadSearch}): its L2 strength, the answering score, calibration and
+ * threshold chosen on held-out scores, the final fit solved to convergence with every solver iteration
+ * stored as one step of the run (history, dashboard), and the result folded into the graph's output layer.
+ * A solve takes seconds and is deterministic, so an interrupted run simply solves again (the features are
+ * what is cached).
+ */
+public final class HeadTraining {
+
+    private static final Logger log = LoggerFactory.getLogger(HeadTraining.class);
+
+    /**
+     * What the head's fit gave.
+     *
+     * @param history   one step per solver iteration of the final fit
+     * @param choice    what the search chose
+     * @param session   the dashboard session the steps were stored under
+     */
+    public record Result(List<EpochStats> history, HeadSearch.Choice choice, String session) {
+        /** The last step: the converged head. */
+        public int lastStep() {
+            return history.isEmpty() ? 0 : history.get(history.size() - 1).epoch();
+        }
+    }
+
+    private final TrainConfig config;
+    private final Optional<Dashboard> dashboard;
+
+    public HeadTraining(TrainConfig config, Optional<Dashboard> dashboard) {
+        this.config = config;
+        this.dashboard = dashboard;
+    }
+
+    /** Fits the head of {@code graph} (its layer {@code outputVertex}) on the features, and folds it in. */
+    public Result run(ComputationGraph graph, String outputVertex, Featurizer.Features train, Featurizer.Features validation,
+            boolean distanceScores) throws IOException {
+        String session = "lennonnet-" + java.time.Instant.now().toString().replace(':', '-');
+        Layer layer = graph.getLayer(outputVertex);
+        Optional<StatsListener> listener = dashboard.map(d -> new StatsListener(d.storage()));
+        dashboard.ifPresent(d -> d.storage().putStaticInfo(EpochRecord.runStart(session, System.currentTimeMillis())));
+        HeadData trainData = headData(train);
+        HeadData validationData = headData(validation);
+        List<EpochStats> history = new ArrayList<>();
+        long[] stepStart = {System.nanoTime()};
+        LogisticHead.Listener steps = (iteration, loss, step, fit) -> {
+            double[] validationFigures = lossAndAccuracy(fit, validationData);
+            EpochStats stats = new EpochStats(iteration, loss, validation.size() == 0 ? loss : validationFigures[0],
+                    validationFigures[1], step, (System.nanoTime() - stepStart[0]) / 1e9, fit.gradientNorm());
+            stepStart[0] = System.nanoTime();
+            history.add(stats);
+            dashboard.ifPresent(d -> d.storage().putUpdate(new EpochRecord(session, System.currentTimeMillis(), stats)));
+            listener.ifPresent(l -> {
+                fit.foldInto(layer, 1, 0);
+                graph.setScore(loss);
+                l.iterationDone(graph, iteration, 0);
+            });
+        };
+        HeadSearch.Choice choice = new HeadSearch(new HeadSearch.Settings(distanceScores, config.epochs(), config.seed()))
+                .run(trainData, validationData, steps);
+        EpochHistory.write(config.run().history(), history);
+        HeadFit head = choice.head();
+        Decision decision = choice.decision();
+        // The head layer holds the calibrated head: for a head decision the graph's softmax is the answer.
+        double a = decision.score() == Decision.Score.HEAD ? decision.plattA() : 1;
+        double b = decision.score() == Decision.Score.HEAD ? decision.plattB() : 0;
+        head.foldInto(layer, a, b);
+        log.info("head: logistic regression on {} standardised features, L2 {} chosen on {}; converged in {} "
+                + "iterations (relative gradient norm {}, training loss {}){}", trainData.width(),
+                head.lambda(), decision.heldOut(), head.iterations(), String.format("%.2e", head.gradientNorm()),
+                Training.fmt(head.loss()), choice.fittedOnValidation() ? "; validation images are part of the final fit"
+                        : "");
+        for (Decision.Candidate c : decision.candidates()) {
+            log.info("held-out {} score: log loss {}, balanced accuracy {}, AUC {}{}", c.score().name().toLowerCase(),
+                    Training.fmt(c.logLoss()), Training.fmt(c.accuracy()), Training.fmt(c.auc()),
+                    c.score() == decision.score() ? " (answers)" : "");
+        }
+        log.info("answer: the {} score, Platt a {} b {}; threshold {} ({})", decision.score().name().toLowerCase(),
+                Training.fmt(decision.plattA()), Training.fmt(decision.plattB()), Training.fmt(choice.threshold()),
+                choice.thresholdSource());
+        return new Result(List.copyOf(history), choice, session);
+    }
+
+    /** P(john) of each row of some features, the way the chosen decision answers. */
+    static double[] probabilities(HeadSearch.Choice choice, Featurizer.Features features) {
+        Decision decision = choice.decision();
+        float[][] rows = features.features().toFloatMatrix();
+        double[] p = new double[rows.length];
+        for (int i = 0; i < rows.length; i++) {
+            p[i] = decision.readsFeatures() ? decision.probabilityJohn(rows[i])
+                    : Decision.sigmoid(decision.plattA() * choice.head().margin(rows[i]) + decision.plattB());
+        }
+        return p;
+    }
+
+    /** Rows, labels and image ids of cached features ({@link Featurizer.Features#files} names each row's image). */
+    static HeadData headData(Featurizer.Features features) {
+        if (features.size() == 0) {
+            return new HeadData(new float[0][], new boolean[0], new int[0]);
+        }
+        float[][] rows = features.features().toFloatMatrix();
+        INDArray labels = features.labels();
+        boolean[] john = new boolean[rows.length];
+        int[] image = new int[rows.length];
+        java.util.Map<java.nio.file.Path, Integer> ids = new java.util.HashMap<>();
+        for (int i = 0; i < rows.length; i++) {
+            john[i] = labels.getDouble(i, 0) > 0.5;
+            image[i] = ids.computeIfAbsent(features.files().get(i), f -> ids.size());
+        }
+        return new HeadData(rows, john, image);
+    }
+
+    /** Mean log loss and accuracy at 0.5 of the uncalibrated head on some rows; zeros for none. */
+    private static double[] lossAndAccuracy(HeadFit fit, HeadData data) {
+        if (data.size() == 0) {
+            return new double[] {0, 0};
+        }
+        double loss = 0;
+        int right = 0;
+        for (int i = 0; i < data.size(); i++) {
+            double m = fit.margin(data.row(i)) * (data.isJohn(i) ? 1 : -1);
+            loss += (m > 0 ? Math.log1p(Math.exp(-m)) : -m + Math.log1p(Math.exp(m))) / data.size();
+            right += m > 0 ? 1 : 0;
+        }
+        return new double[] {loss, (double) right / data.size()};
+    }
+}
