@@ -9,7 +9,7 @@ public final class DashboardOptions {
     @Option(names = "--ui-port", defaultValue = "" + net.lennonnet.train.TrainConfig.DEFAULT_UI_PORT, description = "DL4J dashboard port. Default: ${DEFAULT-VALUE}.")
     int uiPort;
 
-    @Option(names = "--no-dashboard", description = "Do not start the DL4J dashboard.")
+    @Option(names = "--no-dashboard", description = "Do not serve the DL4J dashboard now (the statistics are still recorded in dashboard-stats.bin for 'lennonnet dashboard --stats').")
     boolean noDashboard;
 
     @Option(names = "--ui-host", defaultValue = Dashboard.LOOPBACK,

@@ -325,10 +325,7 @@ class DemoJarIT {
      * (Debian's Chromium, driven by Selenium through Debian's chromedriver).
      */
     static void inBrowser(Path model, PageCheck check) throws Exception {
-        Path chromium = Path.of("/usr/bin/chromium");
-        Path chromedriver = Path.of("/usr/bin/chromedriver");
-        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(chromium) && Files.isExecutable(chromedriver),
-                "Debian's chromium and chromium-driver are not installed (.ci/run installs them)");
+        Chromium.requireInstalled();
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
@@ -340,14 +337,7 @@ class DemoJarIT {
         org.openqa.selenium.WebDriver browser = null;
         try {
             awaitLine(serve, log, "Try Lennonnet: http://");
-            var options = new org.openqa.selenium.chrome.ChromeOptions();
-            options.setBinary(chromium.toFile());
-            options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                    "--user-data-dir=" + Files.createTempDirectory(work, "chromium"));
-            var service = new org.openqa.selenium.chrome.ChromeDriverService.Builder()
-                    .usingDriverExecutable(chromedriver.toFile()).usingAnyFreePort().build();
-            browser = new org.openqa.selenium.chrome.ChromeDriver(service, options);
+            browser = Chromium.start(Files.createTempDirectory(work, "chromium"));
             browser.get("http://127.0.0.1:" + port + "/");
             assertThat(browser.getTitle()).isEqualTo("Try Lennonnet");
             check.check(browser);

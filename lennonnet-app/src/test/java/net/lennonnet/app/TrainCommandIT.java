@@ -38,5 +38,14 @@ class TrainCommandIT {
         JsonNode report = new ObjectMapper().readTree(tmp.resolve("model/test/test-report.json").toFile());
         assertThat(report.get("johnTotal").asInt() + report.get("notJohnTotal").asInt()).isEqualTo(120);
         assertThat(report.get("accuracy").asDouble()).isGreaterThanOrEqualTo(0.95);
+        // --no-dashboard only means "serve nothing now": the run is recorded to be watched later (issue 19)
+        assertThat(tmp.resolve("model/dashboard-stats.bin")).isNotEmptyFile();
+        var storage = new org.deeplearning4j.ui.model.storage.FileStatsStorage(
+                tmp.resolve("model/dashboard-stats.bin").toFile());
+        try {
+            assertThat(storage.listSessionIDs()).hasSize(1);
+        } finally {
+            storage.close();
+        }
     }
 }

@@ -28,6 +28,9 @@ public final class DatasetCheck {
     private static final List<String> SPLITS = List.of(Split.TRAIN.folder(), Split.VALIDATION.folder(),
             Split.TEST.folder());
 
+    /** The names the build gives stored images. */
+    private static final java.util.regex.Pattern STORED_NAME = java.util.regex.Pattern.compile("[0-9a-f]{16}\\.png");
+
     private DatasetCheck() {}
 
     /** One stored image: where it is, which part of the dataset it belongs to, its hashes. */
@@ -159,19 +162,25 @@ public final class DatasetCheck {
         try (Stream<Path> classes = Files.list(partDir)) {
             for (Path classDir : classes.filter(Files::isDirectory).sorted().toList()) {
                 try (Stream<Path> inClass = Files.list(classDir)) {
-                    // partial writes (.part) and foreign files are not dataset images
-                    inClass.filter(f -> Files.isRegularFile(f) && f.getFileName().toString().endsWith(".png")).sorted()
-                            .forEach(files::add);
+                    // Every file is looked at, whatever its name: a planted "x.JPG" is exactly what to find
+                    inClass.filter(Files::isRegularFile).sorted().forEach(files::add);
                 }
             }
         }
         // Decoding dominates: in parallel, in a stable order.
+        for (Path f : files) {
+            if (!STORED_NAME.matcher(f.getFileName().toString()).matches()) {
+                problems.add(partDir.getFileName() + "/" + f.getParent().getFileName() + "/" + f.getFileName()
+                        + " is not a file the dataset build writes (<16 hex digits>.png)");
+            }
+        }
         List<Read> results = files.parallelStream().map(f -> {
             try {
                 BufferedImage image = Images.decode(f, Images.DEFAULT_MAX_PIXELS);
                 long phash = DatasetBuilder.perceptualHash(image);
                 String name = f.getFileName().toString();
-                return new Read(new Stored(f, part, name.substring(0, name.length() - 4), Hashes.sha256(f), phash), null);
+                int dot = name.lastIndexOf('.');
+                return new Read(new Stored(f, part, dot > 0 ? name.substring(0, dot) : name, Hashes.sha256(f), phash), null);
             } catch (IOException e) {
                 return new Read(null, partDir.getFileName() + "/" + f.getParent().getFileName() + "/" + f.getFileName()
                         + " does not decode: " + e.getMessage());

@@ -50,6 +50,35 @@ class DatasetCheckTest {
     }
 
     @Test
+    void aTrainImagePlantedUnderAnotherNameOrCaseIsFoundToo() throws IOException {
+        // issue 19: the check read only lower-case ".png" files, and said "ok: 0 leak(s)" for these
+        for (String planted : new String[] {"planted.jpg", "PLANTED.PNG", "0123456789abcdef.png.bak"}) {
+            Path ds = build(4);
+            Path trainImage;
+            try (var files = Files.list(ds.resolve("train/john"))) {
+                trainImage = files.sorted().findFirst().orElseThrow();
+            }
+            Path copy = ds.resolve("test/john").resolve(planted);
+            Files.copy(trainImage, copy);
+            DatasetCheck.Result result = DatasetCheck.run(ds, 4);
+            assertThat(result.ok()).as(planted).isFalse();
+            assertThat(result.leaks()).as(planted).anySatisfy(l -> assertThat(l.first() + " " + l.second()).contains(planted));
+            assertThat(result.problems()).as(planted).anySatisfy(p -> assertThat(p).contains(planted)
+                    .contains("is not a file the dataset build writes"));
+            Files.delete(copy);
+            deleteTree(ds);
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (var all = Files.walk(root)) {
+            for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
+    @Test
     void aWiderThresholdThanTheBuildsFindsNearDuplicatesItKeptApart() throws IOException {
         // Built without near-duplicate removal, the drawn images keep pairs a few bits apart across splits:
         // the build's own count (at its 0 bits) stays 0, a check at 6 bits reads them back and finds them.

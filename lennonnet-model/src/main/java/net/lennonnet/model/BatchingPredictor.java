@@ -22,7 +22,16 @@ public final class BatchingPredictor implements AutoCloseable {
     /** Images per forward pass at most. */
     public static final int BATCH = 16;
 
-    private final LennonNet net;
+    /** What answers a batch: the model's {@link LennonNet#predictAll}, one at a time when one has no face. */
+    interface Answerer {
+        List<Prediction> predictAll(List<BufferedImage> images);
+
+        Prediction predict(BufferedImage image);
+    }
+
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(BatchingPredictor.class);
+
+    private final Answerer net;
     private final BlockingQueue<Pending> queue;
     private final Thread worker;
 
@@ -30,6 +39,20 @@ public final class BatchingPredictor implements AutoCloseable {
 
     /** Starts the predictor thread; {@code capacity} images may wait at once. */
     public BatchingPredictor(LennonNet net, int capacity) {
+        this(new Answerer() {
+            @Override
+            public List<Prediction> predictAll(List<BufferedImage> images) {
+                return net.predictAll(images);
+            }
+
+            @Override
+            public Prediction predict(BufferedImage image) {
+                return net.predict(image);
+            }
+        }, capacity);
+    }
+
+    BatchingPredictor(Answerer net, int capacity) {
         if (capacity < 1) {
             throw new IllegalArgumentException("capacity must be at least 1, got " + capacity);
         }
@@ -81,6 +104,11 @@ public final class BatchingPredictor implements AutoCloseable {
                     }
                 }
             } catch (RuntimeException e) {
+                batch.forEach(p -> p.answer().completeExceptionally(e));
+            } catch (Error e) {
+                // An OutOfMemoryError in one batch (a huge image, a burst) must not end the thread: every later
+                // request would then be refused for good. Fail this batch, let its memory go, go on.
+                log.error("predicting a batch of {} failed: {}; the predictor goes on", batch.size(), e.toString());
                 batch.forEach(p -> p.answer().completeExceptionally(e));
             }
             batch.clear();

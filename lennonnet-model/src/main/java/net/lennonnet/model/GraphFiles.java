@@ -1,7 +1,6 @@
 package net.lennonnet.model;
 
 import java.io.BufferedInputStream;
-import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -70,11 +69,18 @@ public final class GraphFiles {
             } catch (RuntimeException e) {
                 throw new IOException(zip + ": unreadable " + CONFIGURATION + " (" + e.getMessage() + ")", e);
             }
+            // The configuration says how many parameters it takes: a coefficients entry of another size is
+            // refused before it is read, and the array is read by ArrayFiles, never by Nd4j.read (issue 19).
+            long expected = parameterCount(conf, zip);
             INDArray params;
-            try (DataInputStream in = new DataInputStream(new BufferedInputStream(file.getInputStream(paramEntry)))) {
-                params = Nd4j.read(in);
+            try (InputStream in = new BufferedInputStream(file.getInputStream(paramEntry))) {
+                params = ArrayFiles.read(in, paramEntry.getSize(), zip + ": " + COEFFICIENTS);
             } catch (IOException | RuntimeException e) {
                 throw new IOException(zip + ": unreadable " + COEFFICIENTS + " (" + e.getMessage() + ")", e);
+            }
+            if (params.length() != expected) {
+                throw new IOException(zip + ": " + COEFFICIENTS + " holds " + params.length() + " parameters, the "
+                        + "configuration takes " + expected);
             }
             ComputationGraph graph = new ComputationGraph(conf);
             try {
@@ -86,6 +92,30 @@ public final class GraphFiles {
         } catch (java.util.zip.ZipException e) {
             throw new IOException(zip + " is not a zip file (" + e.getMessage() + ")", e);
         }
+    }
+
+    /** The number of parameters a configuration takes, summed over its layers without allocating any. */
+    static long parameterCount(ComputationGraphConfiguration conf, Path zip) throws IOException {
+        long total = 0;
+        try {
+            for (var vertex : conf.getVertices().values()) {
+                if (vertex instanceof org.deeplearning4j.nn.conf.graph.LayerVertex lv) {
+                    var layer = lv.getLayerConf().getLayer();
+                    long n = layer.initializer().numParams(layer);
+                    if (n < 0 || n > ArrayFiles.MAX_ELEMENTS) {
+                        throw new IOException(zip + ": layer " + layer.getLayerName() + " takes " + n + " parameters");
+                    }
+                    total += n;
+                }
+            }
+        } catch (RuntimeException e) {
+            throw new IOException(zip + ": " + CONFIGURATION + " does not describe its layers' sizes (" + e.getMessage()
+                    + ")", e);
+        }
+        if (total > ArrayFiles.MAX_ELEMENTS) {
+            throw new IOException(zip + ": the configuration takes " + total + " parameters, over " + ArrayFiles.MAX_ELEMENTS);
+        }
+        return total;
     }
 
     /** One entry of a zip, when present, at most {@code maxBytes} long. */

@@ -59,6 +59,13 @@ public final class GraphSurgery {
      */
     public static java.util.Optional<String> convolutionHelper(ComputationGraph graph) {
         for (var layer : graph.getLayers()) {
+            // a transfer graph's backbone layers are wrapped as frozen: the convolution is inside
+            while (layer instanceof org.deeplearning4j.nn.layers.FrozenLayer frozen) {
+                layer = frozen.getInsideLayer();
+            }
+            while (layer instanceof org.deeplearning4j.nn.layers.FrozenLayerWithBackprop frozen) {
+                layer = frozen.getInsideLayer();
+            }
             if (layer instanceof org.deeplearning4j.nn.layers.convolution.ConvolutionLayer conv) {
                 return java.util.Optional.ofNullable(conv.getHelper()).map(h -> h.getClass().getSimpleName());
             }

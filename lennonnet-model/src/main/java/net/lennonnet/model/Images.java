@@ -36,9 +36,21 @@ public final class Images {
 
     private Images() {}
 
-    /** Decodes a file; see {@link #decode(byte[], long)}. */
+    /** Largest image file read: 1 GiB, far past any photo under the pixel cap (and a Java array's limit is 2 GiB). */
+    public static final long MAX_FILE_BYTES = 1L << 30;
+
+    /** Decodes a file; see {@link #decode(byte[], long)}. A file over {@link #MAX_FILE_BYTES} is refused unread. */
     public static BufferedImage decode(Path file, long maxPixels) throws IOException {
-        return decode(Files.readAllBytes(file), maxPixels);
+        return decode(read(file), maxPixels);
+    }
+
+    /** A file's bytes, when it is no larger than {@link #MAX_FILE_BYTES}; else an {@link UndecodableImageException}. */
+    public static byte[] read(Path file) throws IOException {
+        long size = Files.size(file);
+        if (size > MAX_FILE_BYTES) {
+            throw new UndecodableImageException("file too large: " + size + " bytes, over the cap of " + MAX_FILE_BYTES);
+        }
+        return Files.readAllBytes(file);
     }
 
     /**
@@ -68,6 +80,14 @@ public final class Images {
                     throw new UndecodableImageException("image too large: " + width + "x" + height
                             + " pixels is over the cap of " + maxPixels);
                 }
+                // The pixel cap alone lets a 16-bit RGBA image under it decode to 8 bytes a pixel (320 MB at
+                // 40 megapixels): the raster is capped too, at 4 bytes a pixel of the pixel cap.
+                long rasterBytes = width * height * bytesPerPixel(reader);
+                if (rasterBytes > maxDecodedBytes(maxPixels)) {
+                    throw new UndecodableImageException("image too large: " + width + "x" + height + " at "
+                            + bytesPerPixel(reader) + " bytes a pixel decodes to " + rasterBytes + " bytes, over the cap of "
+                            + maxDecodedBytes(maxPixels));
+                }
                 List<String> warnings = new ArrayList<>();
                 reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
                 BufferedImage image = reader.read(0);
@@ -85,6 +105,28 @@ public final class Images {
             // ImageIO's plugins throw IIOException, IndexOutOfBounds, IllegalArgument ... on bad data.
             throw new UndecodableImageException("unreadable image: " + detail(e), e);
         }
+    }
+
+    /** The most bytes a decoded raster may take: 4 a pixel (8-bit RGBA) of the pixel cap. */
+    public static long maxDecodedBytes(long maxPixels) {
+        return maxPixels > Long.MAX_VALUE / 4 ? Long.MAX_VALUE : 4 * maxPixels;
+    }
+
+    /** Bytes a pixel of the image's own decoded raster takes (all bands' bits, rounded up to bytes). */
+    private static long bytesPerPixel(ImageReader reader) throws IOException {
+        javax.imageio.ImageTypeSpecifier type = reader.getRawImageType(0);
+        if (type == null) {
+            Iterator<javax.imageio.ImageTypeSpecifier> types = reader.getImageTypes(0);
+            type = types.hasNext() ? types.next() : null;
+        }
+        if (type == null) {
+            return 4; // unknown: assume the most common large case
+        }
+        int bits = 0;
+        for (int size : type.getSampleModel(1, 1).getSampleSize()) {
+            bits += size;
+        }
+        return Math.max(1, (bits + 7) / 8);
     }
 
     /**

@@ -69,7 +69,7 @@ public final class LennonNet implements AutoCloseable {
 
     /** Predicts for an image file. */
     public Prediction predict(Path image) throws IOException {
-        return predict(Files.readAllBytes(image));
+        return predict(Images.read(image));
     }
 
     /** Predicts for encoded image bytes (JPEG, PNG, GIF, BMP ...). */

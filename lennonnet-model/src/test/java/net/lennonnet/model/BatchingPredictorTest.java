@@ -105,4 +105,31 @@ class BatchingPredictorTest {
             }
         }
     }
+
+    @Test
+    void anErrorInOneBatchFailsThatBatchAndTheNextAreAnswered() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        BatchingPredictor.Answerer failingOnce = new BatchingPredictor.Answerer() {
+            @Override
+            public List<Prediction> predictAll(List<BufferedImage> images) {
+                if (calls.getAndIncrement() == 0) {
+                    throw new OutOfMemoryError("stand-in for a batch too big for the heap");
+                }
+                return images.stream().map(this::predict).toList();
+            }
+
+            @Override
+            public Prediction predict(BufferedImage image) {
+                return new Prediction(Labels.JOHN, 0.9, java.time.Duration.ZERO, Optional.empty());
+            }
+        };
+        try (BatchingPredictor batching = new BatchingPredictor(failingOnce, 8)) {
+            CompletableFuture<Prediction> first = batching.offer(image(1)).orElseThrow();
+            assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> first.get(1, TimeUnit.MINUTES)))
+                    .hasCauseInstanceOf(OutOfMemoryError.class);
+            // before the fix the thread died here, and every later offer was refused (503 for good)
+            CompletableFuture<Prediction> second = batching.offer(image(2)).orElseThrow();
+            assertThat(second.get(1, TimeUnit.MINUTES).probabilityJohn()).isEqualTo(0.9);
+        }
+    }
 }

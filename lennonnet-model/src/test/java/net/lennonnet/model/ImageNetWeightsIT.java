@@ -65,6 +65,14 @@ class ImageNetWeightsIT {
         // The speed of every figure in docs/performance.md depends on DL4J's oneDNN layer helpers: if a
         // change turns them off, this fails.
         assertThat(GraphSurgery.convolutionHelper(backbone.graph())).contains("MKLDNNConvHelper");
+        // and the transfer graph the featurizer runs, whose backbone layers are frozen wrappers: training's
+        // log once said "no oneDNN helper" for it because the wrapper hid the convolution (issue 19)
+        ComputationGraph transfer = TransferGraph.twoClass(backbone.graph(), TransferGraphTest.OPTIONS);
+        transfer.output(List.of(TransferGraph.findHead(transfer).featureVertex()), false,
+                new org.nd4j.linalg.api.ndarray.INDArray[] {org.nd4j.linalg.factory.Nd4j.rand(
+                        org.nd4j.linalg.api.buffer.DataType.FLOAT, 1, 3, 224, 224).muli(255)}, null);
+        assertThat(transfer.getLayers()[0]).isInstanceOf(org.deeplearning4j.nn.layers.FrozenLayer.class);
+        assertThat(GraphSurgery.convolutionHelper(transfer)).contains("MKLDNNConvHelper");
     }
 
     @Test

@@ -76,6 +76,24 @@ class ImagesTest {
     }
 
     @Test
+    void capsTheDecodedRasterByItsBytesNotOnlyItsPixels() throws IOException {
+        // 16-bit RGBA: 8 bytes a pixel, where the pixel cap assumed about 4 (issue 19)
+        int w = 30;
+        int h = 30;
+        var colorModel = new java.awt.image.ComponentColorModel(java.awt.color.ColorSpace.getInstance(
+                java.awt.color.ColorSpace.CS_sRGB), true, false, java.awt.Transparency.TRANSLUCENT,
+                java.awt.image.DataBuffer.TYPE_USHORT);
+        BufferedImage deep = new BufferedImage(colorModel, colorModel.createCompatibleWritableRaster(w, h), false, null);
+        byte[] deepPng = encode(deep, "png");
+        byte[] plainPng = encode(solid(w, h, BufferedImage.TYPE_INT_RGB, Color.GRAY), "png");
+        long cap = 1_000; // pixels: 900 fit, and 4,000 raster bytes
+        assertThat(Images.decode(plainPng, cap).getWidth()).isEqualTo(w); // 3 bytes a pixel: 2,700
+        assertThatThrownBy(() -> Images.decode(deepPng, cap)).isInstanceOf(UndecodableImageException.class)
+                .hasMessageContaining("8 bytes a pixel").hasMessageContaining("over the cap of 4000");
+        assertThat(Images.decode(deepPng, 2_000).getWidth()).isEqualTo(w); // 7,200 of 8,000
+    }
+
+    @Test
     void refusesADecompressionBombBeforeDecodingIt() throws IOException {
         byte[] png = encode(solid(1, 1, BufferedImage.TYPE_INT_RGB, Color.BLACK), "png");
         // Rewrite the IHDR chunk to declare 30000 x 30000 pixels, with a valid CRC.

@@ -119,6 +119,12 @@ class LennonNetTest {
         }
         files.add(5, Files.writeString(dir.resolve("broken.jpg"), "<html>not an image</html>"));
         files.add(dir.resolve("missing.png"));
+        // a file over 2 GB (sparse: no disk is used) used to fail the whole batch with an OutOfMemoryError
+        Path huge = dir.resolve("huge.jpg");
+        try (var f = new java.io.RandomAccessFile(huge.toFile(), "rw")) {
+            f.setLength(2_200_000_000L);
+        }
+        files.add(huge);
         try (LennonNet net = LennonNet.load(model)) {
             List<Prediction> batch = net.predictAll(images);
             assertThat(batch).hasSize(20);
@@ -127,9 +133,12 @@ class LennonNetTest {
                         .isCloseTo(net.predict(images.get(i)).probabilityJohn(), org.assertj.core.data.Offset.offset(1e-6));
             }
             List<Outcome> outcomes = net.predictFiles(files);
-            assertThat(outcomes).hasSize(22);
+            assertThat(outcomes).hasSize(23);
             assertThat(outcomes.get(5).error()).hasValue("not an image format Lennonnet can read");
             assertThat(outcomes.get(21).error()).hasValue("no such file");
+            assertThat(outcomes.get(22).error()).hasValueSatisfying(e -> assertThat(e).startsWith("file too large: 2200000000 bytes"));
+            assertThatThrownBy(() -> net.predict(huge)).isInstanceOf(UndecodableImageException.class)
+                    .hasMessageContaining("file too large");
             assertThat(outcomes.get(6).prediction()).isPresent();
             assertThat(outcomes.get(6).prediction().get().probabilityJohn())
                     .isCloseTo(batch.get(5).probabilityJohn(), org.assertj.core.data.Offset.offset(1e-6));

@@ -112,7 +112,7 @@ public final class Featurizer {
         Map<String, float[]> features = new HashMap<>();
         List<Path> missing = new ArrayList<>();
         for (Path f : files) {
-            String sha = Hashes.sha256(Files.readAllBytes(f));
+            String sha = Hashes.sha256(f);
             hashes.put(f.toAbsolutePath().normalize(), sha);
             Optional<float[]> cached = cache.get(sha);
             if (cached.isPresent()) {

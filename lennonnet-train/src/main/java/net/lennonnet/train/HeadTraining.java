@@ -52,12 +52,30 @@ public final class HeadTraining {
         this.dashboard = dashboard;
     }
 
-    /** Fits the head of {@code graph} (its layer {@code outputVertex}) on the features, and folds it in. */
-    public Result run(ComputationGraph graph, String outputVertex, Featurizer.Features train, Featurizer.Features validation,
-            boolean distanceScores) throws IOException {
+    /** Rows of the training features the DL4J dashboard's score and gradient statistics are computed on. */
+    private static final int DASHBOARD_SAMPLE = 256;
+
+    /**
+     * Fits the head of {@code graph} (its layer {@code head.outputVertex()}, reading {@code head.featureVertex()})
+     * on the features, and folds it in.
+     */
+    public Result run(ComputationGraph graph, net.lennonnet.model.TransferGraph.Head head, Featurizer.Features train,
+            Featurizer.Features validation, boolean distanceScores) throws IOException {
         String session = "lennonnet-" + java.time.Instant.now().toString().replace(':', '-');
+        String outputVertex = head.outputVertex();
         Layer layer = graph.getLayer(outputVertex);
         Optional<StatsListener> listener = dashboard.map(d -> new StatsListener(d.storage()));
+        // The DL4J dashboard's own charts (score, parameter and gradient statistics) come from its listener on a
+        // graph of the head alone: each solver iteration puts the current head there and lets DL4J compute its
+        // score and gradient on a sample of the training rows, as fitting it used to.
+        ComputationGraph headGraph = listener.isPresent()
+                ? new org.deeplearning4j.nn.transferlearning.TransferLearningHelper(graph, head.featureVertex()).unfrozenGraph()
+                : null;
+        int sample = (int) Math.min(DASHBOARD_SAMPLE, train.features().size(0));
+        INDArray sampleRows = listener.isPresent() ? train.features().get(
+                org.nd4j.linalg.indexing.NDArrayIndex.interval(0, sample), org.nd4j.linalg.indexing.NDArrayIndex.all()).dup() : null;
+        INDArray sampleLabels = listener.isPresent() ? train.labels().get(
+                org.nd4j.linalg.indexing.NDArrayIndex.interval(0, sample), org.nd4j.linalg.indexing.NDArrayIndex.all()).dup() : null;
         dashboard.ifPresent(d -> d.storage().putStaticInfo(EpochRecord.runStart(session, System.currentTimeMillis())));
         HeadData trainData = headData(train);
         HeadData validationData = headData(validation);
@@ -71,24 +89,26 @@ public final class HeadTraining {
             history.add(stats);
             dashboard.ifPresent(d -> d.storage().putUpdate(new EpochRecord(session, System.currentTimeMillis(), stats)));
             listener.ifPresent(l -> {
-                fit.foldInto(layer, 1, 0);
-                graph.setScore(loss);
-                l.iterationDone(graph, iteration, 0);
+                fit.foldInto(headGraph.getLayer(outputVertex), 1, 0);
+                headGraph.setInputs(sampleRows);
+                headGraph.setLabels(sampleLabels);
+                headGraph.computeGradientAndScore();
+                l.iterationDone(headGraph, iteration, 0);
             });
         };
         HeadSearch.Choice choice = new HeadSearch(new HeadSearch.Settings(distanceScores, config.epochs(), config.seed()))
                 .run(trainData, validationData, steps);
         EpochHistory.write(config.run().history(), history);
-        HeadFit head = choice.head();
+        HeadFit fitted = choice.head();
         Decision decision = choice.decision();
         // The head layer holds the calibrated head: for a head decision the graph's softmax is the answer.
         double a = decision.score() == Decision.Score.HEAD ? decision.plattA() : 1;
         double b = decision.score() == Decision.Score.HEAD ? decision.plattB() : 0;
-        head.foldInto(layer, a, b);
+        fitted.foldInto(layer, a, b);
         log.info("head: logistic regression on {} standardised features, L2 {} chosen on {}; converged in {} "
                 + "iterations (relative gradient norm {}, training loss {}){}", trainData.width(),
-                head.lambda(), decision.heldOut(), head.iterations(), String.format("%.2e", head.gradientNorm()),
-                Training.fmt(head.loss()), choice.fittedOnValidation() ? "; validation images are part of the final fit"
+                fitted.lambda(), decision.heldOut(), fitted.iterations(), String.format("%.2e", fitted.gradientNorm()),
+                Training.fmt(fitted.loss()), choice.fittedOnValidation() ? "; validation images are part of the final fit"
                         : "");
         for (Decision.Candidate c : decision.candidates()) {
             log.info("held-out {} score: log loss {}, balanced accuracy {}, AUC {}{}", c.score().name().toLowerCase(),

@@ -5,7 +5,10 @@ import java.io.PrintStream;
 import java.util.Optional;
 import net.lennonnet.train.dashboard.Dashboard;
 
-/** A training run with the DL4J dashboard up while it trains (unless the config says port 0). */
+/**
+ * A training run with the DL4J dashboard up while it trains (unless the config says port 0); either way
+ * the run's statistics are recorded in {@code out/dashboard-stats.bin}, so it can be watched afterwards.
+ */
 public final class TrainRun {
 
     private TrainRun() {}
@@ -15,10 +18,12 @@ public final class TrainRun {
      * for replay.
      */
     public static TrainResult withDashboard(TrainConfig config, String host, PrintStream console) throws IOException {
-        if (config.uiPort() == 0) {
-            return Training.run(config, Optional.empty());
-        }
         java.nio.file.Files.createDirectories(config.out());
+        if (config.uiPort() == 0) {
+            try (Dashboard recorded = Dashboard.recordOnly(config.run().dashboardStats())) {
+                return Training.run(config, Optional.of(recorded));
+            }
+        }
         try (Dashboard dashboard = Dashboard.start(config.uiPort(), config.run().dashboardStats(), host)) {
             console.println("DL4J training dashboard: " + dashboard.url() + " (validation loss: "
                     + dashboard.lennonnetUrl() + ")");

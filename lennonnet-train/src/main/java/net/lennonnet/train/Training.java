@@ -80,7 +80,7 @@ public final class Training {
 
         // 2. the head, fitted to convergence on them; answering score, calibration and threshold on held-out scores
         long headStart = System.nanoTime();
-        HeadTraining.Result headFit = new HeadTraining(config, dashboard).run(graph, head.outputVertex(), train,
+        HeadTraining.Result headFit = new HeadTraining(config, dashboard).run(graph, head, train,
                 validation, config.backbone() == TrainConfig.BackboneKind.FACE);
         double headSeconds = seconds(headStart);
         List<EpochStats> history = headFit.history();

@@ -106,7 +106,7 @@ public final class TrainingBenchmarks {
         TrainConfig config = new TrainConfig(out, out, 224, iterations, 32, 1e-3, 5, 1, new WeightsChoice.RandomInit(),
                 0, out.resolve("cache"), Augmentation.none(), FineTuning.off());
         long start = System.nanoTime();
-        new HeadTraining(config, Optional.empty()).run(graph, "fc1000", train, validation, false);
+        new HeadTraining(config, Optional.empty()).run(graph, TransferGraph.findHead(graph), train, validation, false);
         return (System.nanoTime() - start) / 1e9;
     }
 }

@@ -29,9 +29,15 @@ public final class Bing implements ImageSearch {
     private final String base;
     private final PoliteClient client;
 
+    /** The engine at {@code baseUrl}, following redirects to other hosts only when they are public. */
     public Bing(String baseUrl, Politeness politeness, long seed) {
+        this(baseUrl, politeness, seed, HostGuard::isPublic);
+    }
+
+    /** The engine at {@code baseUrl}, following redirects to hosts whose addresses {@code allowedAddress} accepts. */
+    public Bing(String baseUrl, Politeness politeness, long seed, java.util.function.Predicate<java.net.InetAddress> allowedAddress) {
         this.base = DuckDuckGo.stripSlash(baseUrl);
-        this.client = new PoliteClient(NAME, politeness, seed);
+        this.client = new PoliteClient(NAME, politeness, seed, allowedAddress);
     }
 
     @Override

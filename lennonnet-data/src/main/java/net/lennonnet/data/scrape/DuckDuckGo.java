@@ -32,9 +32,15 @@ public final class DuckDuckGo implements ImageSearch {
     private final String base;
     private final PoliteClient client;
 
+    /** The engine at {@code baseUrl}, following redirects to other hosts only when they are public. */
     public DuckDuckGo(String baseUrl, Politeness politeness, long seed) {
+        this(baseUrl, politeness, seed, HostGuard::isPublic);
+    }
+
+    /** The engine at {@code baseUrl}, following redirects to hosts whose addresses {@code allowedAddress} accepts. */
+    public DuckDuckGo(String baseUrl, Politeness politeness, long seed, java.util.function.Predicate<java.net.InetAddress> allowedAddress) {
         this.base = stripSlash(baseUrl);
-        this.client = new PoliteClient(NAME, politeness, seed);
+        this.client = new PoliteClient(NAME, politeness, seed, allowedAddress);
     }
 
     @Override

@@ -69,12 +69,16 @@ public final class Scraper {
         this.downloader = downloader;
     }
 
+    private static java.util.function.Predicate<java.net.InetAddress> allowed(ScrapeConfig config) {
+        return config.allowPrivateHosts() ? a -> true : HostGuard::isPublic;
+    }
+
     private static ImageSearch engines(ScrapeConfig config) {
         List<ImageSearch> engines = new ArrayList<>();
         for (String name : config.engines()) {
             engines.add(name.equals(DuckDuckGo.NAME)
-                    ? new DuckDuckGo(config.duckduckgoUrl(), config.politeness(), config.seed())
-                    : new Bing(config.bingUrl(), config.politeness(), config.seed()));
+                    ? new DuckDuckGo(config.duckduckgoUrl(), config.politeness(), config.seed(), allowed(config))
+                    : new Bing(config.bingUrl(), config.politeness(), config.seed(), allowed(config)));
         }
         return engines.size() == 1 ? engines.get(0) : new FallbackSearch(engines);
     }

@@ -102,8 +102,18 @@ class DownloaderTest {
             "169.254.169.254", "0.0.0.0", "100.64.0.1", "224.0.0.1", "::1", "fe80::1", "fd00::1",
             // benchmarking, reserved and broadcast; IPv6 forms that carry a private IPv4 address
             "198.18.0.1", "198.19.255.255", "240.0.0.1", "255.255.255.255", "::10.0.0.1", "::127.0.0.1",
-            "64:ff9b::a9fe:a9fe", "64:ff9b::10.1.2.3", "2002:0a00:0001::1", "2002:7f00:0001::"}) {
+            "64:ff9b::a9fe:a9fe", "64:ff9b::10.1.2.3", "2002:0a00:0001::1", "2002:7f00:0001::",
+            // NAT64 local use, IPv4-translated, Teredo (issue 19)
+            "64:ff9b:1::a00:1", "64:ff9b:1:ffff::808:808", "::ffff:0:a00:1", "::ffff:0:127.0.0.1",
+            "2001:0:4136:e378:8000:63bf:3fff:fdd2", "2001::1"}) {
             assertThat(HostGuard.isPublic(InetAddress.getByName(a))).as(a).isFalse();
+        }
+        // IPv4-mapped bytes kept as an IPv6 address object (as a resolver may hand them over)
+        for (byte[] mapped : new byte[][] {
+            {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xFF, (byte) 0xFF, 127, 0, 0, 1},
+            {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xFF, (byte) 0xFF, (byte) 169, (byte) 254, (byte) 169, (byte) 254}}) {
+            InetAddress a = java.net.Inet6Address.getByAddress(null, mapped, -1);
+            assertThat(HostGuard.isPublic(a)).as(a.toString()).isFalse();
         }
         for (String a : new String[] {"93.184.216.34", "8.8.8.8", "172.32.0.1", "100.128.0.1", "2606:4700::1111",
             "198.20.0.1", "64:ff9b::808:808", "2002:0808:0808::1"}) {

@@ -49,6 +49,28 @@ class SearchTest {
     }
 
     @Test
+    void aSearchRedirectIntoThePrivateNetworkIsRefusedAndOneWithinTheEngineFollowed() throws Exception {
+        web.results("ringo", FakeWeb.paths("r", 12));
+        // the engine (or whoever answers for it) sends the scraper to the cloud metadata address
+        web.respond("/evil/images/async", () -> DownloaderTest.redirect("http://169.254.169.254/latest/meta-data/"));
+        assertThatThrownBy(() -> new Bing(web.url("/evil"), FAST, 1).search("ringo", 10))
+                .isInstanceOf(SearchException.class).hasMessageContaining("refused redirect")
+                .hasMessageContaining("169.254.169.254");
+        // to another host that resolves to a private address: refused too, however it is spelled
+        web.respond("/evil2/images/async", () -> DownloaderTest.redirect("http://[::ffff:10.0.0.1]/x"));
+        assertThatThrownBy(() -> new Bing(web.url("/evil2"), FAST, 1).search("ringo", 10))
+                .isInstanceOf(SearchException.class).hasMessageContaining("refused redirect");
+        assertThat(web.hits("/latest/meta-data/")).isZero();
+        // within the engine's own origin a redirect is followed
+        web.respond("/moved/images/async", () -> DownloaderTest.redirect("/images/async?q=ringo&first=0&count=35&mmasync=1"));
+        assertThat(new Bing(web.url("/moved"), FAST, 1).search("ringo", 10)).hasSize(10);
+        // and a loop ends
+        web.respond("/loop/images/async", () -> DownloaderTest.redirect("/loop/images/async"));
+        assertThatThrownBy(() -> new Bing(web.url("/loop"), FAST, 1).search("ringo", 10))
+                .hasMessageContaining("redirects");
+    }
+
+    @Test
     void anAbsoluteNextPageOnAnotherHostIsNotFollowed() throws SearchException {
         web.nextPrefix = "http://169.254.169.254/";
         List<SearchResult> results = new DuckDuckGo(web.url(), FAST, 1).search("john lennon", 100);

@@ -32,6 +32,14 @@ public final class Dashboard implements AutoCloseable {
         this.port = port;
     }
 
+    /**
+     * Records a run's statistics into {@code statsFile} without serving anything, for a run trained with
+     * no dashboard up ({@code train --no-dashboard}): {@code lennonnet dashboard --stats} shows it later.
+     */
+    public static Dashboard recordOnly(Path statsFile) {
+        return new Dashboard(null, new FileStatsStorage(statsFile.toFile()), 0);
+    }
+
     /** Starts the dashboard on {@code port}, reachable from this machine only; see {@link #start(int, Path, String)}. */
     public static Dashboard start(int port, Path statsFile) {
         return start(port, statsFile, LOOPBACK);
@@ -119,6 +127,14 @@ public final class Dashboard implements AutoCloseable {
 
     @Override
     public void close() {
+        if (server == null) {
+            try {
+                storage.close();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("could not close dashboard stats file", e);
+            }
+            return;
+        }
         LennonnetUiModule.advertiseTryPage(null);
         LennonnetUiModule.runFolder(null);
         try {

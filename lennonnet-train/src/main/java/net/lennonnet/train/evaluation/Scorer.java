@@ -34,6 +34,8 @@ final class Scorer {
     /** The files are a face-cropped (or face-aligned) dataset's and the model does the same: do not again. */
     private final boolean alreadyPrepared;
 
+    private Optional<Dataset> dataset = Optional.empty();
+
     private Scorer(LennonNet net, Map<String, ManifestEntry> manifest, boolean alreadyPrepared) {
         this.net = net;
         this.manifest = manifest;
@@ -53,10 +55,44 @@ final class Scorer {
         var contract = net.metadata().input();
         boolean prepared = dataset.isPresent() && (dataset.get().faceCrop() && contract.faceCrop()
                 || dataset.get().faceAlign() && contract.faceAlign());
-        return new Scorer(net, byId, prepared);
+        Scorer scorer = new Scorer(net, byId, prepared);
+        scorer.dataset = dataset.filter(Dataset::hasManifest);
+        return scorer;
     }
 
-    Result score(String task, List<Path> files, String truth) {
+    /**
+     * Files in a dataset's folders that its manifest does not keep there: a file copied in by hand (a
+     * training image planted in {@code test/john} as {@code planted.jpg}) would otherwise be scored as if the
+     * build had put it there. Empty outside a dataset with a manifest.
+     */
+    List<Path> unlisted(List<Path> files) throws IOException {
+        if (dataset.isEmpty()) {
+            return List.of();
+        }
+        Path root = dataset.get().folder().toAbsolutePath().normalize();
+        List<Path> unlisted = new ArrayList<>();
+        for (Path f : files) {
+            String id = idOf(f);
+            ManifestEntry e = manifest.get(id);
+            String where = root.relativize(f.toAbsolutePath().normalize().getParent()).toString().replace('\\', '/');
+            boolean listed = e != null && f.getFileName().toString().equals(id + ".png")
+                    && where.equals(e.split().equals("analysis") ? e.label() : e.split() + "/" + e.label());
+            if (!listed) {
+                unlisted.add(f);
+            }
+        }
+        return unlisted;
+    }
+
+    /** Scores the files; refuses, naming them, files that the dataset's manifest does not keep where they are. */
+    Result score(String task, List<Path> files, String truth) throws IOException {
+        List<Path> unlisted = unlisted(files);
+        if (!unlisted.isEmpty()) {
+            throw new IOException(unlisted.size() + " file(s) in " + unlisted.get(0).getParent() + " are not images the "
+                    + "dataset's manifest keeps there, e.g. " + unlisted.get(0).getFileName() + ": a file added by hand "
+                    + "would be scored as if it were held out. Remove them, or rebuild with 'lennonnet dataset' "
+                    + "(and 'lennonnet dataset --check' to see every finding)");
+        }
         List<ScoredImage> scored = new ArrayList<>();
         List<Failure> failures = new ArrayList<>();
         try (Progress progress = Progress.start(task, files.size(), "img")) {

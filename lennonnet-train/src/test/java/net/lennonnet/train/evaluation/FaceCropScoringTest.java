@@ -32,6 +32,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class FaceCropScoringTest {
 
+    /** The manifest row of the one stored test image. */
+    static final String MANIFEST_ROW = "{\"id\":\"0123456789abcdef\",\"label\":\"john\",\"source\":\"john/a.png\","
+            + "\"sha256\":\"" + "0".repeat(64) + "\",\"phash\":\"0\",\"width\":640,\"height\":480,\"status\":\"kept\","
+            + "\"reason\":\"\",\"split\":\"test\"}\n";
+
     @TempDir
     Path tmp;
 
@@ -54,7 +59,7 @@ class FaceCropScoringTest {
         Path stored = ds.resolve("test/john/0123456789abcdef.png");
         Files.createDirectories(stored.getParent());
         ImageIO.write(once.image(), "png", stored.toFile());
-        Files.writeString(ds.resolve("manifest.jsonl"), "");
+        Files.writeString(ds.resolve("manifest.jsonl"), MANIFEST_ROW);
         Files.writeString(ds.resolve("report.json"), "{\"faceCrop\": true}");
         assertThat(FaceCrop.detect(once.image())).as("the crop still shows the face, so a second cut would shrink it")
                 .isPresent();
@@ -82,6 +87,22 @@ class FaceCropScoringTest {
             Files.copy(stored, raw);
             Scorer.Result rawScored = Scorer.forFolder(net, raw.getParent()).score("raw", List.of(raw), "john");
             assertThat(rawScored.scored().get(0).pJohn()).isCloseTo(croppedAgain, within(1e-7));
+
+            // a file the manifest does not keep there is refused, whatever its name (issue 19)
+            for (String planted : new String[] {"planted.jpg", "PLANTED.PNG", "fedcba9876543210.png"}) {
+                Path extra = stored.resolveSibling(planted);
+                Files.copy(stored, extra);
+                Scorer scorer = Scorer.forFolder(net, ds);
+                assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> scorer.score("test john",
+                        List.of(stored, extra), "john"))).as(planted).isInstanceOf(IOException.class)
+                        .hasMessageContaining("not images the dataset's manifest keeps there").hasMessageContaining(planted);
+                Files.delete(extra);
+            }
+            // and one the manifest keeps in another split is refused in this one
+            Path moved = ds.resolve("test/not_john/0123456789abcdef.png");
+            Files.createDirectories(moved.getParent());
+            Files.copy(stored, moved);
+            assertThat(Scorer.forFolder(net, ds).unlisted(List.of(stored, moved))).containsExactly(moved);
         }
     }
 }
