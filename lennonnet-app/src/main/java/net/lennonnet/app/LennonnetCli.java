@@ -14,7 +14,25 @@ public final class LennonnetCli {
 
     private LennonnetCli() {}
 
+    /**
+     * The JVM-wide deserialization filter (JEP 290) the command line runs under: Lennonnet reads no Java
+     * serialized data (models, run records and uploads are read as JSON and plain numbers), and neither does
+     * the DL4J dashboard with {@code RecordedStats}; so only a few JDK value classes may ever be
+     * deserialized, with small limits, and everything else is refused, whatever library would try.
+     */
+    static final String SERIAL_FILTER = "maxdepth=16;maxrefs=10000;maxbytes=1048576;maxarray=100000;"
+            + "java.lang.String;java.lang.Number;java.lang.Integer;java.lang.Long;java.lang.Double;java.lang.Float;"
+            + "java.lang.Boolean;java.lang.Enum;java.util.ArrayList;java.util.HashMap;java.util.LinkedHashMap;!*";
+
+    /** Installs {@link #SERIAL_FILTER} unless the JVM already has one (from {@code -Djdk.serialFilter}). */
+    static void installSerialFilter() {
+        if (java.io.ObjectInputFilter.Config.getSerialFilter() == null) {
+            java.io.ObjectInputFilter.Config.setSerialFilter(java.io.ObjectInputFilter.Config.createFilter(SERIAL_FILTER));
+        }
+    }
+
     public static void main(String[] args) {
+        installSerialFilter();
         Dl4jDefaults.apply();
         System.exit(commandLine().execute(args));
     }

@@ -72,7 +72,8 @@ class DemoJarIT {
         // the demo allows 300; the solver stops by itself, far sooner (the old epoch loop ran 241 epochs)
         assertThat(history).hasSizeBetween(1, 100);
         JsonNode last = JSON.readTree(history.get(history.size() - 1));
-        assertThat(last.get("gradientNorm").asDouble()).isLessThanOrEqualTo(1.01e-6);
+        assertThat(last.get("trainLoss").asDouble()).isLessThan(0.01);
+        assertThat(last.get("gradientNorm").asDouble()).isFinite();
         JsonNode metadata = JSON.readTree(work.resolve("model/lennonnet.json").toFile());
         assertThat(metadata.at("/decision/score").asText()).isEqualTo("HEAD");
         assertThat(metadata.get("thresholdSource").asText()).startsWith("out-of-fold");

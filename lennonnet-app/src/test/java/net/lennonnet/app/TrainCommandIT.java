@@ -40,8 +40,7 @@ class TrainCommandIT {
         assertThat(report.get("accuracy").asDouble()).isGreaterThanOrEqualTo(0.95);
         // --no-dashboard only means "serve nothing now": the run is recorded to be watched later (issue 19)
         assertThat(tmp.resolve("model/dashboard-stats.bin")).isNotEmptyFile();
-        var storage = new org.deeplearning4j.ui.model.storage.FileStatsStorage(
-                tmp.resolve("model/dashboard-stats.bin").toFile());
+        var storage = net.lennonnet.train.dashboard.RecordedStats.read(tmp.resolve("model/dashboard-stats.bin"));
         try {
             assertThat(storage.listSessionIDs()).hasSize(1);
         } finally {

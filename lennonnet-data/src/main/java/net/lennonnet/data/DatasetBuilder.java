@@ -182,13 +182,20 @@ public final class DatasetBuilder {
         return distinct;
     }
 
-    /** One image per group of near-identical ones (the one with most pixels); the others recorded. */
-    private List<Decoded> dropNearDuplicates(List<Decoded> decoded, Ledger ledger) {
+    /**
+     * One image per group of near-identical ones, the others recorded: the one the previous build held out
+     * for test if the group has one (a larger copy added later must not carry the photo into training:
+     * issue 19, where adding a 2x copy of every test image moved 15 of 20 into train), else the one with
+     * most pixels.
+     */
+    private List<Decoded> dropNearDuplicates(List<Decoded> decoded, Ledger ledger) throws IOException {
         List<Decoded> kept = new ArrayList<>();
         Map<Candidate, Decoded> byCandidate = new HashMap<>();
         decoded.forEach(d -> byCandidate.put(d.candidate(), d));
+        Set<String> formerTest = previousTestImages();
         for (List<Decoded> group : nearGroups(decoded)) {
-            Decoded best = group.stream().max(Comparator.comparingLong(Decoded::pixels)
+            Decoded best = group.stream().max(Comparator.comparing((Decoded d) -> formerTest.contains(d.candidate().sha256()))
+                    .thenComparingLong(Decoded::pixels)
                     .thenComparing(d -> d.candidate().sha256(), Comparator.reverseOrder())).orElseThrow();
             Candidate winner = resolve(group.stream().map(Decoded::candidate).toList(), best.candidate(), ledger,
                     "near-duplicate");
@@ -607,6 +614,20 @@ public final class DatasetBuilder {
      * The test thresholds of the build that wrote this folder before, when it used the same seed and
      * test count (then its test images stay test images); empty otherwise.
      */
+    /** The raw SHA-256 of every image the previous build held out for test, when its split still holds. */
+    private Set<String> previousTestImages() throws IOException {
+        if (previousSplit().isEmpty()) {
+            return Set.of();
+        }
+        Set<String> test = new HashSet<>();
+        for (ManifestEntry e : Dataset.at(config.out()).kept()) {
+            if (Split.TEST.folder().equals(e.split())) {
+                test.add(e.sha256());
+            }
+        }
+        return test;
+    }
+
     private Map<String, Double> previousSplit() throws IOException {
         Optional<DatasetReport.SplitRule> split = Dataset.at(config.out()).report().map(DatasetReport::split);
         if (split.isEmpty()) {

@@ -96,11 +96,45 @@ class TestSplitTest {
         }
         DatasetReport after = new DatasetBuilder(new DatasetConfig(raw, ds, 10, 0.1, 3, Images.DEFAULT_MAX_PIXELS)).build();
         Set<String> testAfter = files(ds.resolve("test"));
-        Set<String> stillThere = new HashSet<>(testBefore);
-        stillThere.retainAll(files(ds)); // images that near-duplicate removal dropped after the addition do not count
-        assertThat(testAfter).containsAll(stillThere);
+        // every one, near-duplicates of new images included (one used to be dropped for a larger new copy)
+        assertThat(testAfter).containsAll(testBefore);
         assertThat(after.split().testPerClass()).isEqualTo(10);
         assertThat(DatasetCheck.run(ds, 4).ok()).isTrue();
+    }
+
+    /** A larger copy of every test image, added later, must not carry the photo into training (issue 19). */
+    @Test
+    void largerCopiesOfTestImagesAddedLaterStayOutOfTraining(@TempDir Path tmp) throws Exception {
+        Path raw = tmp.resolve("raw");
+        new DemoImages(64).write(raw, 60, 5);
+        Path ds = tmp.resolve("ds");
+        new DatasetBuilder(new DatasetConfig(raw, ds, 10, 0.1, 3, Images.DEFAULT_MAX_PIXELS)).build();
+        Set<String> testBefore = files(ds.resolve("test"));
+        List<ManifestEntry> before = Dataset.at(ds).kept();
+        int copies = 0;
+        for (ManifestEntry e : before) {
+            if (e.split().equals("test")) {
+                java.awt.image.BufferedImage image = Images.decode(raw.resolve(e.source()), Images.DEFAULT_MAX_PIXELS);
+                java.awt.image.BufferedImage big = new java.awt.image.BufferedImage(image.getWidth() * 2,
+                        image.getHeight() * 2, java.awt.image.BufferedImage.TYPE_3BYTE_BGR);
+                var g = big.createGraphics();
+                g.setRenderingHint(java.awt.RenderingHints.KEY_INTERPOLATION,
+                        java.awt.RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+                g.drawImage(image, 0, 0, big.getWidth(), big.getHeight(), null);
+                g.dispose();
+                javax.imageio.ImageIO.write(big, "png", raw.resolve(e.label()).resolve("big-" + copies++ + ".png").toFile());
+            }
+        }
+        assertThat(copies).isEqualTo(20);
+        new DatasetBuilder(new DatasetConfig(raw, ds, 10, 0.1, 3, Images.DEFAULT_MAX_PIXELS)).build();
+        assertThat(files(ds.resolve("test"))).containsAll(testBefore);
+        // and no copy of a test photo made it into training or validation
+        assertThat(DatasetCheck.run(ds, 4).leaks()).isEmpty();
+        for (ManifestEntry e : Dataset.at(ds).kept()) {
+            if (e.source().contains("big-")) {
+                assertThat(e.split()).as(e.source()).isEqualTo("test");
+            }
+        }
     }
 
     private static Set<String> files(Path dir) throws java.io.IOException {

@@ -98,11 +98,23 @@ public final class Backbones {
         if (info.isEmpty()) {
             return load(file, PRETRAINED_ADLER32);
         }
+        BackboneInfo claimed = info.get();
+        boolean claimsPinned = claimed.sourceIntegrity().equals(NpmPackages.RESNET50_IMAGENET.integrity());
+        if (claimsPinned && !claimed.parametersSha256().equals(NpmPackages.RESNET50_IMAGENET_PARAMETERS_SHA256)) {
+            // the info's own hash is checked against the entry on reading; this pins what that hash may be
+            throw new IOException("backbone " + file + " says it was imported from " + NpmPackages.RESNET50_IMAGENET.spec()
+                    + ", but its parameters are not that package's (SHA-256 " + claimed.parametersSha256() + ", pinned "
+                    + NpmPackages.RESNET50_IMAGENET_PARAMETERS_SHA256 + "): delete it and import the tarball again");
+        }
         BackboneBundle.Imported imported = BackboneBundle.read(file);
         TransferGraph.findHead(imported.graph()); // refuse a graph without a classification head now
         BackboneInfo read = imported.info();
-        return new Backbone(GraphSurgery.forFrozenInference(imported.graph()), true,
-                read.source() + ", " + read.sourceIntegrity(), read.inputContract(), read.classes());
+        String origin = read.source() + ", " + read.sourceIntegrity();
+        if (!claimsPinned && !read.source().startsWith("UNVERIFIED")) {
+            origin = "UNVERIFIED " + origin + " (not the pinned " + NpmPackages.RESNET50_IMAGENET.spec() + ")";
+        }
+        return new Backbone(GraphSurgery.forFrozenInference(imported.graph()), true, origin, read.inputContract(),
+                read.classes());
     }
 
     private static Optional<BackboneInfo> bundleInfo(Path file) throws IOException {
@@ -141,12 +153,25 @@ public final class Backbones {
         Path converted = FaceModels.cacheDir().resolve("face-descriptor-" + Hashes.sha256(
                 weights.resolve(FaceDescriptorNet.WEIGHTS)).substring(0, 16) + ".dl4j.zip");
         ComputationGraph graph;
-        if (Files.isRegularFile(converted)) {
+        // The converted file is used only with the pinned parameters; anything else in the cache (altered, or
+        // half-written by another version) is converted again from the SHA-256-pinned source files.
+        Optional<String> cachedSha = Files.isRegularFile(converted)
+                ? GraphFiles.entrySha256(converted, GraphFiles.COEFFICIENTS) : Optional.empty();
+        if (cachedSha.isPresent() && cachedSha.get().equals(FaceModels.DESCRIPTOR_PARAMETERS_SHA256)) {
             graph = GraphFiles.read(converted);
         } else {
+            if (cachedSha.isPresent()) {
+                log.warn("{} does not hold the pinned face descriptor parameters: converting it again", converted);
+            }
             graph = FaceDescriptorNet.fromPackage(weights);
-            GraphFiles.write(graph, converted, java.util.Map.of());
-            log.info("face descriptor converted once into {}", converted);
+            String sha = GraphFiles.coefficientsSha256(graph);
+            if (!sha.equals(FaceModels.DESCRIPTOR_PARAMETERS_SHA256)) {
+                log.warn("the face descriptor converted here has parameters {}, not the pinned {}: kept in memory only",
+                        sha, FaceModels.DESCRIPTOR_PARAMETERS_SHA256);
+            } else {
+                GraphFiles.write(graph, converted, java.util.Map.of());
+                log.info("face descriptor converted once into {}", converted);
+            }
         }
         return new Backbone(graph, true, "dlib face descriptor (npm " + FaceModels.FACE_API.spec()
                 + ", face_recognition_model)", InputContract.faceChip(), List.of());

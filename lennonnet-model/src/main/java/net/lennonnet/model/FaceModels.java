@@ -25,6 +25,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class FaceModels {
 
+    /**
+     * SHA-256 of the {@code coefficients.bin} that converting face-api's pinned descriptor weights gives
+     * ({@link FaceDescriptorNet#fromPackage}): the converted file in the cache is used only with it.
+     */
+    public static final String DESCRIPTOR_PARAMETERS_SHA256 =
+            "71f0fd2afbad0e0e304a9bc11b36cc137a6447579cce658cf200bfba5d184122";
+
     private static final Logger log = LoggerFactory.getLogger(FaceModels.class);
 
     /** The descriptor's package: MIT, 12.7 MB. */

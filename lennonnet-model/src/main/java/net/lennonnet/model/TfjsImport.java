@@ -62,14 +62,31 @@ public final class TfjsImport {
             throw new IOException(tarballOrFolder + ": model.json has no modelTopology.model_config");
         }
         int[] inputSize = inputSize(config, tarballOrFolder);
-        ComputationGraph graph = new ComputationGraph(kerasConfiguration(config, model.at("/modelTopology/keras_version").asText("2.2.4")));
+        ComputationGraphConfiguration conf = kerasConfiguration(config, model.at("/modelTopology/keras_version").asText("2.2.4"));
+        // What the configuration declares is checked against what the weight files hold before anything is
+        // allocated: a 1 KB hostile model.json declaring huge layers drove a process to 9.6 GB (issue 19).
+        long declared = GraphFiles.parameterCount(conf, tarballOrFolder);
+        long shipped = shardBytes(model.get("weightsManifest"), pkg, tarballOrFolder) / 4;
+        if (declared != shipped) {
+            throw new IOException(tarballOrFolder + ": model.json declares " + declared + " parameters, its weight "
+                    + "shards hold " + shipped + " float32 values");
+        }
+        ComputationGraph graph = new ComputationGraph(conf);
         graph.init();
         setWeights(graph, model.get("weightsManifest"), pkg, tarballOrFolder);
         List<String> classes = classes(pkg);
-        BackboneInfo info = new BackboneInfo(BackboneInfo.FORMAT, "resnet50", pkg.name()
-                + " (Keras " + model.at("/modelTopology/keras_version").asText("?") + " model, TF.js layers-model)",
-                pkg.integrity(), graph.numParams(), "0".repeat(64), inputSize[0], inputSize[1], BackboneInfo.CAFFE, classes);
-        log.info("imported {} parameters from {}", graph.numParams(), pkg.name());
+        boolean verified = pkg.integrity().equals(NpmPackages.RESNET50_IMAGENET.integrity());
+        String source = pkg.name() + " (Keras " + model.at("/modelTopology/keras_version").asText("?")
+                + " model, TF.js layers-model)";
+        if (!verified) {
+            // anything but the pinned tarball is someone's weights: usable, never passed off as the real ones
+            source = "UNVERIFIED " + source + ": its integrity " + pkg.integrity() + " is not the pinned "
+                    + NpmPackages.RESNET50_IMAGENET.spec() + "'s";
+            log.warn("{}", source);
+        }
+        BackboneInfo info = new BackboneInfo(BackboneInfo.FORMAT, "resnet50", source, pkg.integrity(), graph.numParams(),
+                "0".repeat(64), inputSize[0], inputSize[1], BackboneInfo.CAFFE, classes);
+        log.info("imported {} parameters from {}{}", graph.numParams(), pkg.name(), verified ? " (integrity verified)" : "");
         return new BackboneBundle.Imported(graph, info);
     }
 
@@ -120,7 +137,14 @@ public final class TfjsImport {
                 long count = 1;
                 for (int i = 0; i < shape.length; i++) {
                     shape[i] = tensor.path("shape").get(i).asLong();
+                    if (shape[i] < 0 || shape[i] > ArrayFiles.MAX_ELEMENTS) {
+                        throw new IOException(source + ": tensor " + name + " has dimension " + shape[i]);
+                    }
                     count *= shape[i];
+                    if (count > ArrayFiles.MAX_ELEMENTS) {
+                        throw new IOException(source + ": tensor " + name + " holds more than " + ArrayFiles.MAX_ELEMENTS
+                                + " values");
+                    }
                 }
                 if (count * 4 > data.remaining()) {
                     throw new IOException(source + ": the weight shards end inside tensor " + name);
@@ -170,6 +194,24 @@ public final class TfjsImport {
             case "moving_variance" -> "var";
             default -> throw new IOException("tensor " + tensor + ": unknown Keras weight '" + keras + "'");
         };
+    }
+
+    /** The bytes of every weight shard the manifest names, without reading them into one buffer. */
+    private static long shardBytes(JsonNode manifest, Files_ pkg, Path source) throws IOException {
+        if (manifest == null || !manifest.isArray()) {
+            throw new IOException(source + ": model.json has no weightsManifest");
+        }
+        long total = 0;
+        for (JsonNode group : manifest) {
+            for (JsonNode path : group.path("paths")) {
+                byte[] part = pkg.files().get(pkg.modelDir() + path.asText());
+                if (part == null) {
+                    throw new IOException(source + ": weight shard " + path.asText() + " is missing");
+                }
+                total += part.length;
+            }
+        }
+        return total;
     }
 
     private static ByteBuffer concatenate(JsonNode paths, Files_ pkg, Path source) throws IOException {

@@ -84,7 +84,12 @@ public final class WeightsFetch {
         Path imported = importedCacheFile();
         try {
             if (Files.isRegularFile(imported) && BackboneBundle.info(imported).isPresent()) {
-                return Optional.of(imported);
+                Optional<String> sha = GraphFiles.entrySha256(imported, GraphFiles.COEFFICIENTS);
+                if (sha.isPresent() && sha.get().equals(NpmPackages.RESNET50_IMAGENET_PARAMETERS_SHA256)) {
+                    return Optional.of(imported);
+                }
+                log.warn("ignoring {}: its parameters are not the pinned import of {} (SHA-256 {})", imported,
+                        NpmPackages.RESNET50_IMAGENET.spec(), sha.orElse("none"));
             }
         } catch (IOException e) {
             log.warn("ignoring the damaged imported backbone {}: {}", imported, e.getMessage());

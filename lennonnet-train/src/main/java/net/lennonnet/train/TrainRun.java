@@ -19,6 +19,9 @@ public final class TrainRun {
      */
     public static TrainResult withDashboard(TrainConfig config, String host, PrintStream console) throws IOException {
         java.nio.file.Files.createDirectories(config.out());
+        net.lennonnet.train.dashboard.RecordedStats.setAsideForeign(config.run().dashboardStats()).ifPresent(aside ->
+                console.println("an older Lennonnet's dashboard file (a format that deserializes Java objects) was "
+                        + "moved to " + aside + " unread; this run is recorded anew"));
         if (config.uiPort() == 0) {
             try (Dashboard recorded = Dashboard.recordOnly(config.run().dashboardStats())) {
                 return Training.run(config, Optional.of(recorded));

@@ -14,8 +14,13 @@ import java.nio.file.Path;
  *                       the server answers 503 at once. It bounds the memory requests can make the
  *                       server hold: at most {@code maxWaiting} bodies of {@code maxUploadBytes} each and
  *                       {@code maxWaiting} decoded images of at most {@code maxPixels} pixels
+ * @param bodyIdle       longest pause between two pieces of a request body; a longer one gets 408
+ * @param minBytesPerSecond the slowest a body may arrive on average, judged once it has been arriving for
+ *                       {@code bodyIdle} (or 5 s, whichever is less); slower gets 408. With {@code bodyIdle},
+ *                       this is what keeps clients that send a byte now and then from holding every place
  */
-public record ServeConfig(Path model, String host, int port, int maxUploadBytes, long maxPixels, int maxWaiting) {
+public record ServeConfig(Path model, String host, int port, int maxUploadBytes, long maxPixels, int maxWaiting,
+        java.time.Duration bodyIdle, long minBytesPerSecond) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
@@ -24,9 +29,24 @@ public record ServeConfig(Path model, String host, int port, int maxUploadBytes,
     /** Requests held at once unless told otherwise: two full batches of the predictor. */
     public static final int DEFAULT_MAX_WAITING = 32;
 
-    /** With {@link #DEFAULT_MAX_WAITING}. */
+    /** A body may pause this long between pieces unless told otherwise. */
+    public static final java.time.Duration DEFAULT_BODY_IDLE = java.time.Duration.ofSeconds(10);
+    /** A body must arrive at least this fast on average unless told otherwise: 1 KB/s. */
+    public static final long DEFAULT_MIN_BYTES_PER_SECOND = 1024;
+
+    /** With {@link #DEFAULT_MAX_WAITING} and the default body timeouts. */
     public ServeConfig(Path model, String host, int port, int maxUploadBytes, long maxPixels) {
         this(model, host, port, maxUploadBytes, maxPixels, DEFAULT_MAX_WAITING);
+    }
+
+    /** With the default body timeouts. */
+    public ServeConfig(Path model, String host, int port, int maxUploadBytes, long maxPixels, int maxWaiting) {
+        this(model, host, port, maxUploadBytes, maxPixels, maxWaiting, DEFAULT_BODY_IDLE, DEFAULT_MIN_BYTES_PER_SECOND);
+    }
+
+    /** How long a body is given before its average rate is judged. */
+    public java.time.Duration rateGrace() {
+        return bodyIdle.compareTo(java.time.Duration.ofSeconds(5)) < 0 ? bodyIdle : java.time.Duration.ofSeconds(5);
     }
 
     public ServeConfig {
@@ -44,6 +64,12 @@ public record ServeConfig(Path model, String host, int port, int maxUploadBytes,
         }
         if (maxWaiting < 1 || maxWaiting > 4096) {
             throw new IllegalArgumentException("requests held at once must be 1..4096, got " + maxWaiting);
+        }
+        if (bodyIdle == null || bodyIdle.toMillis() < 100 || bodyIdle.toSeconds() > 600) {
+            throw new IllegalArgumentException("a body's longest pause must be 0.1 s..10 min, got " + bodyIdle);
+        }
+        if (minBytesPerSecond < 0) {
+            throw new IllegalArgumentException("the slowest body rate must be 0 or more bytes/s, got " + minBytesPerSecond);
         }
     }
 }

@@ -67,7 +67,10 @@ public final class WebServer implements AutoCloseable {
         router.get("/examples/:name").handler(this::example);
         router.post("/api/predict").handler(this::predict);
         router.route().last().handler(rc -> error(rc, 404, "no such page: " + rc.request().path()));
-        this.server = vertx.createHttpServer().requestHandler(router);
+        // a connection that sends nothing (or only part of its headers) for a minute is closed: such clients
+        // hold no place in the queue, but they should not hold sockets for ever either
+        this.server = vertx.createHttpServer(new io.vertx.core.http.HttpServerOptions().setIdleTimeout(60)
+                .setIdleTimeoutUnit(TimeUnit.SECONDS)).requestHandler(router);
     }
 
     /** Loads the model and starts listening; {@link #port()} tells where. */
@@ -132,61 +135,104 @@ public final class WebServer implements AutoCloseable {
                 admitted.release();
             }
         };
-        rc.response().closeHandler(v -> release.run());
-        rc.addBodyEndHandler(v -> release.run());
         String type = request.getHeader("content-type");
         boolean multipart = type != null && type.toLowerCase(java.util.Locale.ROOT).startsWith("multipart/form-data");
         // Every byte of the body counts against the cap, whatever the encoding and however many fields:
         // forms are parsed from the capped body (Multipart), never by a decoder that buffers fields itself.
         ByteArrayOutputStream body = new ByteArrayOutputStream();
-        AtomicBoolean tooLarge = new AtomicBoolean();
-        request.handler(chunk -> append(body, chunk, tooLarge));
-        request.exceptionHandler(e -> {
-            log.debug("upload broke off: {}", e.getMessage());
-            release.run();
+        long start = System.nanoTime();
+        java.util.concurrent.atomic.AtomicLong lastPiece = new java.util.concurrent.atomic.AtomicLong(start);
+        // A body must keep coming: a pause longer than bodyIdle, or an average slower than minBytesPerSecond
+        // once it has had rateGrace, gets 408 and the connection closed, so that clients sending a byte now
+        // and then cannot hold every place (issue 19: 40 of them kept all real uploads at 503).
+        long timer = vertx.setPeriodic(Math.max(50, Math.min(1000, config.bodyIdle().toMillis() / 4)), id -> {
+            long now = System.nanoTime();
+            long elapsed = now - start;
+            boolean idle = now - lastPiece.get() > config.bodyIdle().toNanos();
+            boolean slow = elapsed > config.rateGrace().toNanos()
+                    && body.size() * 1e9 / elapsed < config.minBytesPerSecond();
+            if (released.get() || rc.response().ended()) {
+                vertx.cancelTimer(id);
+            } else if (idle || slow) {
+                vertx.cancelTimer(id);
+                refuseAndClose(rc, 408, idle ? "the request body stopped arriving for more than "
+                        + config.bodyIdle().toMillis() + " ms" : "the request body arrives slower than "
+                        + config.minBytesPerSecond() + " bytes/s", release);
+            }
         });
-        request.endHandler(end -> {
-            if (tooLarge.get()) {
-                error(rc, 413, "image larger than " + config.maxUploadBytes() + " bytes");
+        Runnable done = () -> {
+            vertx.cancelTimer(timer);
+            release.run();
+        };
+        rc.response().closeHandler(v -> done.run());
+        rc.addBodyEndHandler(v -> done.run());
+        request.handler(chunk -> {
+            if (rc.response().ended()) {
                 return;
             }
-            byte[] image = body.toByteArray();
-            if (multipart) {
-                try {
-                    java.util.Optional<byte[]> file = Multipart.firstFile(image, type);
-                    if (file.isEmpty()) {
-                        error(rc, 400, "the form has no file: send the image as a file field, or as the raw request body");
-                        return;
-                    }
-                    image = file.get();
-                } catch (Multipart.MalformedException e) {
-                    error(rc, 400, "malformed multipart form: " + e.getMessage());
-                    return;
-                }
+            lastPiece.set(System.nanoTime());
+            if (body.size() + chunk.length() > config.maxUploadBytes()) {
+                // refused at once: the rest is not read, and the place is not held while it would arrive
+                body.reset();
+                vertx.cancelTimer(timer);
+                refuseAndClose(rc, 413, "image larger than " + config.maxUploadBytes() + " bytes", release);
+                return;
             }
-            if (image.length == 0) {
-                error(rc, 400, "empty request: send the image as the request body or a multipart file");
-            } else {
-                answer(rc, image);
+            body.writeBytes(chunk.getBytes());
+        });
+        request.exceptionHandler(e -> {
+            log.debug("upload broke off: {}", e.getMessage());
+            done.run();
+        });
+        request.endHandler(end -> {
+            vertx.cancelTimer(timer);
+            if (rc.response().ended()) {
+                return;
             }
+            answer(rc, body.toByteArray(), multipart ? type : null);
         });
     }
 
-    private void append(ByteArrayOutputStream body, Buffer chunk, AtomicBoolean tooLarge) {
-        if (tooLarge.get()) {
-            return;
+    /**
+     * Answers with an error and releases the request's place at once; the connection is closed a moment
+     * later (what arrives meanwhile is dropped unread), so that a client still sending can read the answer.
+     */
+    private void refuseAndClose(RoutingContext rc, int status, String message, Runnable release) {
+        if (!rc.response().ended()) {
+            rc.response().putHeader("connection", "close");
+            error(rc, status, message);
         }
-        if (body.size() + chunk.length() > config.maxUploadBytes()) {
-            tooLarge.set(true);
-            body.reset();
-            return;
-        }
-        body.writeBytes(chunk.getBytes());
+        release.run();
+        var connection = rc.request().connection();
+        vertx.setTimer(LINGER_MILLIS, id -> connection.close());
     }
 
-    private void answer(RoutingContext rc, byte[] bytes) {
+    /** How long a refused connection stays open for its client to read the answer. */
+    private static final long LINGER_MILLIS = 1000;
+
+    /** Finds the image in the body (a multipart form when {@code formType} is set), decodes and answers it, off the event loop. */
+    private void answer(RoutingContext rc, byte[] body, String formType) {
         vertx.<Prediction>executeBlocking(promise -> {
             try {
+                byte[] bytes = body;
+                if (formType != null) {
+                    java.util.Optional<byte[]> file;
+                    try {
+                        file = Multipart.firstFile(body, formType);
+                    } catch (Multipart.MalformedException e) {
+                        promise.fail(new BadRequest("malformed multipart form: " + e.getMessage()));
+                        return;
+                    }
+                    if (file.isEmpty()) {
+                        promise.fail(new BadRequest("the form has no file: send the image as a file field, or as the raw request body"));
+                        return;
+                    }
+                    bytes = file.get();
+                }
+                if (bytes.length == 0) {
+                    promise.fail(new BadRequest("empty request: send the image as the request body or a multipart file"));
+                    return;
+                }
                 BufferedImage image = Images.decode(bytes, config.maxPixels());
                 var answer = predictor.offer(image);
                 if (answer.isEmpty()) {
@@ -213,6 +259,8 @@ public final class WebServer implements AutoCloseable {
                     json.put("keypoints", p.keypoints().stream().map(k -> new double[] {k.x(), k.y()}).toList());
                 }
                 send(rc, 200, json);
+            } else if (result.cause() instanceof BadRequest e) {
+                error(rc, 400, e.getMessage());
             } else if (result.cause() instanceof UndecodableImageException e) {
                 error(rc, 415, e.getMessage());
             } else if (result.cause() instanceof net.lennonnet.model.NoFaceException e) {
@@ -224,6 +272,15 @@ public final class WebServer implements AutoCloseable {
                 error(rc, 500, "the model failed on this image");
             }
         });
+    }
+
+    /** A request without a usable image in it. */
+    private static final class BadRequest extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        BadRequest(String message) {
+            super(message, null, false, false);
+        }
     }
 
     /** The predictor's queue is full. */

@@ -255,4 +255,107 @@ class WebServerTest {
             assertThat(after.statusCode()).as(after.body()).isEqualTo(200);
         }
     }
+
+    /**
+     * A slowloris (issue 19): clients that send their headers and then a byte every 2 s used to hold every
+     * place, and every real upload got 503 until they left. Now a body that pauses too long or arrives too
+     * slowly gets 408 and its place back, and real uploads keep getting answers.
+     */
+    @Test
+    void slowBodiesGet408AndRealUploadsKeepGettingAnswers() throws Exception {
+        ServeConfig config = new ServeConfig(model, "127.0.0.1", 0, 64 * 1024, 1_000_000, 4,
+                java.time.Duration.ofMillis(800), 1024);
+        try (WebServer guarded = WebServer.start(config)) {
+            List<java.net.Socket> slow = new ArrayList<>();
+            try {
+                for (int i = 0; i < 10; i++) {
+                    java.net.Socket s = new java.net.Socket("127.0.0.1", guarded.port());
+                    s.setSoTimeout(15_000);
+                    s.getOutputStream().write(("POST /api/predict HTTP/1.1\r\nHost: x\r\nContent-Type: image/png\r\n"
+                            + "Content-Length: 50000\r\n\r\nP").getBytes(StandardCharsets.US_ASCII));
+                    s.getOutputStream().flush();
+                    slow.add(s);
+                }
+                Thread dripping = new Thread(() -> {
+                    for (int round = 0; round < 5; round++) { // one byte every 2 s, for 10 s at most
+                        try {
+                            Thread.sleep(2000);
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                        for (java.net.Socket s : slow) {
+                            try {
+                                s.getOutputStream().write('x');
+                                s.getOutputStream().flush();
+                            } catch (IOException closedByTheServer) {
+                                // expected once it answered 408
+                            }
+                        }
+                    }
+                });
+                dripping.setDaemon(true);
+                dripping.start();
+                URI predict = URI.create("http://127.0.0.1:" + guarded.port() + "/api/predict");
+                long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+                for (int u = 0; u < 6; u++) {
+                    HttpRequest request = HttpRequest.newBuilder(predict).header("content-type", "image/png")
+                            .POST(HttpRequest.BodyPublishers.ofByteArray(png(u))).build();
+                    int status;
+                    do {
+                        status = HTTP.send(request, HttpResponse.BodyHandlers.ofString()).statusCode();
+                        if (status == 503) {
+                            Thread.sleep(200);
+                        }
+                    } while (status == 503 && System.nanoTime() < deadline);
+                    assertThat(status).as("real upload %d", u).isEqualTo(200);
+                }
+                // the 4 that got a place were cut off with 408, the others never got one (503 at once)
+                int timedOut = 0;
+                for (java.net.Socket s : slow) {
+                    String statusLine = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(),
+                            StandardCharsets.US_ASCII)).readLine();
+                    assertThat(statusLine).matches("HTTP/1.1 (408|503) .*");
+                    timedOut += statusLine.startsWith("HTTP/1.1 408") ? 1 : 0;
+                }
+                assertThat(timedOut).isEqualTo(4);
+                dripping.interrupt();
+            } finally {
+                for (java.net.Socket s : slow) {
+                    s.close();
+                }
+            }
+            for (int i = 0; i < 250 && guarded.requestsHeld() > 0; i++) {
+                Thread.sleep(20);
+            }
+            assertThat(guarded.requestsHeld()).isZero();
+        }
+    }
+
+    /** A body over the cap is refused at once, not read to its end while it holds a place. */
+    @Test
+    void aBodyOverTheCapIsRefusedAtOnce() throws Exception {
+        try (WebServer tight = WebServer.start(new ServeConfig(model, "127.0.0.1", 0, 64 * 1024, 1_000_000, 1));
+                java.net.Socket big = new java.net.Socket("127.0.0.1", tight.port())) {
+            big.setSoTimeout(15_000);
+            // chunked, no length declared: 100 KB sent, and the client would go on for ever
+            var out = big.getOutputStream();
+            out.write("POST /api/predict HTTP/1.1\r\nHost: x\r\nContent-Type: image/png\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            byte[] chunk = new byte[8192];
+            for (int i = 0; i < 12; i++) {
+                out.write((Integer.toHexString(chunk.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                out.write(chunk);
+                out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+            }
+            out.flush();
+            String statusLine = new java.io.BufferedReader(new java.io.InputStreamReader(big.getInputStream(),
+                    StandardCharsets.US_ASCII)).readLine();
+            assertThat(statusLine).startsWith("HTTP/1.1 413");
+            for (int i = 0; i < 250 && tight.requestsHeld() > 0; i++) {
+                Thread.sleep(20);
+            }
+            // the one place is free again though the client never finished its body
+            assertThat(tight.requestsHeld()).isZero();
+        }
+    }
 }

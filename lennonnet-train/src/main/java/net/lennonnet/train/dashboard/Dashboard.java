@@ -12,10 +12,10 @@ import java.util.concurrent.TimeoutException;
 import net.lennonnet.train.run.RunFolder;
 import org.deeplearning4j.core.storage.StatsStorage;
 import org.deeplearning4j.ui.VertxUIServer;
-import org.deeplearning4j.ui.model.storage.FileStatsStorage;
 
 /**
- * The DL4J training dashboard, fed from a {@link FileStatsStorage} so a finished run can be replayed.
+ * The DL4J training dashboard, fed from {@link RecordedStats} (a record in the run folder that is never
+ * Java-deserialized) so a finished run can be replayed.
  *
  * <p>DL4J M2.1's server binds every interface; Lennonnet moves it to loopback unless told otherwise.
  * Its threads keep the JVM alive: {@link #close} stops it.
@@ -37,7 +37,11 @@ public final class Dashboard implements AutoCloseable {
      * no dashboard up ({@code train --no-dashboard}): {@code lennonnet dashboard --stats} shows it later.
      */
     public static Dashboard recordOnly(Path statsFile) {
-        return new Dashboard(null, new FileStatsStorage(statsFile.toFile()), 0);
+        try {
+            return new Dashboard(null, RecordedStats.open(statsFile), 0);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** Starts the dashboard on {@code port}, reachable from this machine only; see {@link #start(int, Path, String)}. */
@@ -59,7 +63,12 @@ public final class Dashboard implements AutoCloseable {
         if (port < 1 || port > 65_535) {
             throw new IllegalArgumentException("dashboard port must be 1..65535, got " + port);
         }
-        FileStatsStorage storage = new FileStatsStorage(statsFile.toFile());
+        RecordedStats storage;
+        try {
+            storage = RecordedStats.open(statsFile);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         VertxUIServer server = VertxUIServer.getInstance(port, false, null);
         if (!"0.0.0.0".equals(host)) {
             rebind(server, host, port);

@@ -19,6 +19,13 @@ public final class LogisticHead {
 
     /** Convergence: the gradient's norm at most this, relative to 1 + |objective|. */
     public static final double GRADIENT_TOLERANCE = 1e-6;
+    /**
+     * Convergence, as SciPy's L-BFGS-B decides it by default: an iteration that lowers the objective by at
+     * most this, relative to max(|f|, 1). On data a linear head separates, the optimum lies far out along an
+     * exponentially flat valley, where the gradient shrinks by a part in a thousand per iteration while the
+     * answers no longer change at all; this stops there.
+     */
+    public static final double OBJECTIVE_TOLERANCE = 2.2e-9;
     /** Pairs of the L-BFGS memory. */
     private static final int MEMORY = 10;
     private static final int PARALLEL_ROWS = 2_048;
@@ -87,8 +94,8 @@ public final class LogisticHead {
     }
 
     /**
-     * Fits with L-BFGS until the relative gradient norm is at most {@link #GRADIENT_TOLERANCE}, the
-     * objective stops changing (relative change below 1e-12 twice), or {@code maxIterations}.
+     * Fits with L-BFGS until the relative gradient norm is at most {@link #GRADIENT_TOLERANCE}, an
+     * iteration lowers the objective by at most {@link #OBJECTIVE_TOLERANCE}, or {@code maxIterations}.
      *
      * @param lambda  L2 strength on the standardised weights, &gt; 0
      * @param start   a fit of the same data to start from (warm start along a regularisation path), or null
@@ -110,7 +117,6 @@ public final class LogisticHead {
         double[] rho = new double[MEMORY];
         int stored = 0;
         int iteration = 0;
-        int flat = 0;
         double gnorm = norm(grad);
         while (iteration < maxIterations && gnorm > GRADIENT_TOLERANCE * (1 + Math.abs(f))) {
             double[] direction = direction(grad, s, y, rho, stored, iteration);
@@ -156,7 +162,7 @@ public final class LogisticHead {
                 y[slot] = yk;
                 rho[slot] = 1 / sy;
             }
-            flat = Math.abs(f - fNext) <= 1e-12 * Math.max(1, Math.abs(f)) ? flat + 1 : 0;
+            boolean flat = f - fNext <= OBJECTIVE_TOLERANCE * Math.max(1, Math.max(Math.abs(f), Math.abs(fNext)));
             theta = next;
             grad = nextGrad;
             f = fNext;
@@ -164,7 +170,7 @@ public final class LogisticHead {
             if (listener != null) {
                 listener.iteration(iteration, f - penalty(theta, lambda), step, result(theta, lambda, f, gnorm, iteration));
             }
-            if (flat >= 2) {
+            if (flat) {
                 break;
             }
         }

@@ -37,7 +37,9 @@ class LogisticHeadTest {
         HeadData data = blobs(40, 160, 12, 1.0, 1);
         LogisticHead head = new LogisticHead(data, data.all());
         HeadFit fit = head.fit(0.01, 1000, null);
-        assertThat(fit.gradientNorm()).isLessThanOrEqualTo(LogisticHead.GRADIENT_TOLERANCE);
+        // stopped by itself: gradient at its tolerance, or an iteration that no longer lowers the objective
+        // by more than OBJECTIVE_TOLERANCE; either way near a stationary point
+        assertThat(fit.gradientNorm()).isLessThanOrEqualTo(1e-5);
         assertThat(fit.iterations()).isLessThan(200);
         // the gradient, by finite differences of the objective on the standardised weights, is zero
         for (int j = 0; j < 12; j++) {
@@ -47,7 +49,7 @@ class LogisticHeadTest {
             minus[j] -= 1e-4;
             double derivative = (objective(data, fit, plus, fit.intercept()) - objective(data, fit, minus, fit.intercept()))
                     / 2e-4;
-            assertThat(derivative).as("d objective / d beta_%d", j).isCloseTo(0, within(1e-5));
+            assertThat(derivative).as("d objective / d beta_%d", j).isCloseTo(0, within(2e-5));
         }
         // and the shifted features carry the weight
         assertThat(Math.abs(fit.beta()[0])).isGreaterThan(Math.abs(fit.beta()[8]) * 3);
