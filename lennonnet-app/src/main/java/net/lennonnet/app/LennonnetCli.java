@@ -21,7 +21,7 @@ public final class LennonnetCli {
      * deserialized, with small limits, and everything else is refused, whatever library would try.
      */
     static final String SERIAL_FILTER = "maxdepth=16;maxrefs=10000;maxbytes=1048576;maxarray=100000;"
-            + "java.lang.String;java.lang.Number;java.lang.Integer;java.lang.Long;java.lang.Double;java.lang.Float;"
+            + "java.lang.Object;java.lang.String;java.lang.Number;java.lang.Integer;java.lang.Long;java.lang.Double;java.lang.Float;"
             + "java.lang.Boolean;java.lang.Enum;java.util.ArrayList;java.util.HashMap;java.util.LinkedHashMap;!*";
 
     /** Installs {@link #SERIAL_FILTER} unless the JVM already has one (from {@code -Djdk.serialFilter}). */

