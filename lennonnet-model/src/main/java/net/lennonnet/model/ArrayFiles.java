@@ -124,37 +124,38 @@ public final class ArrayFiles {
 
     private static INDArray numbers(DataInputStream data, long[] shape, char order, String type, int n, String what)
             throws IOException {
+        if (type.equals("DOUBLE")) {
+            double[] values = new double[n];
+            readChunks(data, n, 8, (bytes, at, count) -> bytes.asDoubleBuffer().get(values, at, count));
+            return Nd4j.create(values, shape, order);
+        }
+        float[] values = new float[n];
+        if (type.equals("FLOAT")) {
+            readChunks(data, n, 4, (bytes, at, count) -> bytes.asFloatBuffer().get(values, at, count));
+            return Nd4j.create(values, shape, order);
+        }
+        readChunks(data, n, 2, (bytes, at, count) -> {
+            for (int i = 0; i < count; i++) {
+                values[at + i] = halfToFloat(bytes.getShort(2 * i));
+            }
+        });
+        return Nd4j.create(values, shape, order).castTo(DataType.HALF);
+    }
+
+    /** Where a chunk of big-endian numbers goes: {@code count} of them, the first being number {@code at}. */
+    private interface Chunk {
+        void put(ByteBuffer bytes, int at, int count);
+    }
+
+    /** Reads {@code n} numbers of {@code width} bytes in chunks of 64 KB, handing each to {@code sink}. */
+    private static void readChunks(DataInputStream data, int n, int width, Chunk sink) throws IOException {
         byte[] chunk = new byte[1 << 16];
-        switch (type) {
-            case "DOUBLE" -> {
-                double[] values = new double[n];
-                int at = 0;
-                while (at < n) {
-                    int count = Math.min(n - at, chunk.length / 8);
-                    data.readFully(chunk, 0, count * 8);
-                    ByteBuffer.wrap(chunk, 0, count * 8).asDoubleBuffer().get(values, at, count);
-                    at += count;
-                }
-                return Nd4j.create(values, shape, order);
-            }
-            case "FLOAT" -> {
-                float[] values = new float[n];
-                int at = 0;
-                while (at < n) {
-                    int count = Math.min(n - at, chunk.length / 4);
-                    data.readFully(chunk, 0, count * 4);
-                    ByteBuffer.wrap(chunk, 0, count * 4).asFloatBuffer().get(values, at, count);
-                    at += count;
-                }
-                return Nd4j.create(values, shape, order);
-            }
-            default -> { // HALF
-                float[] values = new float[n];
-                for (int i = 0; i < n; i++) {
-                    values[i] = halfToFloat(data.readShort());
-                }
-                return Nd4j.create(values, shape, order).castTo(DataType.HALF);
-            }
+        int at = 0;
+        while (at < n) {
+            int count = Math.min(n - at, chunk.length / width);
+            data.readFully(chunk, 0, count * width);
+            sink.put(ByteBuffer.wrap(chunk, 0, count * width).slice(), at, count);
+            at += count;
         }
     }
 
