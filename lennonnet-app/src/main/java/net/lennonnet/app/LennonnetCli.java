@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         description = "Is this John Lennon? A ResNet-50 transfer-learning pipeline on Deeplearning4j.",
         subcommands = {DemoCommand.class, WeightsCommand.class, ScrapeCommand.class, DatasetCommand.class, TrainCommand.class,
             EvaluateCommand.class, AnalyzeCommand.class, LabelCommand.class, PredictCommand.class,
-            ServeCommand.class, DashboardCommand.class, BenchmarkCommand.class})
+            ServeCommand.class, DashboardCommand.class, BenchmarkCommand.class, PackCommand.class})
 public final class LennonnetCli {
 
     private LennonnetCli() {}

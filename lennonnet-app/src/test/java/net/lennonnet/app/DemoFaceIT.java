@@ -48,5 +48,61 @@ class DemoFaceIT {
         int exit = cli.execute("predict", "--model", work.resolve("model").toString(), "--json", potato.toString());
         assertThat(json.toString()).contains("\"error\":\"no face found\"");
         assertThat(exit).isEqualTo(1);
+
+        // One model, one file (issue 20): the face model carries its face detector, so answering runs no npm,
+        // reaches no network and reads no cache. predict runs with nothing on the PATH but java and an empty
+        // user.home (JavaCPP's native library cache is pointed at the usual one only to save extracting 400 MB
+        // again: it is not a model cache), on the model folder and on its packed file.
+        Path model = work.resolve("model");
+        assertThat(model.resolve(net.lennonnet.model.ModelBundle.DETECTOR_FILE)).isRegularFile();
+        Path packed = work.resolve("face.lennonnet");
+        assertThat(cli.execute("pack", "--model", model.toString(), "--out", packed.toString())).isZero();
+        Path photo = result.probe();
+        double expected;
+        try (net.lennonnet.model.LennonNet loaded = net.lennonnet.model.LennonNet.load(model)) {
+            expected = loaded.predict(photo).probabilityJohn();
+        }
+        Path bin = java.nio.file.Files.createDirectories(work.resolve("only-java"));
+        java.nio.file.Files.createSymbolicLink(bin.resolve("java"), Path.of(System.getProperty("java.home"), "bin", "java"));
+        Path home = java.nio.file.Files.createDirectories(work.resolve("empty-home"));
+        Path javacppCache = Path.of(System.getProperty("user.home"), ".javacpp", "cache");
+        for (Path m : java.util.List.of(model, packed)) {
+            ProcessBuilder pb = new ProcessBuilder(bin.resolve("java").toString(), "-Xmx2g", "-Duser.home=" + home,
+                    "-Dorg.bytedeco.javacpp.cachedir=" + javacppCache, "-jar", DemoJarIT.JAR.toAbsolutePath().toString(),
+                    "predict", "--model", m.toString(), "--json", photo.toString()).redirectErrorStream(false);
+            pb.environment().clear();
+            pb.environment().put("PATH", bin.toString());
+            pb.environment().put("HOME", home.toString());
+            java.io.File err = work.resolve("cut-off-" + m.getFileName() + ".err").toFile();
+            Process p = pb.redirectError(err).start();
+            String answer = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(p.waitFor(5, java.util.concurrent.TimeUnit.MINUTES)).isTrue();
+            String stderr = java.nio.file.Files.readString(err.toPath());
+            assertThat(p.exitValue()).as(m + ": " + answer + stderr).isZero();
+            double pJohn = new com.fasterxml.jackson.databind.ObjectMapper().readTree(answer.lines().findFirst().orElseThrow())
+                    .get("pJohn").asDouble();
+            assertThat(pJohn).as(m.toString()).isCloseTo(expected, org.assertj.core.api.Assertions.within(1e-6));
+            assertThat(stderr).doesNotContain("npm");
+            try (var files = java.nio.file.Files.walk(home)) {
+                assertThat(files.filter(f -> f.toString().contains(".deeplearning4j"))).as("no DL4J cache made").isEmpty();
+            }
+        }
+
+        // a face model saved before models carried their detector: a clear message that names pack, and
+        // pack adds the pinned detector
+        Path old = work.resolve("old-model");
+        java.nio.file.Files.createDirectories(old);
+        java.nio.file.Files.copy(model.resolve(net.lennonnet.model.ModelBundle.MODEL_FILE),
+                old.resolve(net.lennonnet.model.ModelBundle.MODEL_FILE));
+        java.nio.file.Files.writeString(old.resolve(net.lennonnet.model.ModelBundle.METADATA_FILE),
+                java.nio.file.Files.readString(model.resolve(net.lennonnet.model.ModelBundle.METADATA_FILE))
+                        .replaceAll("\"detectorSha256\" : \"[0-9a-f]{64}\"", "\"detectorSha256\" : \"\""));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> net.lennonnet.model.LennonNet.load(old))
+                .hasMessageContaining("saved without its face detector").hasMessageContaining("lennonnet pack");
+        Path repacked = work.resolve("old.lennonnet");
+        assertThat(cli.execute("pack", "--model", old.toString(), "--out", repacked.toString())).isZero();
+        try (net.lennonnet.model.LennonNet loaded = net.lennonnet.model.LennonNet.load(repacked)) {
+            assertThat(loaded.predict(photo).probabilityJohn()).isCloseTo(expected, org.assertj.core.api.Assertions.within(1e-6));
+        }
     }
 }

@@ -51,6 +51,11 @@ public final class FaceModels {
 
     private FaceModels() {}
 
+    /** The SHA-256 the face detector file is pinned to. */
+    public static String blazeFaceSha256() {
+        return BLAZEFACE_ONNX.sha256();
+    }
+
     /** Lennonnet's face-model folder in the DL4J cache. */
     public static Path cacheDir() {
         return DL4JResources.getDirectory(ResourceType.ZOO_MODEL, "lennonnet-face").toPath();

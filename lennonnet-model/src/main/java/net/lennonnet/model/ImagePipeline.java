@@ -37,8 +37,18 @@ public final class ImagePipeline {
 
     private final InputContract contract;
     private final long maxPixels;
+    /** The face detector a face-aligned model carries; empty: the one in Lennonnet's cache (training). */
+    private final Optional<BlazeFace> detector;
 
     public ImagePipeline(InputContract contract, long maxPixels) {
+        this(contract, maxPixels, Optional.empty());
+    }
+
+    /**
+     * A pipeline that finds faces with {@code detector} (a face-aligned model's own, from its bundle),
+     * so that answering needs no file outside the model.
+     */
+    public ImagePipeline(InputContract contract, long maxPixels, Optional<BlazeFace> detector) {
         if (contract == null) {
             throw new IllegalArgumentException("an input contract is required");
         }
@@ -47,6 +57,12 @@ public final class ImagePipeline {
         }
         this.contract = contract;
         this.maxPixels = maxPixels;
+        this.detector = detector == null ? Optional.empty() : detector;
+    }
+
+    /** The model's detector, else the one in Lennonnet's face-model cache. */
+    private BlazeFace detector() {
+        return detector.orElseGet(Detector::get);
     }
 
     /** The pipeline of {@code contract} with the default pixel cap. */
@@ -88,7 +104,7 @@ public final class ImagePipeline {
 
     /** The prepare step with this contract's setting; the face box is in {@code image}'s coordinates. */
     public FaceCrop.Prepared prepare(BufferedImage image) {
-        return prepare(image, Preparation.of(contract));
+        return prepare(image, Preparation.of(contract), this::detector);
     }
 
     /**
@@ -108,6 +124,11 @@ public final class ImagePipeline {
      * {@code image}'s coordinates.
      */
     public static FaceCrop.Prepared prepare(BufferedImage image, Preparation how) {
+        return prepare(image, how, Detector::get);
+    }
+
+    private static FaceCrop.Prepared prepare(BufferedImage image, Preparation how,
+            java.util.function.Supplier<BlazeFace> faces) {
         BufferedImage bgr = Images.toBgr(image);
         BufferedImage working = Images.fitWithin(bgr, Images.WORKING_SIDE);
         double back = (double) bgr.getWidth() / working.getWidth();
@@ -118,7 +139,7 @@ public final class ImagePipeline {
             }
             case FACE_ALIGN -> {
                 // BlazeFace, with the Haar cascade as its fallback
-                Optional<FaceDetection> face = FaceAlign.locate(working, Detector.get()::largest, FaceCrop::detect);
+                Optional<FaceDetection> face = FaceAlign.locate(working, faces.get()::largest, FaceCrop::detect);
                 if (face.isEmpty()) {
                     throw new NoFaceException();
                 }
@@ -137,7 +158,10 @@ public final class ImagePipeline {
         return points.stream().map(p -> new FaceDetection.Point(p.x() * factor, p.y() * factor)).toList();
     }
 
-    /** The face detector of face-aligned contracts, loaded once from {@link FaceModels}. */
+    /**
+     * The face detector of face-aligned contracts when no model carries one (building a dataset,
+     * training), loaded once from {@link FaceModels}: its cache, else npm.
+     */
     private static final class Detector {
         private static BlazeFace instance;
 
@@ -194,7 +218,7 @@ public final class ImagePipeline {
         double back = (double) bgr.getWidth() / working.getWidth();
         java.util.List<Input> out = new java.util.ArrayList<>();
         if (how == Preparation.FACE_ALIGN) {
-            java.util.List<FaceDetection> faces = new java.util.ArrayList<>(Detector.get().detect(working));
+            java.util.List<FaceDetection> faces = new java.util.ArrayList<>(detector().detect(working));
             faces.sort(java.util.Comparator.comparingDouble(FaceDetection::area).reversed());
             for (FaceDetection face : faces) {
                 out.add(new Input(toInput(FaceAlign.chip(working, face)), face.box(working.getWidth(),

@@ -38,11 +38,13 @@ public final class LennonNet implements AutoCloseable {
     private final ComputationGraph graph;
     private final ModelMetadata metadata;
     private final ImagePipeline pipeline;
+    private final java.util.Optional<BlazeFace> detector;
 
     private LennonNet(ModelBundle bundle, long maxPixels) {
         this.graph = bundle.graph();
         this.metadata = bundle.metadata();
-        this.pipeline = new ImagePipeline(metadata.input(), maxPixels);
+        this.detector = bundle.detector();
+        this.pipeline = new ImagePipeline(metadata.input(), maxPixels, detector);
         Dl4jDefaults.logStatusOnce();
     }
 
@@ -230,5 +232,6 @@ public final class LennonNet implements AutoCloseable {
         synchronized (graph) {
             graph.close();
         }
+        detector.ifPresent(BlazeFace::close);
     }
 }

@@ -16,10 +16,12 @@ import java.util.List;
  * @param provenance      where the model came from: backbone, dataset, settings, build
  * @param decision        how P(john) is made from the network ({@link Decision}); format 1 models, which
  *                        predate it, answer with the head as it is
+ * @param detectorSha256  for a face-aligned model, the SHA-256 of the face detector it carries
+ *                        ({@link ModelBundle#DETECTOR_FILE}); empty otherwise
  */
 public record ModelMetadata(int format, List<String> labels, InputContract input, double threshold,
         String thresholdSource, String modelSha256, TransferGraph.Head head, Provenance provenance,
-        Decision decision) {
+        Decision decision, String detectorSha256) {
 
     /** The format written: 2 records the {@link Decision}. */
     public static final int FORMAT = 2;
@@ -30,6 +32,13 @@ public record ModelMetadata(int format, List<String> labels, InputContract input
     public ModelMetadata(int format, List<String> labels, InputContract input, double threshold,
             String thresholdSource, String modelSha256, TransferGraph.Head head, Provenance provenance) {
         this(format, labels, input, threshold, thresholdSource, modelSha256, head, provenance, Decision.head());
+    }
+
+    /** Metadata of a model that carries no face detector. */
+    public ModelMetadata(int format, List<String> labels, InputContract input, double threshold,
+            String thresholdSource, String modelSha256, TransferGraph.Head head, Provenance provenance,
+            Decision decision) {
+        this(format, labels, input, threshold, thresholdSource, modelSha256, head, provenance, decision, "");
     }
 
     public ModelMetadata {
@@ -54,11 +63,22 @@ public record ModelMetadata(int format, List<String> labels, InputContract input
         }
         provenance = provenance == null ? Provenance.unknown() : provenance;
         decision = decision == null ? Decision.head() : decision;
+        detectorSha256 = detectorSha256 == null ? "" : detectorSha256;
+        if (!detectorSha256.isEmpty() && !detectorSha256.matches("[0-9a-f]{64}")) {
+            throw new IllegalArgumentException("detector SHA-256 must be 64 hex digits, got " + detectorSha256);
+        }
         labels = List.copyOf(labels);
     }
 
     /** A copy with another model hash (the hash is known only once the weights are written). */
     public ModelMetadata withModelSha256(String sha256) {
-        return new ModelMetadata(format, labels, input, threshold, thresholdSource, sha256, head, provenance, decision);
+        return new ModelMetadata(format, labels, input, threshold, thresholdSource, sha256, head, provenance, decision,
+                detectorSha256);
+    }
+
+    /** A copy that says which face detector the model carries. */
+    public ModelMetadata withDetectorSha256(String sha256) {
+        return new ModelMetadata(format, labels, input, threshold, thresholdSource, modelSha256, head, provenance, decision,
+                sha256);
     }
 }

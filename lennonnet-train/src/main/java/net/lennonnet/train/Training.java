@@ -109,8 +109,11 @@ public final class Training {
         log.info("test: john {}/{} correct, not_john {}/{} correct, accuracy {}", report.johnCorrect(),
                 report.johnTotal(), report.notJohnCorrect(), report.notJohnTotal(), fmt(report.accuracy()));
         Provenance provenance = provenance(config, backbone, trainingSet, bestEpoch, seconds(started));
+        // a face model carries the face detector it finds faces with: answering needs nothing outside the model
+        Optional<Path> detector = contract.faceAlign() ? Optional.of(net.lennonnet.model.FaceModels.blazeFace())
+                : Optional.empty();
         ModelBundle.write(config.out(), graph, new ModelMetadata(ModelMetadata.FORMAT, Labels.ALL, contract,
-                threshold.value(), threshold.source(), "0".repeat(64), head, provenance, decision));
+                threshold.value(), threshold.source(), "0".repeat(64), head, provenance, decision), detector);
         log.info("model written to {} ({} s in all: {} s features, {} s head)", config.out(), fmt(seconds(started)),
                 fmt(featureSeconds), fmt(headSeconds));
         return new TrainResult(config.out(), List.copyOf(history), bestEpoch, backbone.pretrained(), backbone.origin(),
