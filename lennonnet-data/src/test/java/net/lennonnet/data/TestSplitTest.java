@@ -79,9 +79,7 @@ class TestSplitTest {
     @Test
     void aRebuildWithMoreImagesKeepsEveryTestImageInTest(@TempDir Path tmp) throws Exception {
         Path raw = tmp.resolve("raw");
-        new DemoImages(64).write(raw, 60, 3);
-        Path ds = tmp.resolve("ds");
-        new DatasetBuilder(new DatasetConfig(raw, ds, 10, 0.1, 3, Images.DEFAULT_MAX_PIXELS)).build();
+        Path ds = firstBuild(raw, tmp.resolve("ds"), 3);
         Set<String> testBefore = files(ds.resolve("test"));
         assertThat(testBefore).hasSize(20);
 
@@ -106,9 +104,7 @@ class TestSplitTest {
     @Test
     void largerCopiesOfTestImagesAddedLaterStayOutOfTraining(@TempDir Path tmp) throws Exception {
         Path raw = tmp.resolve("raw");
-        new DemoImages(64).write(raw, 60, 5);
-        Path ds = tmp.resolve("ds");
-        new DatasetBuilder(new DatasetConfig(raw, ds, 10, 0.1, 3, Images.DEFAULT_MAX_PIXELS)).build();
+        Path ds = firstBuild(raw, tmp.resolve("ds"), 5);
         Set<String> testBefore = files(ds.resolve("test"));
         List<ManifestEntry> before = Dataset.at(ds).kept();
         int copies = 0;
@@ -134,6 +130,13 @@ class TestSplitTest {
                 && e.reason().contains("near-duplicate")).count();
         assertThat(dropped).as("copies grouped with their test photo").isGreaterThanOrEqualTo(15);
         assertThat(DatasetCheck.run(ds, 4).leaks()).isEmpty();
+    }
+
+    /** 60 drawn images a class (drawn with {@code drawingSeed}), built with 10 a class held out. */
+    private static Path firstBuild(Path raw, Path ds, long drawingSeed) throws java.io.IOException {
+        new DemoImages(64).write(raw, 60, drawingSeed);
+        new DatasetBuilder(new DatasetConfig(raw, ds, 10, 0.1, 3, Images.DEFAULT_MAX_PIXELS)).build();
+        return ds;
     }
 
     private static Set<String> files(Path dir) throws java.io.IOException {
