@@ -425,7 +425,8 @@ class DemoJarIT {
         Path model = work.resolve("descriptor-model");
         net.lennonnet.model.ModelBundle.write(model, graph, new net.lennonnet.model.ModelMetadata(
                 net.lennonnet.model.ModelMetadata.FORMAT, net.lennonnet.model.Labels.ALL, face.input(), 0.5, "test",
-                "0".repeat(64), net.lennonnet.model.TransferGraph.findHead(graph), net.lennonnet.model.Provenance.unknown()));
+                "0".repeat(64), net.lennonnet.model.TransferGraph.findHead(graph), net.lennonnet.model.Provenance.unknown()),
+                java.util.Optional.of(net.lennonnet.model.FaceModels.blazeFace())); // a face model carries its detector
         Path portrait = work.resolve("astronaut-face.jpg");
         try (var in = DemoJarIT.class.getResourceAsStream("/net/lennonnet/model/astronaut.jpg")) {
             Files.write(portrait, in.readAllBytes());

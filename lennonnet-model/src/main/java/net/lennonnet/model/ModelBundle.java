@@ -66,10 +66,7 @@ public record ModelBundle(ComputationGraph graph, ModelMetadata metadata, java.u
         GraphFiles.write(graph, model, java.util.Map.of()); // atomic: the old file or the new one, never half
         String sha = Hashes.sha256(model);
         ModelMetadata written = metadata.withModelSha256(sha);
-        Path tmpMeta = dir.resolve(METADATA_FILE + ".part");
-        JSON.writeValue(tmpMeta.toFile(), written);
-        Files.move(tmpMeta, dir.resolve(METADATA_FILE), StandardCopyOption.REPLACE_EXISTING,
-                StandardCopyOption.ATOMIC_MOVE);
+        AtomicFiles.write(dir.resolve(METADATA_FILE), tmp -> JSON.writeValue(tmp.toFile(), written));
         return written;
     }
 

@@ -9,7 +9,6 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.zip.Adler32;
 import java.util.zip.CheckedInputStream;
@@ -52,19 +51,16 @@ public final class PretrainedWeights {
             Files.delete(target);
         }
         Files.createDirectories(target.getParent());
-        Path part = target.resolveSibling(target.getFileName() + ".part");
-        try {
+        // the download lands under the final name only whole and with the right checksum
+        AtomicFiles.write(target, part -> {
             download(source, part);
             long actual = adler32(part);
             if (actual != source.adler32()) {
                 throw new IOException("downloaded weights from " + source.url() + " have Adler32 checksum " + actual
                         + ", expected " + source.adler32() + ": not the file that was asked for");
             }
-            Files.move(part, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            return target;
-        } finally {
-            Files.deleteIfExists(part);
-        }
+        });
+        return target;
     }
 
     private static void download(WeightsSource source, Path part) throws IOException {

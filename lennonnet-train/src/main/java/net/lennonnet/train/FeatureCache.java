@@ -10,9 +10,9 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Optional;
 import java.util.zip.CRC32;
+import net.lennonnet.model.AtomicFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -87,16 +87,16 @@ public final class FeatureCache {
         bytes.asFloatBuffer().put(features);
         CRC32 crc = new CRC32();
         crc.update(bytes.array());
-        Path tmp = file.resolveSibling(file.getFileName() + ".part");
-        try (OutputStream out = Files.newOutputStream(tmp)) {
-            DataOutputStream data = new DataOutputStream(out);
-            data.writeInt(MAGIC);
-            data.writeInt(features.length);
-            data.write(bytes.array());
-            data.writeInt((int) crc.getValue());
-            data.flush();
-        }
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        AtomicFiles.write(file, tmp -> {
+            try (OutputStream out = Files.newOutputStream(tmp)) {
+                DataOutputStream data = new DataOutputStream(out);
+                data.writeInt(MAGIC);
+                data.writeInt(features.length);
+                data.write(bytes.array());
+                data.writeInt((int) crc.getValue());
+                data.flush();
+            }
+        });
     }
 
     private Path entry(String sha256) {

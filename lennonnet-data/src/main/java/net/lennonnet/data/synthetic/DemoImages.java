@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
-import javax.imageio.ImageIO;
 import net.lennonnet.model.Labels;
 
 /**
@@ -254,12 +253,7 @@ public final class DemoImages {
     }
 
     private static void writePng(BufferedImage img, Path file) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".part");
-        if (!ImageIO.write(img, "png", tmp.toFile())) {
-            throw new IOException("no PNG writer available for " + file);
-        }
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        net.lennonnet.model.AtomicFiles.writeImage(file, img, "png");
     }
 
 }
