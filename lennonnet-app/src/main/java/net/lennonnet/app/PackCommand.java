@@ -1,7 +1,6 @@
 package net.lennonnet.app;
 
 import java.nio.file.Path;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import net.lennonnet.model.FaceModels;
 import net.lennonnet.model.LennonNet;
@@ -23,19 +22,10 @@ final class PackCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Optional<Path> detector = Optional.empty();
-        try {
-            ModelBundle.pack(model, out);
-        } catch (java.io.IOException missing) {
-            if (!String.valueOf(missing.getMessage()).contains("without its face detector")) {
-                throw missing;
-            }
-            detector = Optional.of(FaceModels.blazeFace());
-            ModelBundle.pack(model, out, detector, FaceModels.blazeFaceSha256());
-        }
+        boolean added = ModelBundle.pack(model, out, FaceModels::blazeFace, FaceModels.blazeFaceSha256());
         try (LennonNet packed = LennonNet.load(out)) { // what was written loads
             System.out.printf("packed %s into %s (%s%s)%n", model, out, packed.metadata().input().faceAlign()
-                    ? "with its face detector" : "graph and metadata", detector.isPresent() ? ", the detector added" : "");
+                    ? "with its face detector" : "graph and metadata", added ? ", the detector added" : "");
         }
         System.out.println(out);
         return 0;

@@ -139,6 +139,11 @@ public record Decision(Score score, double plattA, double plattB, float[] centre
     }
 
     private double neighbourMargin(float[] features) {
+        return neighbourMargin(features, references, referenceIsJohn);
+    }
+
+    /** The distance to the nearest not_john reference minus the distance to the nearest john reference. */
+    public static double neighbourMargin(float[] features, List<float[]> references, List<Boolean> referenceIsJohn) {
         double john = Double.POSITIVE_INFINITY;
         double other = Double.POSITIVE_INFINITY;
         for (int i = 0; i < references.size(); i++) {
@@ -150,6 +155,17 @@ public record Decision(Score score, double plattA, double plattB, float[] centre
             }
         }
         return other - john;
+    }
+
+    /** The mean of some feature vectors of one width: the john centre of a {@link Score#CENTRE} decision. */
+    public static float[] centre(List<float[]> vectors) {
+        float[] centre = new float[vectors.get(0).length];
+        for (float[] v : vectors) {
+            for (int j = 0; j < centre.length; j++) {
+                centre[j] += v[j] / vectors.size();
+            }
+        }
+        return centre;
     }
 
     /** Euclidean distance; the widths must agree. */

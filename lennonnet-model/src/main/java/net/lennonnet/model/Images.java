@@ -82,10 +82,11 @@ public final class Images {
                 }
                 // The pixel cap alone lets a 16-bit RGBA image under it decode to 8 bytes a pixel (320 MB at
                 // 40 megapixels): the raster is capped too, at 4 bytes a pixel of the pixel cap.
-                long rasterBytes = width * height * bytesPerPixel(reader);
+                long bytesPerPixel = bytesPerPixel(reader);
+                long rasterBytes = width * height * bytesPerPixel;
                 if (rasterBytes > maxDecodedBytes(maxPixels)) {
                     throw new UndecodableImageException("image too large: " + width + "x" + height + " at "
-                            + bytesPerPixel(reader) + " bytes a pixel decodes to " + rasterBytes + " bytes, over the cap of "
+                            + bytesPerPixel + " bytes a pixel decodes to " + rasterBytes + " bytes, over the cap of "
                             + maxDecodedBytes(maxPixels));
                 }
                 List<String> warnings = new ArrayList<>();

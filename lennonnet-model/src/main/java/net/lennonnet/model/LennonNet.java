@@ -155,9 +155,15 @@ public final class LennonNet implements AutoCloseable {
                     ? graph.output(List.of(metadata.head().featureVertex()), false, new INDArray[] {input}, null)[0]
                     : graph.outputSingle(false, input);
         }
-        for (int i = 0; i < pJohn.length; i++) {
-            pJohn[i] = decision.readsFeatures() ? decision.probabilityJohn(out.reshape(pJohn.length, -1).getRow(i).toFloatVector())
-                    : out.getDouble(i, 0);
+        if (decision.readsFeatures()) {
+            float[][] features = out.reshape(pJohn.length, -1).toFloatMatrix();
+            for (int i = 0; i < pJohn.length; i++) {
+                pJohn[i] = decision.probabilityJohn(features[i]);
+            }
+        } else {
+            for (int i = 0; i < pJohn.length; i++) {
+                pJohn[i] = out.getDouble(i, 0);
+            }
         }
         out.close();
         return pJohn;

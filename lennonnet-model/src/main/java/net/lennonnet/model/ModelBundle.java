@@ -91,12 +91,7 @@ public record ModelBundle(ComputationGraph graph, ModelMetadata metadata, java.u
             throw new IOException("not a Lennonnet model: " + dir + " must hold " + MODEL_FILE + " and " + METADATA_FILE
                     + " (the folder that 'lennonnet train --out' wrote)");
         }
-        ModelMetadata metadata;
-        try {
-            metadata = JSON.readValue(metaFile.toFile(), ModelMetadata.class);
-        } catch (IOException | IllegalArgumentException e) {
-            throw new IOException("unreadable model metadata " + metaFile + ": " + e.getMessage(), e);
-        }
+        ModelMetadata metadata = readMetadata(dir);
         String sha = Hashes.sha256(model);
         if (!sha.equals(metadata.modelSha256())) {
             throw new IOException("model weights " + model + " do not match their metadata (SHA-256 " + sha
@@ -145,34 +140,41 @@ public record ModelBundle(ComputationGraph graph, ModelMetadata metadata, java.u
         }
     }
 
+    /** Where the pinned face detector file can be had, asked only when a model needs it. */
+    public interface DetectorFile {
+        Path get() throws IOException;
+    }
+
     /**
      * Packs a bundle folder into one file holding everything answering needs. A face-aligned model saved
-     * without its detector (by an older Lennonnet) gets {@code detector}, when given, which must be the
-     * pinned one ({@code expectedDetectorSha256}).
+     * without its detector (by an older Lennonnet) gets the one {@code pinnedDetector} gives, which must
+     * have {@code pinnedSha256}.
+     *
+     * @return whether the detector was added
      */
-    public static void pack(Path dir, Path packed, java.util.Optional<Path> detector, String expectedDetectorSha256)
+    public static boolean pack(Path dir, Path packed, DetectorFile pinnedDetector, String pinnedSha256)
             throws IOException {
         Path source = dir;
         Path staged = null;
         try {
             ModelMetadata metadata = readMetadata(Files.isDirectory(dir) ? dir : dir.toAbsolutePath().getParent());
-            if (metadata.input().faceAlign() && metadata.detectorSha256().isEmpty()) {
-                if (detector.isEmpty()) {
-                    throw new IOException("the face model in " + dir + " was saved without its face detector; "
-                            + "packing it needs the pinned detector file");
-                }
-                String sha = Hashes.sha256(detector.get());
-                if (!sha.equals(expectedDetectorSha256)) {
-                    throw new IOException("the face detector " + detector.get() + " is not the pinned one (SHA-256 " + sha
+            boolean adding = metadata.input().faceAlign() && metadata.detectorSha256().isEmpty();
+            if (adding) {
+                Path detector = pinnedDetector.get();
+                String sha = Hashes.sha256(detector);
+                if (!sha.equals(pinnedSha256)) {
+                    throw new IOException("the face detector " + detector + " is not the pinned one (SHA-256 " + sha
                             + ")");
                 }
                 staged = Files.createTempDirectory("lennonnet-pack");
                 Files.copy(dir.resolve(MODEL_FILE), staged.resolve(MODEL_FILE));
-                Files.copy(detector.get(), staged.resolve(DETECTOR_FILE));
+                Files.copy(detector, staged.resolve(DETECTOR_FILE));
                 JSON.writeValue(staged.resolve(METADATA_FILE).toFile(), metadata.withDetectorSha256(sha));
                 source = staged;
             }
-            read(source); // refuse to pack a damaged bundle
+            ModelBundle checked = read(source); // refuse to pack a damaged bundle
+            checked.graph().close();
+            checked.detector().ifPresent(BlazeFace::close);
             Path from = source;
             AtomicFiles.write(packed, temporary -> {
                 try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(temporary))) {
@@ -185,6 +187,7 @@ public record ModelBundle(ComputationGraph graph, ModelMetadata metadata, java.u
                     }
                 }
             });
+            return adding;
         } finally {
             if (staged != null) {
                 deleteFolder(staged);
@@ -194,7 +197,10 @@ public record ModelBundle(ComputationGraph graph, ModelMetadata metadata, java.u
 
     /** Packs a bundle folder that already carries everything it needs. */
     public static void pack(Path dir, Path packed) throws IOException {
-        pack(dir, packed, java.util.Optional.empty(), "");
+        pack(dir, packed, () -> {
+            throw new IOException("the face model in " + dir + " was saved without its face detector; packing it "
+                    + "needs the pinned detector file ('lennonnet pack' gets it)");
+        }, "");
     }
 
     private static ModelMetadata readMetadata(Path dir) throws IOException {

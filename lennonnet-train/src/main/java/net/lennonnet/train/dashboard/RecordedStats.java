@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
-import java.util.Map;
 import java.util.function.Supplier;
 import org.deeplearning4j.core.storage.Persistable;
 import org.deeplearning4j.core.storage.StorageMetaData;
@@ -41,13 +40,16 @@ public final class RecordedStats extends InMemoryStatsStorage {
     private static final byte STATIC = 1;
     private static final byte UPDATE = 2;
     private static final byte METADATA = 3;
-    private static final Map<Integer, Supplier<Persistable>> DECODERS = Map.of(
-            1, SbeStatsInitializationReport::new,
-            2, SbeStatsReport::new,
-            3, EpochRecord::new);
+    /** The record types this file holds: the number a record is written with, its class, a blank one to decode into. */
+    private record Kind(int id, Class<? extends Persistable> type, Supplier<Persistable> blank) {}
+
+    private static final java.util.List<Kind> KINDS = java.util.List.of(
+            new Kind(1, SbeStatsInitializationReport.class, SbeStatsInitializationReport::new),
+            new Kind(2, SbeStatsReport.class, SbeStatsReport::new),
+            new Kind(3, EpochRecord.class, EpochRecord::new));
     /** The update and initialisation classes a replayed metadata record may name. */
-    private static final java.util.Set<String> KNOWN_CLASSES = java.util.Set.of(SbeStatsInitializationReport.class.getName(),
-            SbeStatsReport.class.getName(), EpochRecord.class.getName());
+    private static final java.util.Set<String> KNOWN_CLASSES = KINDS.stream().map(k -> k.type().getName())
+            .collect(java.util.stream.Collectors.toUnmodifiableSet());
 
     private final DataOutputStream out;
     private boolean replaying;
@@ -153,11 +155,9 @@ public final class RecordedStats extends InMemoryStatsStorage {
     }
 
     private static Persistable decode(int type, byte[] bytes, Path file) throws IOException {
-        Supplier<Persistable> make = DECODERS.get(type);
-        if (make == null) {
-            throw new IOException(file + ": unknown record type " + type);
-        }
-        Persistable p = make.get();
+        Kind kind = KINDS.stream().filter(k -> k.id() == type).findFirst()
+                .orElseThrow(() -> new IOException(file + ": unknown record type " + type));
+        Persistable p = kind.blank().get();
         p.decode(bytes);
         return p;
     }
@@ -178,17 +178,8 @@ public final class RecordedStats extends InMemoryStatsStorage {
     }
 
     private static int typeOf(Persistable p) {
-        if (p instanceof SbeStatsInitializationReport) {
-            return 1;
-        }
-        if (p instanceof SbeStatsReport) {
-            return 2;
-        }
-        if (p instanceof EpochRecord) {
-            return 3;
-        }
-        throw new IllegalArgumentException("a dashboard record of type " + p.getClass().getName()
-                + " cannot be recorded");
+        return KINDS.stream().filter(k -> k.type().isInstance(p)).findFirst().map(Kind::id).orElseThrow(() ->
+                new IllegalArgumentException("a dashboard record of type " + p.getClass().getName() + " cannot be recorded"));
     }
 
     private synchronized void append(byte kind, int type, byte[] bytes) {

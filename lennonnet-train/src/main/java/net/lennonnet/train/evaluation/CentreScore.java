@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Optional;
 import net.lennonnet.data.Dataset;
 import net.lennonnet.data.Split;
+import net.lennonnet.model.Decision;
 import net.lennonnet.model.LennonNet;
 import net.lennonnet.model.Labels;
 import net.lennonnet.model.NoFaceException;
@@ -40,12 +41,7 @@ public record CentreScore(int johnTrainingFaces, double threshold, double distan
         if (john.isEmpty()) {
             return Optional.empty();
         }
-        float[] centre = new float[john.get(0).length];
-        for (float[] d : john) {
-            for (int i = 0; i < centre.length; i++) {
-                centre[i] += d[i] / john.size();
-            }
-        }
+        float[] centre = Decision.centre(john);
         Scored validation = describe.scored(dataset, Split.VALIDATION, centre);
         Scored test = describe.scored(dataset, Split.TEST, centre);
         double threshold = validation.closeness().length == 0 ? 0.5

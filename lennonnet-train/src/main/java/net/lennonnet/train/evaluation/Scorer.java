@@ -34,12 +34,14 @@ final class Scorer {
     /** The files are a face-cropped (or face-aligned) dataset's and the model does the same: do not again. */
     private final boolean alreadyPrepared;
 
-    private Optional<Dataset> dataset = Optional.empty();
+    /** The dataset with a manifest the files belong to, whose manifest says which files belong where. */
+    private final Optional<Dataset> dataset;
 
-    private Scorer(LennonNet net, Map<String, ManifestEntry> manifest, boolean alreadyPrepared) {
+    private Scorer(LennonNet net, Map<String, ManifestEntry> manifest, boolean alreadyPrepared, Optional<Dataset> dataset) {
         this.net = net;
         this.manifest = manifest;
         this.alreadyPrepared = alreadyPrepared;
+        this.dataset = dataset;
     }
 
     /**
@@ -55,9 +57,7 @@ final class Scorer {
         var contract = net.metadata().input();
         boolean prepared = dataset.isPresent() && (dataset.get().faceCrop() && contract.faceCrop()
                 || dataset.get().faceAlign() && contract.faceAlign());
-        Scorer scorer = new Scorer(net, byId, prepared);
-        scorer.dataset = dataset.filter(Dataset::hasManifest);
-        return scorer;
+        return new Scorer(net, byId, prepared, dataset.filter(Dataset::hasManifest));
     }
 
     /**

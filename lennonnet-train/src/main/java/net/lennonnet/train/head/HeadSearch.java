@@ -120,14 +120,9 @@ public final class HeadSearch {
             case CENTRE -> new Decision(Score.CENTRE, platt.a(), platt.b(), centre(fitData, fitData.all()), null, null,
                     heldOut.description(), candidates);
             case NEIGHBOURS -> {
-                List<float[]> refs = new ArrayList<>();
-                List<Boolean> isJohn = new ArrayList<>();
-                for (int i : fitData.all()) {
-                    refs.add(fitData.row(i));
-                    isJohn.add(fitData.isJohn(i));
-                }
-                yield new Decision(Score.NEIGHBOURS, platt.a(), platt.b(), null, refs, isJohn, heldOut.description(),
-                        candidates);
+                References refs = References.of(fitData, fitData.all());
+                yield new Decision(Score.NEIGHBOURS, platt.a(), platt.b(), null, refs.faces(), refs.isJohn(),
+                        heldOut.description(), candidates);
             }
         };
         double threshold = Math.min(1 - 1e-6, Math.max(1e-6, thresholds.get(best)));
@@ -160,6 +155,7 @@ public final class HeadSearch {
                 path.add(previous);
             }
             float[] centre = distances ? centre(pool, in) : null;
+            References references = distances ? References.of(pool, in) : null;
             for (int h = 0; h < firstRows.length; h++) {
                 int row = firstRows[h];
                 if (fold[pool.image(row)] != k) {
@@ -171,7 +167,7 @@ public final class HeadSearch {
                 }
                 if (distances) {
                     raw.get(Score.CENTRE)[h] = -Decision.distance(pool.row(row), centre);
-                    raw.get(Score.NEIGHBOURS)[h] = neighbourMargin(pool, in, pool.row(row));
+                    raw.get(Score.NEIGHBOURS)[h] = references.margin(pool.row(row));
                 }
             }
         }
@@ -206,9 +202,10 @@ public final class HeadSearch {
             }
             raw.put(Score.CENTRE, c);
             if (train.size() <= Decision.MAX_REFERENCES) {
+                References references = References.of(train, train.all());
                 double[] nb = new double[n];
                 for (int i = 0; i < n; i++) {
-                    nb[i] = neighbourMargin(train, train.all(), validation.row(i));
+                    nb[i] = references.margin(validation.row(i));
                 }
                 raw.put(Score.NEIGHBOURS, nb);
             }
@@ -222,7 +219,7 @@ public final class HeadSearch {
         for (int l = 0; l < LAMBDAS.length; l++) {
             double[] p = new double[john.length];
             for (int i = 0; i < p.length; i++) {
-                p[i] = LogisticHead.sigmoid(margins[l][i]);
+                p[i] = Decision.sigmoid(margins[l][i]);
             }
             double loss = balancedLogLoss(p, john);
             lambdaLosses.put(LAMBDAS[l], loss);
@@ -249,36 +246,30 @@ public final class HeadSearch {
 
     /** The mean of the john rows among {@code rows}. */
     static float[] centre(HeadData data, int[] rows) {
-        float[] centre = new float[data.width()];
-        int n = 0;
+        List<float[]> john = new ArrayList<>();
         for (int r : rows) {
             if (data.isJohn(r)) {
-                n++;
-                float[] x = data.row(r);
-                for (int j = 0; j < centre.length; j++) {
-                    centre[j] += x[j];
-                }
+                john.add(data.row(r));
             }
         }
-        for (int j = 0; j < centre.length; j++) {
-            centre[j] /= n;
-        }
-        return centre;
+        return Decision.centre(john);
     }
 
-    /** Distance to the nearest not_john row minus distance to the nearest john row, among {@code rows}. */
-    static double neighbourMargin(HeadData data, int[] rows, float[] x) {
-        double john = Double.POSITIVE_INFINITY;
-        double other = Double.POSITIVE_INFINITY;
-        for (int r : rows) {
-            double d = Decision.distance(x, data.row(r));
-            if (data.isJohn(r)) {
-                john = Math.min(john, d);
-            } else {
-                other = Math.min(other, d);
+    /** {@code rows} of {@code data} as the reference faces and labels of a neighbours score. */
+    private record References(List<float[]> faces, List<Boolean> isJohn) {
+        static References of(HeadData data, int[] rows) {
+            List<float[]> faces = new ArrayList<>(rows.length);
+            List<Boolean> isJohn = new ArrayList<>(rows.length);
+            for (int r : rows) {
+                faces.add(data.row(r));
+                isJohn.add(data.isJohn(r));
             }
+            return new References(faces, isJohn);
         }
-        return other - john;
+
+        double margin(float[] x) {
+            return Decision.neighbourMargin(x, faces, isJohn);
+        }
     }
 
     /** A fold per image id: each class's images shuffled by the seed, then dealt round the folds. */

@@ -231,7 +231,7 @@ public final class LogisticHead {
                 double w = data.weight(row);
                 double z = -yi * m;
                 acc[d + 1] += w * (z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z)));
-                double r = -yi * w * sigmoid(z); // d loss / d margin
+                double r = -yi * w * net.lennonnet.model.Decision.sigmoid(z); // d loss / d margin
                 for (int j = 0; j < d; j++) {
                     acc[j] += r * x[j];
                 }
@@ -303,9 +303,5 @@ public final class LogisticHead {
 
     private static double norm(double[] x) {
         return Math.sqrt(dot(x, x));
-    }
-
-    static double sigmoid(double z) {
-        return z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
     }
 }

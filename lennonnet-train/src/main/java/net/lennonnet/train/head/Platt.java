@@ -1,5 +1,7 @@
 package net.lennonnet.train.head;
 
+import net.lennonnet.model.Decision;
+
 /**
  * Platt scaling: {@code P(john) = sigmoid(a * score + b)}, fitted by Newton's method to held-out scores
  * with class-balanced weights, so P(john) means what it says on a set that holds as many john as
@@ -22,7 +24,7 @@ public record Platt(double a, double b) {
     }
 
     public double probability(double score) {
-        return LogisticHead.sigmoid(a * score + b);
+        return Decision.sigmoid(a * score + b);
     }
 
     public double[] probabilities(double[] scores) {
@@ -69,7 +71,7 @@ public record Platt(double a, double b) {
             double hab = 0;
             double hbb = 1e-9;
             for (int i = 0; i < n; i++) {
-                double p = LogisticHead.sigmoid(a * z[i] + b);
+                double p = Decision.sigmoid(a * z[i] + b);
                 double r = w[i] * (p - (john[i] ? 1 : 0));
                 double h = w[i] * p * (1 - p);
                 ga += r * z[i];

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import java.util.Random;
+import net.lennonnet.model.Decision;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -88,7 +89,7 @@ class LogisticHeadTest {
         net.init();
         fit.foldInto(net.getLayer(0), 1.7, -0.3);
         for (int i = 0; i < 10; i++) {
-            double expected = LogisticHead.sigmoid(1.7 * fit.margin(data.row(i)) - 0.3);
+            double expected = Decision.sigmoid(1.7 * fit.margin(data.row(i)) - 0.3);
             double got = net.output(Nd4j.create(new float[][] {data.row(i)})).getDouble(0, 0);
             assertThat(got).isCloseTo(expected, within(1e-5));
         }

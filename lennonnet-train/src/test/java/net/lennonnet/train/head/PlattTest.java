@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import java.util.Random;
+import net.lennonnet.model.Decision;
 import org.junit.jupiter.api.Test;
 
 class PlattTest {
@@ -17,7 +18,7 @@ class PlattTest {
         boolean[] john = new boolean[n];
         for (int i = 0; i < n; i++) {
             scores[i] = random.nextGaussian() * 3;
-            john[i] = random.nextDouble() < LogisticHead.sigmoid(0.8 * scores[i] - 0.5);
+            john[i] = random.nextDouble() < Decision.sigmoid(0.8 * scores[i] - 0.5);
         }
         Platt platt = Platt.fit(scores, john);
         // Class-balanced weights move the intercept by log(others / johns); the slope stays.
