@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.concurrent.Callable;
-import net.lennonnet.model.Labels;
+import net.lennonnet.model.graph.Labels;
 import net.lennonnet.train.evaluation.Analysis;
 import net.lennonnet.train.evaluation.AnalysisReport;
 import picocli.CommandLine.Command;

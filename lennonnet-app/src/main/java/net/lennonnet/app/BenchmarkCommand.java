@@ -1,5 +1,6 @@
 package net.lennonnet.app;
 
+import net.lennonnet.model.pipeline.Preparation;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -19,14 +20,14 @@ import net.lennonnet.data.DatasetBuilder;
 import net.lennonnet.data.DatasetConfig;
 import net.lennonnet.data.synthetic.DemoImages;
 import net.lennonnet.model.Dl4jDefaults;
-import net.lennonnet.model.Images;
-import net.lennonnet.model.InputContract;
-import net.lennonnet.model.Labels;
+import net.lennonnet.model.image.Images;
+import net.lennonnet.model.pipeline.InputContract;
+import net.lennonnet.model.graph.Labels;
 import net.lennonnet.model.LennonNet;
-import net.lennonnet.model.ModelBundle;
-import net.lennonnet.model.ModelMetadata;
-import net.lennonnet.model.Provenance;
-import net.lennonnet.model.TransferGraph;
+import net.lennonnet.model.bundle.ModelBundle;
+import net.lennonnet.model.bundle.ModelMetadata;
+import net.lennonnet.model.bundle.Provenance;
+import net.lennonnet.model.graph.TransferGraph;
 import net.lennonnet.app.bench.TrainingBenchmarks;
 import net.lennonnet.train.TrainConfig;
 import picocli.CommandLine.Command;
@@ -130,13 +131,13 @@ final class BenchmarkCommand implements Callable<Integer> {
 
     /** The imported graph's four forms at batch 16: which layout and whether folding pays (docs/performance.md). */
     private static void layouts(Map<String, String> table) throws IOException {
-        var raw = net.lennonnet.model.BackboneBundle.read(net.lennonnet.model.WeightsFetch.importedCacheFile()).graph();
-        var nchw = net.lennonnet.model.GraphSurgery.withLayout(raw, org.deeplearning4j.nn.conf.CNN2DFormat.NCHW);
+        var raw = net.lennonnet.backbones.tfjs.BackboneBundle.read(net.lennonnet.backbones.WeightsFetch.importedCacheFile()).graph();
+        var nchw = net.lennonnet.model.graph.GraphSurgery.withLayout(raw, org.deeplearning4j.nn.conf.CNN2DFormat.NCHW);
         Map<String, org.deeplearning4j.nn.graph.ComputationGraph> forms = new LinkedHashMap<>();
         forms.put("NCHW, batch norm separate", nchw);
-        forms.put("NHWC (as imported), batch norm separate", net.lennonnet.model.GraphSurgery.readingNchw(raw));
-        forms.put("NCHW, batch norm folded", net.lennonnet.model.GraphSurgery.foldBatchNorm(nchw));
-        forms.put("NHWC, batch norm folded (what training uses)", net.lennonnet.model.GraphSurgery.forFrozenInference(raw));
+        forms.put("NHWC (as imported), batch norm separate", net.lennonnet.model.graph.GraphSurgery.readingNchw(raw));
+        forms.put("NCHW, batch norm folded", net.lennonnet.model.graph.GraphSurgery.foldBatchNorm(nchw));
+        forms.put("NHWC, batch norm folded (what training uses)", net.lennonnet.model.graph.GraphSurgery.forFrozenInference(raw));
         for (int round = 1; round <= 2; round++) {
             for (var form : forms.entrySet()) {
                 ForwardBench.Result r = new ForwardBench(form.getValue()).run(16, 2, 7);
@@ -170,7 +171,7 @@ final class BenchmarkCommand implements Callable<Integer> {
             javax.imageio.ImageIO.write(img, "jpg", raw.resolve(john ? "john" : "not_john").resolve(i + ".jpg").toFile());
         }
         Path dataset = dir.resolve("dataset");
-        new DatasetBuilder(new DatasetConfig(raw, dataset, 1, 0, 1, Images.DEFAULT_MAX_PIXELS, 0, false)).build();
+        new DatasetBuilder(new DatasetConfig(raw, dataset, 1, 0, 1, Images.DEFAULT_MAX_PIXELS, 0, Preparation.WHOLE)).build();
         return dataset;
     }
 

@@ -5,7 +5,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import net.lennonnet.app.serve.ServeConfig;
 import net.lennonnet.app.serve.WebServer;
-import net.lennonnet.model.Images;
+import net.lennonnet.model.image.Images;
 import net.lennonnet.train.dashboard.Dashboard;
 import net.lennonnet.train.run.RunFolder;
 import picocli.CommandLine.Command;

@@ -1,12 +1,13 @@
 package net.lennonnet.app;
 
+import net.lennonnet.model.pipeline.Preparation;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import net.lennonnet.data.DatasetBuilder;
 import net.lennonnet.data.DatasetCheck;
 import net.lennonnet.data.DatasetConfig;
 import net.lennonnet.data.DatasetReport;
-import net.lennonnet.model.Images;
+import net.lennonnet.model.image.Images;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -62,7 +63,7 @@ final class DatasetCommand implements Callable<Integer> {
                     + (out == null ? "'--out=<out>'" : "") + " (or --check DIR to verify an existing dataset)");
         }
         DatasetReport report = new DatasetBuilder(new DatasetConfig(raw, out, testPerClass, valFraction, seed,
-                Images.DEFAULT_MAX_PIXELS, nearDuplicateDistance, faceCrop, faceAlign)).build();
+                Images.DEFAULT_MAX_PIXELS, nearDuplicateDistance, Preparation.of(faceCrop, faceAlign))).build();
         System.out.println("kept " + report.counts() + (report.analysis().isEmpty() ? "" : "; analysis sets "
                 + report.analysis()) + "; rejected " + report.rejected() + "; duplicates " + report.duplicates()
                 + "; near-duplicates " + report.nearDuplicates() + "; label conflicts " + report.labelConflicts()

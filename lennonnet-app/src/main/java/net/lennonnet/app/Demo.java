@@ -1,5 +1,6 @@
 package net.lennonnet.app;
 
+import net.lennonnet.model.pipeline.Preparation;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -16,8 +17,8 @@ import net.lennonnet.data.DatasetReport;
 import net.lennonnet.train.run.RunFolder;
 import net.lennonnet.data.Split;
 import net.lennonnet.data.synthetic.DemoImages;
-import net.lennonnet.model.Images;
-import net.lennonnet.model.Labels;
+import net.lennonnet.model.image.Images;
+import net.lennonnet.model.graph.Labels;
 import net.lennonnet.model.LennonNet;
 import net.lennonnet.model.Prediction;
 import net.lennonnet.train.TrainConfig;
@@ -70,12 +71,13 @@ public final class Demo {
                 dataset, config.testPerClass());
         boolean face = config.backbone() == TrainConfig.BackboneKind.FACE;
         DatasetReport report = new DatasetBuilder(new DatasetConfig(raw, dataset, config.testPerClass(), 0.1,
-                config.seed(), Images.DEFAULT_MAX_PIXELS, DatasetConfig.DEFAULT_NEAR_DUPLICATE_DISTANCE, false, face))
+                config.seed(), Images.DEFAULT_MAX_PIXELS, DatasetConfig.DEFAULT_NEAR_DUPLICATE_DISTANCE,
+                face ? Preparation.FACE_ALIGN : Preparation.WHOLE))
                 .build();
         if (face) {
             console.printf("    aligned faces: %d images kept with a face the detector found; %d left out as \"%s\"%n",
-                    report.faces(), report.rejected().getOrDefault(net.lennonnet.model.NoFaceException.REASON, 0),
-                    net.lennonnet.model.NoFaceException.REASON);
+                    report.faces(), report.rejected().getOrDefault(net.lennonnet.model.face.NoFaceException.REASON, 0),
+                    net.lennonnet.model.face.NoFaceException.REASON);
         }
 
         console.printf("3/8 building the %s transfer graph; 4/8 training its head%n",
@@ -93,7 +95,7 @@ public final class Demo {
                 t.johnCorrect(), t.johnTotal(), t.notJohnCorrect(), t.notJohnTotal(), t.accuracy(),
                 run.test());
 
-        EvaluationReport evaluation = Evaluation.run(model, dataset, run.evaluation(),
+        EvaluationReport evaluation = Evaluation.run(model, Dataset.open(dataset), run.evaluation(),
                 Evaluation.ThresholdFrom.MODEL);
         console.printf("6/8 evaluation: accuracy %.3f (95%% interval %.3f to %.3f) at the model's threshold %.3f;"
                 + " majority baseline %.3f; AUC %.4f; report in %s%n", evaluation.accuracy(),

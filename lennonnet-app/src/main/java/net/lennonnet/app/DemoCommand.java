@@ -2,8 +2,8 @@ package net.lennonnet.app;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import net.lennonnet.model.WeightsChoice;
-import net.lennonnet.model.WeightsFetch;
+import net.lennonnet.backbones.WeightsChoice;
+import net.lennonnet.backbones.WeightsFetch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

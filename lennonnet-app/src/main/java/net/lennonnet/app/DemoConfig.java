@@ -1,8 +1,8 @@
 package net.lennonnet.app;
 
 import java.nio.file.Path;
-import net.lennonnet.model.WeightsChoice;
-import net.lennonnet.model.WeightsFetch;
+import net.lennonnet.backbones.WeightsChoice;
+import net.lennonnet.backbones.WeightsFetch;
 
 /**
  * The offline demo.

@@ -1,5 +1,6 @@
 package net.lennonnet.app;
 
+import net.lennonnet.data.Dataset;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import net.lennonnet.train.evaluation.Evaluation;
@@ -35,7 +36,7 @@ final class EvaluateCommand implements Callable<Integer> {
             case "model" -> Evaluation.ThresholdFrom.MODEL;
             default -> throw new IllegalArgumentException("--threshold-from is validation or model, got " + thresholdFrom);
         };
-        EvaluationReport r = Evaluation.run(model, data, out, from);
+        EvaluationReport r = Evaluation.run(model, Dataset.open(data), out, from);
         System.out.printf("john %d/%d correct, not_john %d/%d correct, accuracy %.4f (95%% interval %.4f to %.4f)%n",
                 r.table().johnCorrect(), r.table().johnTotal(), r.table().notJohnCorrect(), r.table().notJohnTotal(),
                 r.accuracy(), r.accuracyCi95().low(), r.accuracyCi95().high());

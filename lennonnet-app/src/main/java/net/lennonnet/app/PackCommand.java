@@ -1,10 +1,11 @@
 package net.lennonnet.app;
 
+import net.lennonnet.model.pipeline.Preparation;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import net.lennonnet.model.FaceModels;
+import net.lennonnet.backbones.face.FaceModels;
 import net.lennonnet.model.LennonNet;
-import net.lennonnet.model.ModelBundle;
+import net.lennonnet.model.bundle.ModelBundle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -24,7 +25,7 @@ final class PackCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         boolean added = ModelBundle.pack(model, out, FaceModels::blazeFace, FaceModels.blazeFaceSha256());
         try (LennonNet packed = LennonNet.load(out)) { // what was written loads
-            System.out.printf("packed %s into %s (%s%s)%n", model, out, packed.metadata().input().faceAlign()
+            System.out.printf("packed %s into %s (%s%s)%n", model, out, packed.metadata().input().preparation() == Preparation.FACE_ALIGN
                     ? "with its face detector" : "graph and metadata", added ? ", the detector added" : "");
         }
         System.out.println(out);

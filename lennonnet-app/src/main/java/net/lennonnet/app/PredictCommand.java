@@ -91,7 +91,7 @@ final class PredictCommand implements Callable<Integer> {
             List<Prediction> faces;
             try {
                 faces = net.predictEveryFace(net.pipeline().decode(file));
-            } catch (IOException | net.lennonnet.model.NoFaceException e) {
+            } catch (IOException | net.lennonnet.model.face.NoFaceException e) {
                 failures++;
                 String reason = e instanceof IOException io ? LennonnetCli.describe(io) : e.getMessage();
                 if (json) {

@@ -15,7 +15,7 @@ import net.lennonnet.data.scrape.Recipe;
 import net.lennonnet.data.scrape.ScrapeConfig;
 import net.lennonnet.data.scrape.ScrapeReport;
 import net.lennonnet.data.scrape.Scraper;
-import net.lennonnet.model.Images;
+import net.lennonnet.model.image.Images;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import net.lennonnet.app.serve.ServeConfig;
 import net.lennonnet.app.serve.WebServer;
-import net.lennonnet.model.Images;
+import net.lennonnet.model.image.Images;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

@@ -2,9 +2,9 @@ package net.lennonnet.app;
 
 import java.nio.file.Path;
 import java.net.URI;
-import net.lennonnet.model.WeightsChoice;
-import net.lennonnet.model.WeightsFetch;
-import net.lennonnet.model.WeightsSource;
+import net.lennonnet.backbones.WeightsChoice;
+import net.lennonnet.backbones.WeightsFetch;
+import net.lennonnet.backbones.WeightsSource;
 import java.util.concurrent.Callable;
 import net.lennonnet.train.Augmentation;
 import net.lennonnet.train.FineTuning;

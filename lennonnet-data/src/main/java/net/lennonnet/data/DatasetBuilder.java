@@ -1,5 +1,8 @@
 package net.lennonnet.data;
 
+import net.lennonnet.backbones.face.FaceModels;
+import net.lennonnet.model.face.BlazeFace;
+import net.lennonnet.model.pipeline.Preparation;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.brachtendorf.jimagehash.hashAlgorithms.PerceptiveHash;
 import java.awt.image.BufferedImage;
@@ -28,13 +31,13 @@ import net.lennonnet.data.report.Progress;
 import net.lennonnet.data.scrape.Recipe;
 import net.lennonnet.data.scrape.ScrapeManifest;
 import net.lennonnet.data.scrape.ScrapeRecord;
-import net.lennonnet.model.AtomicFiles;
-import net.lennonnet.model.FaceCrop;
-import net.lennonnet.model.Hashes;
-import net.lennonnet.model.ImagePipeline;
-import net.lennonnet.model.Images;
-import net.lennonnet.model.Labels;
-import net.lennonnet.model.UndecodableImageException;
+import net.lennonnet.model.io.AtomicFiles;
+import net.lennonnet.model.face.FaceCrop;
+import net.lennonnet.model.io.Hashes;
+import net.lennonnet.model.pipeline.ImagePipeline;
+import net.lennonnet.model.image.Images;
+import net.lennonnet.model.graph.Labels;
+import net.lennonnet.model.image.UndecodableImageException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,6 +70,9 @@ public final class DatasetBuilder {
     private final Map<String, String> feedback = new HashMap<>();
     /** Face boxes recorded by an earlier run, for the PNGs it left in place. */
     private final Map<String, String> faces = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The face detector, for face-aligned datasets only: got on the first build that needs it. */
+    private Optional<BlazeFace> detector = Optional.empty();
 
     public DatasetBuilder(DatasetConfig config) {
         this.config = config;
@@ -143,6 +149,9 @@ public final class DatasetBuilder {
     public DatasetReport build() throws IOException {
         if (!Files.isDirectory(config.raw())) {
             throw new IOException("raw image folder not found: " + config.raw());
+        }
+        if (config.preparation() == Preparation.FACE_ALIGN && detector.isEmpty()) {
+            detector = Optional.of(FaceModels.detector());
         }
         Ledger ledger = new Ledger(scrapeProvenance());
         // 1. scan the raw folders, with what people said about their images
@@ -299,7 +308,7 @@ public final class DatasetBuilder {
         int faces = (int) assignment.splitOf().keySet().stream().filter(d -> !d.face().isEmpty()).count();
         DatasetReport report = new DatasetReport(assignment.counts(), assignment.analysis(), ledger.rejected,
                 ledger.duplicates, ledger.nearDuplicates, ledger.labelConflicts, leakage, byQuery, byEngine, sizes,
-                config.nearDuplicateDistance(), config.faceCrop(), config.faceAlign(), faces, manifestSha256,
+                config.nearDuplicateDistance(), config.preparation(), faces, manifestSha256,
                 new DatasetReport.SplitRule(config.seed(), config.testPerClass(), assignment.thresholds()));
         dataset.writeReport(report);
         DatasetReportPage.write(config.out(), report, entries);
@@ -311,7 +320,9 @@ public final class DatasetBuilder {
 
     /** How the stored images were made; PNGs of an earlier run are reused only when it matches. */
     private String fingerprint() {
-        return "{\"faceCrop\":" + config.faceCrop() + (config.faceAlign() ? ",\"faceAlign\":true" : "")
+        // as the two flags said it before there was one name for the preparation, so earlier PNGs stay valid
+        Preparation how = config.preparation();
+        return "{\"faceCrop\":" + (how == Preparation.FACE_CROP) + (how == Preparation.FACE_ALIGN ? ",\"faceAlign\":true" : "")
                 + ",\"workingSide\":" + Images.WORKING_SIDE + "}";
     }
 
@@ -519,8 +530,8 @@ public final class DatasetBuilder {
             // side, then cut around the face; the box is recorded in the raw upright image.
             FaceCrop.Prepared prepared;
             try {
-                prepared = ImagePipeline.prepare(image, config.preparation());
-            } catch (net.lennonnet.model.NoFaceException e) {
+                prepared = ImagePipeline.prepare(image, config.preparation(), detector);
+            } catch (net.lennonnet.model.face.NoFaceException e) {
                 return e.getMessage(); // --face-align: rejected as "no face found", never a guess
             }
             image = prepared.image();

@@ -1,5 +1,6 @@
 package net.lennonnet.data;
 
+import net.lennonnet.model.pipeline.Preparation;
 import java.nio.file.Path;
 
 /**
@@ -13,13 +14,13 @@ import java.nio.file.Path;
  * @param maxPixels    images declaring more pixels than this are rejected before decoding
  * @param nearDuplicateDistance two images whose 64-bit perceptual hashes differ in at most this many
  *                     bits are near-duplicates, 0..16
- * @param faceCrop     store each image cut around its largest face (whole when none is found); a model
- *                     trained on it records this in its input contract and crops at prediction too
- * @param faceAlign    store each image as the aligned 150 x 150 chip of its largest face (its centre
- *                     square when none is found), for {@code train --backbone face}
+ * @param preparation  how each image is stored: whole; cut around its largest face (whole when none is
+ *                     found), which a model trained on it records in its input contract and repeats at
+ *                     prediction; or as the aligned 150 x 150 chip of its largest face (rejected when
+ *                     none is found), for {@code train --backbone face}
  */
 public record DatasetConfig(Path raw, Path out, int testPerClass, double valFraction, long seed, long maxPixels,
-        int nearDuplicateDistance, boolean faceCrop, boolean faceAlign) {
+        int nearDuplicateDistance, Preparation preparation) {
 
     public static final int DEFAULT_TEST_PER_CLASS = 100;
     public static final double DEFAULT_VAL_FRACTION = 0.1;
@@ -27,15 +28,9 @@ public record DatasetConfig(Path raw, Path out, int testPerClass, double valFrac
     /** See docs/data.md for how this was chosen. */
     public static final int DEFAULT_NEAR_DUPLICATE_DISTANCE = 4;
 
-    /** A configuration without face alignment. */
-    public DatasetConfig(Path raw, Path out, int testPerClass, double valFraction, long seed, long maxPixels,
-            int nearDuplicateDistance, boolean faceCrop) {
-        this(raw, out, testPerClass, valFraction, seed, maxPixels, nearDuplicateDistance, faceCrop, false);
-    }
-
     /** A configuration with the default near-duplicate distance. */
     public DatasetConfig(Path raw, Path out, int testPerClass, double valFraction, long seed, long maxPixels) {
-        this(raw, out, testPerClass, valFraction, seed, maxPixels, DEFAULT_NEAR_DUPLICATE_DISTANCE, false);
+        this(raw, out, testPerClass, valFraction, seed, maxPixels, DEFAULT_NEAR_DUPLICATE_DISTANCE, Preparation.WHOLE);
     }
 
     public DatasetConfig {
@@ -57,15 +52,8 @@ public record DatasetConfig(Path raw, Path out, int testPerClass, double valFrac
         if (maxPixels < 1) {
             throw new IllegalArgumentException("pixel cap must be positive, got " + maxPixels);
         }
-        if (faceCrop && faceAlign) {
-            throw new IllegalArgumentException("--face-crop and --face-align are two ways of preparing faces; choose one");
+        if (preparation == null) {
+            throw new IllegalArgumentException("how images are prepared is required");
         }
-    }
-
-    /** How the builder prepares each image. */
-    public net.lennonnet.model.ImagePipeline.Preparation preparation() {
-        return faceAlign ? net.lennonnet.model.ImagePipeline.Preparation.FACE_ALIGN
-                : faceCrop ? net.lennonnet.model.ImagePipeline.Preparation.FACE_CROP
-                : net.lennonnet.model.ImagePipeline.Preparation.WHOLE;
     }
 }

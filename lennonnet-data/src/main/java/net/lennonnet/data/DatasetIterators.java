@@ -5,9 +5,9 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
-import net.lennonnet.model.ImagePipeline;
-import net.lennonnet.model.InputContract;
-import net.lennonnet.model.Labels;
+import net.lennonnet.model.pipeline.ImagePipeline;
+import net.lennonnet.model.pipeline.InputContract;
+import net.lennonnet.model.graph.Labels;
 import org.datavec.api.io.labels.ParentPathLabelGenerator;
 import org.datavec.api.io.labels.PathLabelGenerator;
 import org.datavec.api.split.FileSplit;
@@ -32,9 +32,9 @@ public final class DatasetIterators {
      *
      * @param shuffleSeed order of the files; the same seed gives the same order
      */
-    public static DataSetIterator of(Path dataset, Split split, InputContract contract, int batchSize, long shuffleSeed)
+    public static DataSetIterator of(Dataset dataset, Split split, InputContract contract, int batchSize, long shuffleSeed)
             throws IOException {
-        return of(dataset.resolve(split.folder()), contract, batchSize, shuffleSeed);
+        return of(dataset.folder(split), contract, batchSize, shuffleSeed);
     }
 
     /** An iterator over a folder holding exactly the class folders {@code john/} and {@code not_john/}. */

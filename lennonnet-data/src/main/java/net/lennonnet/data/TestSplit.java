@@ -2,7 +2,7 @@ package net.lennonnet.data;
 
 import java.nio.charset.StandardCharsets;
 import java.util.OptionalDouble;
-import net.lennonnet.model.Hashes;
+import net.lennonnet.model.io.Hashes;
 
 /**
  * Which images of a class are held out for test, decided by each image's own hash so that adding

@@ -1,12 +1,13 @@
 package net.lennonnet.data;
 
+import net.lennonnet.model.pipeline.Preparation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import net.lennonnet.data.synthetic.DemoImages;
-import net.lennonnet.model.Images;
+import net.lennonnet.model.image.Images;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,7 +23,7 @@ class DatasetCheckTest {
             new DemoImages(64).write(raw, 40, 5);
         }
         Path ds = tmp.resolve("ds-" + nearDuplicateDistance);
-        new DatasetBuilder(new DatasetConfig(raw, ds, 6, 0.2, 5, Images.DEFAULT_MAX_PIXELS, nearDuplicateDistance, false))
+        new DatasetBuilder(new DatasetConfig(raw, ds, 6, 0.2, 5, Images.DEFAULT_MAX_PIXELS, nearDuplicateDistance, Preparation.WHOLE))
                 .build();
         return ds;
     }

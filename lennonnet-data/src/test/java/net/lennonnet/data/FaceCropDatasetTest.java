@@ -1,5 +1,6 @@
 package net.lennonnet.data;
 
+import net.lennonnet.model.pipeline.Preparation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -14,7 +15,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import net.lennonnet.data.synthetic.DemoImages;
-import net.lennonnet.model.Images;
+import net.lennonnet.model.image.Images;
 import net.lennonnet.model.TestImages;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -57,8 +58,8 @@ class FaceCropDatasetTest {
 
         Path ds = tmp.resolve("ds");
         DatasetReport report = new DatasetBuilder(new DatasetConfig(raw, ds, 1, 0.2, 1, Images.DEFAULT_MAX_PIXELS,
-                0, true)).build();
-        assertThat(report.faceCrop()).isTrue();
+                0, Preparation.FACE_CROP)).build();
+        assertThat(report.preparation()).isEqualTo(Preparation.FACE_CROP);
         ObjectMapper json = new ObjectMapper();
         List<ManifestEntry> all = Files.readAllLines(ds.resolve(Dataset.MANIFEST)).stream()
                 .map(l -> read(json, l)).toList();
@@ -92,7 +93,7 @@ class FaceCropDatasetTest {
 
         // built again without face crop, the images are whole again: nothing from the cropped run survives
         DatasetReport whole = new DatasetBuilder(new DatasetConfig(raw, ds, 1, 0.2, 1, Images.DEFAULT_MAX_PIXELS,
-                0, false)).build();
+                0, Preparation.WHOLE)).build();
         assertThat(whole.faces()).isZero();
         try (Stream<Path> johns = Stream.of("train", "val", "test").map(s -> ds.resolve(s).resolve("john"))
                 .filter(Files::isDirectory).flatMap(FaceCropDatasetTest::list)) {

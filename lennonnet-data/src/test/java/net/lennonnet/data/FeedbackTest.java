@@ -1,5 +1,6 @@
 package net.lennonnet.data;
 
+import net.lennonnet.model.pipeline.Preparation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -10,7 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import net.lennonnet.data.synthetic.DemoImages;
-import net.lennonnet.model.Images;
+import net.lennonnet.model.image.Images;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,7 +21,7 @@ class FeedbackTest {
     Path tmp;
 
     private DatasetReport build(Path raw, Path ds) throws IOException {
-        return new DatasetBuilder(new DatasetConfig(raw, ds, 2, 0.2, 5, Images.DEFAULT_MAX_PIXELS, 0, false)).build();
+        return new DatasetBuilder(new DatasetConfig(raw, ds, 2, 0.2, 5, Images.DEFAULT_MAX_PIXELS, 0, Preparation.WHOLE)).build();
     }
 
     private static List<ManifestEntry> manifest(Path ds) throws IOException {

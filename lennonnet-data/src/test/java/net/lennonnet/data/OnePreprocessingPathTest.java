@@ -1,5 +1,6 @@
 package net.lennonnet.data;
 
+import net.lennonnet.model.pipeline.Preparation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -8,9 +9,9 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import net.lennonnet.data.synthetic.DemoImages;
-import net.lennonnet.model.ImagePipeline;
-import net.lennonnet.model.Images;
-import net.lennonnet.model.InputContract;
+import net.lennonnet.model.pipeline.ImagePipeline;
+import net.lennonnet.model.image.Images;
+import net.lennonnet.model.pipeline.InputContract;
 import org.datavec.api.records.metadata.RecordMetaDataURI;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,7 +32,7 @@ class OnePreprocessingPathTest {
         new DatasetBuilder(new DatasetConfig(raw, tmp.resolve("ds"), 2, 0.1, 1, Images.DEFAULT_MAX_PIXELS)).build();
         InputContract contract = InputContract.square(64);
 
-        DataSetIterator it = DatasetIterators.of(tmp.resolve("ds"), Split.TRAIN, contract, 4, 5);
+        DataSetIterator it = DatasetIterators.of(Dataset.open(tmp.resolve("ds")), Split.TRAIN, contract, 4, 5);
         assertThat(it.getLabels()).containsExactly("john", "not_john");
         DataSet batch = it.next();
         assertThat(batch.getFeatures().shape()).containsExactly(4, 3, 64, 64);
@@ -66,7 +67,7 @@ class OnePreprocessingPathTest {
         new DatasetBuilder(new DatasetConfig(raw, tmp.resolve("ds"), 2, 0.1, 1, Images.DEFAULT_MAX_PIXELS)).build();
         Path stored;
         try (var files = Files.walk(tmp.resolve("ds"))) {
-            String id = net.lennonnet.model.Hashes.sha256(scraped).substring(0, 16);
+            String id = net.lennonnet.model.io.Hashes.sha256(scraped).substring(0, 16);
             stored = files.filter(p -> p.getFileName().toString().equals(id + ".png")).findFirst().orElseThrow();
         }
         ImagePipeline pipeline = ImagePipeline.of(InputContract.square(224));
@@ -85,7 +86,7 @@ class OnePreprocessingPathTest {
         Files.createDirectories(raw.resolve("analysis"));
         Files.move(tmp.resolve("more/not_john"), raw.resolve("analysis/ringo"));
         DatasetReport report = new DatasetBuilder(new DatasetConfig(raw, tmp.resolve("ds"), 2, 0.1, 1,
-                Images.DEFAULT_MAX_PIXELS, 0, false)).build();
+                Images.DEFAULT_MAX_PIXELS, 0, Preparation.WHOLE)).build();
         int ringo = report.analysis().get("ringo");
         assertThat(ringo).isPositive();
 

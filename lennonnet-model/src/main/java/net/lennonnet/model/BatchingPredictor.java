@@ -1,5 +1,7 @@
 package net.lennonnet.model;
 
+import net.lennonnet.model.face.NoFaceException;
+import net.lennonnet.model.image.Images;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,14 @@
 package net.lennonnet.model;
 
+import net.lennonnet.model.bundle.Decision;
+import net.lennonnet.model.bundle.ModelBundle;
+import net.lennonnet.model.bundle.ModelMetadata;
+import net.lennonnet.model.face.BlazeFace;
+import net.lennonnet.model.face.NoFaceException;
+import net.lennonnet.model.graph.Labels;
+import net.lennonnet.model.image.Images;
+import net.lennonnet.model.image.UndecodableImageException;
+import net.lennonnet.model.pipeline.ImagePipeline;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;

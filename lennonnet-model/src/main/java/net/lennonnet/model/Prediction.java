@@ -1,5 +1,8 @@
 package net.lennonnet.model;
 
+import net.lennonnet.model.face.FaceBox;
+import net.lennonnet.model.face.FaceDetection;
+import net.lennonnet.model.graph.Labels;
 import java.time.Duration;
 import java.util.Optional;
 

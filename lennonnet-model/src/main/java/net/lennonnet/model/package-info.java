@@ -1,2 +1,6 @@
-/** The model: zoo ResNet-50 to a two-class graph, its input contract, the saved bundle and the embeddable predictor. */
+/**
+ * What a downstream program uses: {@code LennonNet} (load a model file or folder, answer photos), its
+ * {@code Prediction}s and the batching front for servers. Everything answering needs lives in this module;
+ * nothing in it fetches, imports or starts a process.
+ */
 package net.lennonnet.model;

@@ -1,5 +1,11 @@
 package net.lennonnet.model;
 
+import net.lennonnet.model.bundle.ModelBundle;
+import net.lennonnet.model.bundle.ModelMetadata;
+import net.lennonnet.model.bundle.Provenance;
+import net.lennonnet.model.graph.Labels;
+import net.lennonnet.model.graph.TransferGraph;
+import net.lennonnet.model.pipeline.InputContract;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.awt.Color;
@@ -21,7 +27,7 @@ class BatchingPredictorTest {
     Path dir;
 
     private LennonNet smallModel() throws Exception {
-        ComputationGraph graph = TransferGraph.twoClass(TinyGraphs.imagenetShaped(32, 1), TransferGraphTest.OPTIONS);
+        ComputationGraph graph = TransferGraph.twoClass(TinyGraphs.imagenetShaped(32, 1), TinyGraphs.HEAD_OPTIONS);
         Path model = dir.resolve("model");
         ModelBundle.write(model, graph, new ModelMetadata(ModelMetadata.FORMAT, Labels.ALL, InputContract.square(32),
                 0.5, "test", "0".repeat(64), TransferGraph.findHead(graph), Provenance.unknown()));
@@ -42,7 +48,7 @@ class BatchingPredictorTest {
     }
 
     private static BufferedImage image(int i) {
-        return ImagesTest.solid(40 + i, 30, BufferedImage.TYPE_INT_RGB, new Color(i * 5, 255 - i * 5, 90));
+        return TestImages.solid(40 + i, 30, BufferedImage.TYPE_INT_RGB, new Color(i * 5, 255 - i * 5, 90));
     }
 
     @Test

@@ -10,7 +10,8 @@ class Dl4jDefaultsTest {
 
     /** Run in a fresh JVM by {@link #loadingLennonnetClassesChangesNoJvmWideSetting()}. */
     public static void main(String[] args) throws Exception {
-        for (String name : new String[] {"net.lennonnet.model.LennonNet", "net.lennonnet.model.Backbones"}) {
+        for (String name : new String[] {"net.lennonnet.model.LennonNet", "net.lennonnet.model.graph.GraphSurgery",
+            "net.lennonnet.model.pipeline.ImagePipeline"}) {
             Class.forName(name, true, Dl4jDefaultsTest.class.getClassLoader());
         }
         System.out.println(System.getProperty(Dl4jDefaults.HELPERS_DISABLE) + " "

@@ -1,5 +1,16 @@
 package net.lennonnet.model;
 
+import net.lennonnet.model.pipeline.Preparation;
+import net.lennonnet.model.bundle.Decision;
+import net.lennonnet.model.bundle.ModelBundle;
+import net.lennonnet.model.bundle.ModelMetadata;
+import net.lennonnet.model.bundle.Provenance;
+import net.lennonnet.model.face.FaceCrop;
+import net.lennonnet.model.graph.Labels;
+import net.lennonnet.model.graph.TransferGraph;
+import net.lennonnet.model.image.UndecodableImageException;
+import net.lennonnet.model.pipeline.ImagePipeline;
+import net.lennonnet.model.pipeline.InputContract;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -32,18 +43,18 @@ class LennonNetTest {
 
     @BeforeEach
     void smallModel() throws IOException {
-        ComputationGraph graph = TransferGraph.twoClass(TinyGraphs.imagenetShaped(32, 1), TransferGraphTest.OPTIONS);
+        ComputationGraph graph = TransferGraph.twoClass(TinyGraphs.imagenetShaped(32, 1), TinyGraphs.HEAD_OPTIONS);
         model = dir.resolve("model");
         ModelBundle.write(model, graph, new ModelMetadata(ModelMetadata.FORMAT, Labels.ALL, InputContract.square(32),
                 0.5, "test", "0".repeat(64), TransferGraph.findHead(graph), Provenance.unknown()));
         for (int i = 0; i < 20; i++) {
-            images.add(ImagesTest.solid(40 + i, 30, BufferedImage.TYPE_INT_RGB, new Color(i * 12, 255 - i * 12, 90)));
+            images.add(TestImages.solid(40 + i, 30, BufferedImage.TYPE_INT_RGB, new Color(i * 12, 255 - i * 12, 90)));
         }
     }
 
     @Test
     void aDistanceDecisionAnswersFromTheHeadsInputAndSurvivesSaving() throws IOException {
-        ComputationGraph graph = TransferGraph.twoClass(TinyGraphs.imagenetShaped(32, 1), TransferGraphTest.OPTIONS);
+        ComputationGraph graph = TransferGraph.twoClass(TinyGraphs.imagenetShaped(32, 1), TinyGraphs.HEAD_OPTIONS);
         TransferGraph.Head head = TransferGraph.findHead(graph);
         // the features of image 0 are the john centre: it must be the most john-like of all
         var features = graph.output(List.of(head.featureVertex()), false,
@@ -95,7 +106,7 @@ class LennonNetTest {
 
     @Test
     void everyInputKindGivesTheSameAnswer() throws IOException {
-        byte[] png = ImagesTest.encode(images.get(3), "png");
+        byte[] png = TestImages.encode(images.get(3), "png");
         Path file = Files.write(dir.resolve("photo.png"), png);
         try (LennonNet net = LennonNet.load(model)) {
             double p = net.predict(images.get(3)).probabilityJohn();
@@ -115,7 +126,7 @@ class LennonNetTest {
     void batchesAgreeWithSingleImagesAndReportBadFiles() throws IOException {
         List<Path> files = new ArrayList<>();
         for (int i = 0; i < images.size(); i++) {
-            files.add(Files.write(dir.resolve("img" + i + ".png"), ImagesTest.encode(images.get(i), "png")));
+            files.add(Files.write(dir.resolve("img" + i + ".png"), TestImages.encode(images.get(i), "png")));
         }
         files.add(5, Files.writeString(dir.resolve("broken.jpg"), "<html>not an image</html>"));
         files.add(dir.resolve("missing.png"));
@@ -204,14 +215,14 @@ class LennonNetTest {
 
     @Test
     void aFaceCropModelCropsAtPredictionAndReportsTheFace() throws IOException {
-        ComputationGraph graph = TransferGraph.twoClass(TinyGraphs.imagenetShaped(32, 1), TransferGraphTest.OPTIONS);
+        ComputationGraph graph = TransferGraph.twoClass(TinyGraphs.imagenetShaped(32, 1), TinyGraphs.HEAD_OPTIONS);
         Path cropping = dir.resolve("cropping");
         ModelBundle.write(cropping, graph, new ModelMetadata(ModelMetadata.FORMAT, Labels.ALL,
-                InputContract.square(32).withFaceCrop(true), 0.5, "test", "0".repeat(64),
+                InputContract.square(32).with(Preparation.FACE_CROP), 0.5, "test", "0".repeat(64),
                 TransferGraph.findHead(graph), Provenance.unknown()));
-        BufferedImage portrait = FaceCropTest.astronaut();
+        BufferedImage portrait = TestImages.astronaut();
         try (LennonNet net = LennonNet.load(cropping); LennonNet whole = LennonNet.load(model)) {
-            assertThat(net.metadata().input().faceCrop()).isTrue();
+            assertThat(net.metadata().input().preparation()).isEqualTo(Preparation.FACE_CROP);
             Prediction p = net.predict(portrait);
             assertThat(p.face()).isEqualTo(FaceCrop.detect(portrait));
             assertThat(p.face()).isPresent();

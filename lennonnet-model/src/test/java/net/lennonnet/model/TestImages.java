@@ -1,5 +1,6 @@
 package net.lennonnet.model;
 
+import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -50,5 +51,22 @@ public final class TestImages {
         out.writeBytes(tiff);
         out.write(jpeg, insertAt, jpeg.length - insertAt);
         return out.toByteArray();
+    }
+
+    /** A {@code w x h} image of {@code type} filled with {@code color}. */
+    public static BufferedImage solid(int w, int h, int type, Color color) {
+        BufferedImage img = new BufferedImage(w, h, type);
+        var g = img.createGraphics();
+        g.setColor(color);
+        g.fillRect(0, 0, w, h);
+        g.dispose();
+        return img;
+    }
+
+    /** NASA's portrait of astronaut Eileen Collins (public domain, via scikit-image): one real face. */
+    public static BufferedImage astronaut() throws IOException {
+        try (java.io.InputStream in = TestImages.class.getResourceAsStream("astronaut.jpg")) {
+            return net.lennonnet.model.image.Images.decode(in.readAllBytes(), net.lennonnet.model.image.Images.DEFAULT_MAX_PIXELS);
+        }
     }
 }

@@ -13,6 +13,11 @@ import org.nd4j.linalg.activations.Activation;
 /** Small graphs with the ImageNet ResNet-50's top structure: {@code ... -> flatten_1 -> fc1000 (softmax dense)}. */
 public final class TinyGraphs {
 
+    /** Head options for tests: a small learning rate, equal class weights, a fixed seed. */
+    public static final net.lennonnet.model.graph.TransferGraph.HeadOptions HEAD_OPTIONS =
+            new net.lennonnet.model.graph.TransferGraph.HeadOptions(0.01, new double[] {1, 1}, 3);
+
+
     private TinyGraphs() {}
 
     /** A graph ending {@code flatten_1 -> fc1000} like the ImageNet ResNet-50, with one small convolution. */

@@ -79,7 +79,7 @@ public record Augmentation(int views, boolean flip, double crop, double jitter) 
         if (jitter > 0) {
             float contrast = (float) (1 + (rnd.nextDouble() * 2 - 1) * jitter);
             float brightness = (float) ((rnd.nextDouble() * 2 - 1) * jitter * 128);
-            out = net.lennonnet.model.Images.toBgr(new RescaleOp(contrast, brightness, null).filter(out, null));
+            out = net.lennonnet.model.image.Images.toBgr(new RescaleOp(contrast, brightness, null).filter(out, null));
         }
         return out;
     }

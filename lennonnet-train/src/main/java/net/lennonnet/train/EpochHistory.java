@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
-import net.lennonnet.model.AtomicFiles;
+import net.lennonnet.model.io.AtomicFiles;
 import net.lennonnet.train.dashboard.EpochStats;
 
 /** A run's {@code history.jsonl}: one {@link EpochStats} per line, rewritten whole after each epoch. */

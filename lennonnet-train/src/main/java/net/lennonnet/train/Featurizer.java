@@ -1,5 +1,6 @@
 package net.lennonnet.train;
 
+import net.lennonnet.data.Dataset;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
@@ -20,10 +21,10 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import net.lennonnet.data.Split;
-import net.lennonnet.model.Hashes;
-import net.lennonnet.model.ImagePipeline;
-import net.lennonnet.model.InputContract;
-import net.lennonnet.model.Labels;
+import net.lennonnet.model.io.Hashes;
+import net.lennonnet.model.pipeline.ImagePipeline;
+import net.lennonnet.model.pipeline.InputContract;
+import net.lennonnet.model.graph.Labels;
 import org.datavec.api.records.Record;
 import org.datavec.api.split.CollectionInputSplit;
 import org.datavec.api.writable.NDArrayWritable;
@@ -85,7 +86,7 @@ public final class Featurizer {
     }
 
     /** Features of a split's images as they are. */
-    public Features featurize(Path data, Split split) throws IOException {
+    public Features featurize(Dataset data, Split split) throws IOException {
         return featurize(data, split, Augmentation.none());
     }
 
@@ -93,11 +94,11 @@ public final class Featurizer {
      * Features of a split's images and of their augmented views: with K views, K rows per image,
      * image by image.
      */
-    public Features featurize(Path data, Split split, Augmentation augmentation) throws IOException {
+    public Features featurize(Dataset data, Split split, Augmentation augmentation) throws IOException {
         List<Path> files = new ArrayList<>();
         List<Integer> classes = new ArrayList<>();
         for (int c = 0; c < Labels.ALL.size(); c++) {
-            Path dir = data.resolve(split.folder()).resolve(Labels.ALL.get(c));
+            Path dir = data.folder(split, Labels.ALL.get(c));
             if (!Files.isDirectory(dir)) {
                 continue;
             }
@@ -198,7 +199,7 @@ public final class Featurizer {
         if (!helperLogged) {
             helperLogged = true;
             net.lennonnet.model.Dl4jDefaults.logStatusOnce();
-            log.info("convolutions run on {}", net.lennonnet.model.GraphSurgery.convolutionHelper(graph)
+            log.info("convolutions run on {}", net.lennonnet.model.graph.GraphSurgery.convolutionHelper(graph)
                     .map(h -> h + " (oneDNN)").orElse("DL4J's built-in im2col path (no oneDNN helper: several times slower)"));
         }
         INDArray rows = out.reshape(out.size(0), out.length() / out.size(0));

@@ -1,5 +1,6 @@
 package net.lennonnet.train;
 
+import net.lennonnet.data.Dataset;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -7,9 +8,9 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import net.lennonnet.data.DatasetIterators;
 import net.lennonnet.data.Split;
-import net.lennonnet.model.Backbone;
-import net.lennonnet.model.InputContract;
-import net.lennonnet.model.TransferGraph;
+import net.lennonnet.backbones.Backbone;
+import net.lennonnet.model.pipeline.InputContract;
+import net.lennonnet.model.graph.TransferGraph;
 import net.lennonnet.train.dashboard.Dashboard;
 import net.lennonnet.train.dashboard.EpochRecord;
 import net.lennonnet.train.dashboard.EpochStats;
@@ -39,11 +40,13 @@ final class FineTuneEpochs {
     record Result(ComputationGraph graph, List<EpochStats> history, int bestEpoch) {}
 
     private final TrainConfig config;
+    private final Dataset dataset;
     private final InputContract contract;
     private final Optional<Dashboard> dashboard;
 
-    FineTuneEpochs(TrainConfig config, InputContract contract, Optional<Dashboard> dashboard) {
+    FineTuneEpochs(TrainConfig config, Dataset dataset, InputContract contract, Optional<Dashboard> dashboard) {
         this.config = config;
+        this.dataset = dataset;
         this.contract = contract;
         this.dashboard = dashboard;
     }
@@ -103,7 +106,7 @@ final class FineTuneEpochs {
     /** One pass over the training images; the mean training loss. */
     private double fitOneEpoch(ComputationGraph tuned, int epoch, long shuffleSeed, int trainImages) throws IOException {
         long start = System.nanoTime();
-        DataSetIterator it = DatasetIterators.of(config.data(), Split.TRAIN, contract, config.batchSize(), shuffleSeed);
+        DataSetIterator it = DatasetIterators.of(dataset, Split.TRAIN, contract, config.batchSize(), shuffleSeed);
         double lossSum = 0;
         long seen = 0;
         long lastReport = start;
@@ -125,7 +128,7 @@ final class FineTuneEpochs {
 
     /** Mean loss and accuracy of a graph on a split's images. */
     private double[] lossAndAccuracy(ComputationGraph graph, Split split) throws IOException {
-        DataSetIterator it = DatasetIterators.of(config.data(), split, contract, config.batchSize(), 0);
+        DataSetIterator it = DatasetIterators.of(dataset, split, contract, config.batchSize(), 0);
         double lossSum = 0;
         double right = 0;
         long n = 0;
@@ -140,7 +143,7 @@ final class FineTuneEpochs {
 
     /** P(john) and the truth of every image of a split, through the fine-tuned graph. */
     Scores score(ComputationGraph graph, Split split) throws IOException {
-        DataSetIterator it = DatasetIterators.of(config.data(), split, contract, config.batchSize(), 0);
+        DataSetIterator it = DatasetIterators.of(dataset, split, contract, config.batchSize(), 0);
         List<INDArray> outputs = new ArrayList<>();
         List<INDArray> labels = new ArrayList<>();
         while (it.hasNext()) {

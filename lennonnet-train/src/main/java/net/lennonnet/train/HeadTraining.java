@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import net.lennonnet.model.Decision;
+import net.lennonnet.model.bundle.Decision;
 import net.lennonnet.train.dashboard.Dashboard;
 import net.lennonnet.train.dashboard.EpochRecord;
 import net.lennonnet.train.dashboard.EpochStats;
@@ -59,7 +59,7 @@ public final class HeadTraining {
      * Fits the head of {@code graph} (its layer {@code head.outputVertex()}, reading {@code head.featureVertex()})
      * on the features, and folds it in.
      */
-    public Result run(ComputationGraph graph, net.lennonnet.model.TransferGraph.Head head, Featurizer.Features train,
+    public Result run(ComputationGraph graph, net.lennonnet.model.graph.TransferGraph.Head head, Featurizer.Features train,
             Featurizer.Features validation, boolean distanceScores) throws IOException {
         String session = "lennonnet-" + java.time.Instant.now().toString().replace(':', '-');
         String outputVertex = head.outputVertex();

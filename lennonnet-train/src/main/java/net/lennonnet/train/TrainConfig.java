@@ -1,7 +1,7 @@
 package net.lennonnet.train;
 
 import java.nio.file.Path;
-import net.lennonnet.model.WeightsChoice;
+import net.lennonnet.backbones.WeightsChoice;
 
 /**
  * One training run.
@@ -91,7 +91,7 @@ public record TrainConfig(Path data, Path out, int inputSize, int epochs, int ba
         private double learningRate = DEFAULT_LEARNING_RATE;
         private int patience = DEFAULT_PATIENCE;
         private long seed = DEFAULT_SEED;
-        private WeightsChoice weights = new WeightsChoice.Fetch(net.lennonnet.model.WeightsFetch.Ways.all());
+        private WeightsChoice weights = new WeightsChoice.Fetch(net.lennonnet.backbones.WeightsFetch.Ways.all());
         private int uiPort;
         private Path featureCache;
         private Augmentation augmentation = Augmentation.none();

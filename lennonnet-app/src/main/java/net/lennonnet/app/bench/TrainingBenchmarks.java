@@ -1,12 +1,13 @@
 package net.lennonnet.app.bench;
 
+import net.lennonnet.data.Dataset;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import net.lennonnet.data.Split;
-import net.lennonnet.model.InputContract;
+import net.lennonnet.model.pipeline.InputContract;
 import net.lennonnet.train.Augmentation;
 import net.lennonnet.train.FeatureCache;
 import net.lennonnet.train.Featurizer;
@@ -14,8 +15,8 @@ import net.lennonnet.train.FineTuning;
 import net.lennonnet.train.HeadTraining;
 import net.lennonnet.train.TrainConfig;
 import net.lennonnet.train.TrainingSet;
-import net.lennonnet.model.TransferGraph;
-import net.lennonnet.model.WeightsChoice;
+import net.lennonnet.model.graph.TransferGraph;
+import net.lennonnet.backbones.WeightsChoice;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -41,11 +42,11 @@ public final class TrainingBenchmarks {
                 new TransferGraph.HeadOptions(1e-3, new double[] {1, 1}, 1));
         TransferGraph.Head head = TransferGraph.findHead(graph);
         Path cacheDir = Files.createTempDirectory("lennonnet-bench-cache");
-        FeatureCache cache = new FeatureCache(cacheDir, net.lennonnet.model.Hashes.sha256(
+        FeatureCache cache = new FeatureCache(cacheDir, net.lennonnet.model.io.Hashes.sha256(
                 ("benchmark " + System.nanoTime()).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         Featurizer featurizer = new Featurizer(graph, head.featureVertex(), contract, cache, batch);
         long start = System.nanoTime();
-        Featurizer.Features features = featurizer.featurize(dataset, Split.TRAIN);
+        Featurizer.Features features = featurizer.featurize(Dataset.open(dataset), Split.TRAIN);
         double seconds = (System.nanoTime() - start) / 1e9;
         return features.size() / seconds;
     }

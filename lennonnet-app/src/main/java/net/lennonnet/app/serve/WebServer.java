@@ -21,10 +21,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import net.lennonnet.model.BatchingPredictor;
-import net.lennonnet.model.Images;
+import net.lennonnet.model.image.Images;
 import net.lennonnet.model.LennonNet;
 import net.lennonnet.model.Prediction;
-import net.lennonnet.model.UndecodableImageException;
+import net.lennonnet.model.image.UndecodableImageException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -263,7 +263,7 @@ public final class WebServer implements AutoCloseable {
                 error(rc, 400, e.getMessage());
             } else if (result.cause() instanceof UndecodableImageException e) {
                 error(rc, 415, e.getMessage());
-            } else if (result.cause() instanceof net.lennonnet.model.NoFaceException e) {
+            } else if (result.cause() instanceof net.lennonnet.model.face.NoFaceException e) {
                 error(rc, 422, e.getMessage());
             } else if (result.cause() instanceof Busy) {
                 error(rc, 503, "too many images waiting (" + config.maxWaiting() + "); try again shortly");

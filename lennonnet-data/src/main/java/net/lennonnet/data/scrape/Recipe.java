@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
-import net.lennonnet.model.Labels;
+import net.lennonnet.model.graph.Labels;
 
 /**
  * What to scrape: per class ({@code john}, {@code not_john}) and per analysis set ({@code paul}, ...),

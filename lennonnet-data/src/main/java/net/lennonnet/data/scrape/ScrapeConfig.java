@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-import net.lennonnet.model.Images;
+import net.lennonnet.model.image.Images;
 
 /**
  * How {@link Scraper} collects images.

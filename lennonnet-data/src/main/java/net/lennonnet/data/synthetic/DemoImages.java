@@ -12,7 +12,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
-import net.lennonnet.model.Labels;
+import net.lennonnet.model.graph.Labels;
 
 /**
  * Draws a small, learnable stand-in for the real data, so the whole pipeline can run offline.
@@ -253,7 +253,7 @@ public final class DemoImages {
     }
 
     private static void writePng(BufferedImage img, Path file) throws IOException {
-        net.lennonnet.model.AtomicFiles.writeImage(file, img, "png");
+        net.lennonnet.model.io.AtomicFiles.writeImage(file, img, "png");
     }
 
 }

@@ -1,5 +1,6 @@
 package net.lennonnet.data.scrape;
 
+import net.lennonnet.model.pipeline.Preparation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -18,7 +19,7 @@ import net.lennonnet.data.DatasetReport;
 import net.lennonnet.data.ManifestEntry;
 import net.lennonnet.data.Split;
 import net.lennonnet.data.synthetic.DemoImages;
-import net.lennonnet.model.Images;
+import net.lennonnet.model.image.Images;
 import net.lennonnet.model.TestImages;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -67,7 +68,7 @@ class ScrapeToDatasetTest {
 
             Path ds = tmp.resolve("ds");
             DatasetReport report = new DatasetBuilder(new DatasetConfig(raw, ds, 5, 0.2, 3, Images.DEFAULT_MAX_PIXELS,
-                    DatasetConfig.DEFAULT_NEAR_DUPLICATE_DISTANCE, false)).build();
+                    DatasetConfig.DEFAULT_NEAR_DUPLICATE_DISTANCE, Preparation.WHOLE)).build();
 
             assertThat(report.leakage()).isZero();
             assertThat(report.labelConflicts()).isEqualTo(2);
@@ -118,7 +119,7 @@ class ScrapeToDatasetTest {
 
             // a second build over the same raw folder changes nothing
             DatasetReport again = new DatasetBuilder(new DatasetConfig(raw, ds, 5, 0.2, 3, Images.DEFAULT_MAX_PIXELS,
-                    DatasetConfig.DEFAULT_NEAR_DUPLICATE_DISTANCE, false)).build();
+                    DatasetConfig.DEFAULT_NEAR_DUPLICATE_DISTANCE, Preparation.WHOLE)).build();
             assertThat(again).isEqualTo(report);
         }
     }

@@ -18,7 +18,7 @@ import java.util.Random;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import net.lennonnet.data.synthetic.DemoImages;
-import net.lennonnet.model.Hashes;
+import net.lennonnet.model.io.Hashes;
 import net.lennonnet.model.TestImages;
 import okhttp3.mockwebserver.MockResponse;
 import org.junit.jupiter.api.AfterEach;

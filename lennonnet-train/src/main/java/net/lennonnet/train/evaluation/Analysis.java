@@ -1,7 +1,7 @@
 package net.lennonnet.train.evaluation;
 
 import net.lennonnet.data.Dataset;
-import net.lennonnet.model.AtomicFiles;
+import net.lennonnet.model.io.AtomicFiles;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -15,7 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.regex.Pattern;
-import net.lennonnet.model.Labels;
+import net.lennonnet.model.graph.Labels;
 import net.lennonnet.model.LennonNet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,5 +1,6 @@
 package net.lennonnet.train.evaluation;
 
+import net.lennonnet.model.pipeline.Preparation;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -7,10 +8,10 @@ import java.util.List;
 import java.util.Optional;
 import net.lennonnet.data.Dataset;
 import net.lennonnet.data.Split;
-import net.lennonnet.model.Decision;
+import net.lennonnet.model.bundle.Decision;
 import net.lennonnet.model.LennonNet;
-import net.lennonnet.model.Labels;
-import net.lennonnet.model.NoFaceException;
+import net.lennonnet.model.graph.Labels;
+import net.lennonnet.model.face.NoFaceException;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -31,12 +32,11 @@ public record CentreScore(int johnTrainingFaces, double threshold, double distan
         double accuracy, Metrics.Interval accuracyCi95, double auc) {
 
     /** The centre score of a face model on a dataset's splits; empty for a model that does not read faces. */
-    static Optional<CentreScore> of(LennonNet net, Path data) throws IOException {
-        if (!net.metadata().input().faceAlign()) {
+    static Optional<CentreScore> of(LennonNet net, Dataset dataset) throws IOException {
+        if (net.metadata().input().preparation() != Preparation.FACE_ALIGN) {
             return Optional.empty();
         }
-        Dataset dataset = Dataset.open(data);
-        Describer describe = new Describer(net, dataset.faceAlign());
+        Describer describe = new Describer(net, dataset.preparation() == Preparation.FACE_ALIGN);
         List<float[]> john = describe.all(dataset.images(Split.TRAIN, Labels.JOHN));
         if (john.isEmpty()) {
             return Optional.empty();

@@ -1,6 +1,7 @@
 package net.lennonnet.train.evaluation;
 
-import net.lennonnet.model.AtomicFiles;
+import net.lennonnet.data.Dataset;
+import net.lennonnet.model.io.AtomicFiles;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -13,7 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import net.lennonnet.data.Split;
-import net.lennonnet.model.Labels;
+import net.lennonnet.model.graph.Labels;
 import net.lennonnet.model.LennonNet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,31 +37,30 @@ public final class Evaluation {
 
     private Evaluation() {}
 
-    public static EvaluationReport run(Path model, Path data, Path out, ThresholdFrom from) throws IOException {
-        for (Split split : List.of(Split.TEST, Split.TRAIN)) {
-            if (!Files.isDirectory(data.resolve(split.folder()))) {
-                throw new IOException("not a Lennonnet dataset: " + data + " has no " + split.folder() + "/ folder");
-            }
-        }
+    /**
+     * Scores the model on the dataset's test split (the threshold from the model or chosen on validation)
+     * and writes the report, its page and galleries into {@code out}.
+     */
+    public static EvaluationReport run(Path model, Dataset data, Path out, ThresholdFrom from) throws IOException {
         Files.createDirectories(out);
         try (LennonNet net = LennonNet.load(model)) {
             datasetMismatch(net, data).ifPresent(warning -> log.warn("WARNING: {}", warning));
-            Scorer scorer = Scorer.forFolder(net, data);
+            Scorer scorer = Scorer.forDataset(net, data);
             List<ScoredImage> test = new ArrayList<>();
             List<EvaluationReport.Failure> failed = new ArrayList<>();
             for (String label : Labels.ALL) {
                 Scorer.Result r = scorer.score("test " + label,
-                        Scorer.images(data.resolve(Split.TEST.folder()).resolve(label)), label);
+                        Scorer.images(data.folder(Split.TEST, label)), label);
                 test.addAll(r.scored());
                 r.failures().forEach(f -> failed.add(new EvaluationReport.Failure(f.path(), f.error())));
             }
             if (test.isEmpty()) {
-                throw new IOException("no test images could be scored in " + data.resolve(Split.TEST.folder()));
+                throw new IOException("no test images could be scored in " + data.folder(Split.TEST));
             }
             EvaluationReport.Threshold threshold = threshold(net, scorer, data, from);
-            int[] train = {Scorer.images(data.resolve(Split.TRAIN.folder()).resolve(Labels.JOHN)).size(),
-                Scorer.images(data.resolve(Split.TRAIN.folder()).resolve(Labels.NOT_JOHN)).size()};
-            EvaluationReport report = report(model.toString(), data.toString(), test, failed, threshold, train);
+            int[] train = {Scorer.images(data.folder(Split.TRAIN, Labels.JOHN)).size(),
+                Scorer.images(data.folder(Split.TRAIN, Labels.NOT_JOHN)).size()};
+            EvaluationReport report = report(model.toString(), data.folder().toString(), test, failed, threshold, train);
             Optional<CentreScore> centre = CentreScore.of(net, data);
             if (centre.isPresent()) {
                 report = report.withCentreScore(centre.get());
@@ -70,7 +70,7 @@ public final class Evaluation {
                         c.table().johnCorrect(), c.table().johnTotal(), c.table().notJohnCorrect(),
                         c.table().notJohnTotal(), f4(c.accuracy()), f4(c.auc()));
             }
-            write(report, test, out, Optional.of(data));
+            write(report, test, out, Optional.of(data.folder()));
             log.info("evaluation: john {}/{}, not_john {}/{}, accuracy {} (95% {}..{}), AUC {}, ECE {}; threshold {} from {}",
                     report.table().johnCorrect(), report.table().johnTotal(), report.table().notJohnCorrect(),
                     report.table().notJohnTotal(), f4(report.accuracy()), f4(report.accuracyCi95().low()),
@@ -85,12 +85,12 @@ public final class Evaluation {
      * {@code data}: its manifest hash, recorded in the model's provenance, differs from the dataset's.
      * Then test images may have been training images, and the figures mean nothing.
      */
-    public static java.util.Optional<String> datasetMismatch(LennonNet trained, Path data) throws IOException {
+    public static java.util.Optional<String> datasetMismatch(LennonNet trained, Dataset data) throws IOException {
         String trainedOn = trained.metadata().provenance().datasetManifestSha256();
-        if (trainedOn == null || net.lennonnet.model.Provenance.UNKNOWN.equals(trainedOn)) {
+        if (trainedOn == null || net.lennonnet.model.bundle.Provenance.UNKNOWN.equals(trainedOn)) {
             return java.util.Optional.empty();
         }
-        String here = net.lennonnet.data.Dataset.at(data).manifestSha256().orElse("");
+        String here = data.manifestSha256().orElse("");
         if (here.isEmpty() || here.equals(trainedOn)) {
             return java.util.Optional.empty();
         }
@@ -99,7 +99,7 @@ public final class Evaluation {
                 + "mean nothing. Evaluate on the dataset the model was trained on.");
     }
 
-    private static EvaluationReport.Threshold threshold(LennonNet net, Scorer scorer, Path data, ThresholdFrom from)
+    private static EvaluationReport.Threshold threshold(LennonNet net, Scorer scorer, Dataset data, ThresholdFrom from)
             throws IOException {
         double modelThreshold = net.metadata().threshold();
         if (from == ThresholdFrom.MODEL) {
@@ -108,7 +108,7 @@ public final class Evaluation {
         List<ScoredImage> validation = new ArrayList<>();
         for (String label : Labels.ALL) {
             validation.addAll(scorer.score("validation " + label,
-                    Scorer.images(data.resolve(Split.VALIDATION.folder()).resolve(label)), label).scored());
+                    Scorer.images(data.folder(Split.VALIDATION, label)), label).scored());
         }
         boolean bothClasses = validation.stream().anyMatch(s -> s.truth().equals(Labels.JOHN))
                 && validation.stream().anyMatch(s -> !s.truth().equals(Labels.JOHN));

@@ -1,5 +1,9 @@
 package net.lennonnet.train.evaluation;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.Optional;
+
 import java.util.List;
 import java.util.Map;
 
@@ -27,13 +31,20 @@ import java.util.Map;
  * @param atHalf         the table and accuracy at threshold 0.5, for comparison with the chosen one
  * @param histograms25   per true label, P(john) in 25 bins
  * @param histograms2    per true label, P(john) in 2 bins (below 0.5, 0.5 and above)
- * @param centreScore    for a face model, the distance-to-john-centre score beside the head; null otherwise
+ * @param centre         for a face model, the distance-to-john-centre score beside the head ({@link #centreScore});
+ *                       absent from the JSON otherwise
  */
 public record EvaluationReport(String model, String data, Threshold threshold, int images, List<Failure> failed,
         Table table, double accuracy, Metrics.Interval accuracyCi95, Map<String, Map<String, Integer>> confusion,
         Map<String, ClassMetrics> perClass, double auc, List<Metrics.RocPoint> roc, double ece,
         List<Metrics.ReliabilityBin> reliability, double logLoss, double brier, Baselines baselines, AtThreshold atHalf,
-        Map<String, int[]> histograms25, Map<String, int[]> histograms2, CentreScore centreScore) {
+        Map<String, int[]> histograms25, Map<String, int[]> histograms2,
+        @JsonProperty("centreScore") @JsonInclude(JsonInclude.Include.NON_NULL) CentreScore centre) {
+
+    /** For a face model, the distance-to-john-centre score beside the head; empty for other models. */
+    public Optional<CentreScore> centreScore() {
+        return Optional.ofNullable(centre);
+    }
 
     /** This report with the face model's centre score. */
     public EvaluationReport withCentreScore(CentreScore score) {

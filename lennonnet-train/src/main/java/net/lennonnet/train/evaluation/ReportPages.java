@@ -1,11 +1,11 @@
 package net.lennonnet.train.evaluation;
 
-import net.lennonnet.model.AtomicFiles;
+import net.lennonnet.model.io.AtomicFiles;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
-import net.lennonnet.model.Labels;
+import net.lennonnet.model.graph.Labels;
 
 /** {@code evaluation.html} and {@code analysis.html}: the JSON reports, for people, with their charts. */
 final class ReportPages {
@@ -68,8 +68,8 @@ final class ReportPages {
                 .append(f(r.ece())).append("</b>, log loss ").append(f(r.logLoss())).append(", Brier ").append(f(r.brier()))
                 .append(".</p><img class=\"chart\" src=\"roc.png\" alt=\"ROC curve\"> ")
                 .append("<img class=\"chart\" src=\"reliability.png\" alt=\"reliability diagram\">");
-        if (r.centreScore() != null) {
-            CentreScore c = r.centreScore();
+        if (r.centreScore().isPresent()) {
+            CentreScore c = r.centreScore().get();
             h.append("<h2>Distance to the john centre (face model)</h2><p>Beside the trained head: each face's distance "
                     + "to the mean descriptor of the ").append(c.johnTrainingFaces()).append(" training john faces, john "
                     + "within ").append(f(c.distance())).append(" (chosen on validation). Held out: john ")

@@ -14,12 +14,12 @@ public record ScoredImage(String path, String id, double pJohn, String truth, St
 
     /** Whether the model's answer at {@code threshold} is right. */
     public boolean right(double threshold) {
-        return (pJohn >= threshold) == truth.equals(net.lennonnet.model.Labels.JOHN);
+        return (pJohn >= threshold) == truth.equals(net.lennonnet.model.graph.Labels.JOHN);
     }
 
     /** The loss of this image: -ln P(true label), clipped at 1e-7. */
     public double loss() {
-        double p = truth.equals(net.lennonnet.model.Labels.JOHN) ? pJohn : 1 - pJohn;
+        double p = truth.equals(net.lennonnet.model.graph.Labels.JOHN) ? pJohn : 1 - pJohn;
         return -Math.log(Math.max(1e-7, p));
     }
 }

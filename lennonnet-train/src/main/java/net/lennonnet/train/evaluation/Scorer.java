@@ -1,5 +1,6 @@
 package net.lennonnet.train.evaluation;
 
+import net.lennonnet.model.pipeline.Preparation;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,14 +50,23 @@ final class Scorer {
      * manifest's sources, and whether its images are already face-cropped), if it belongs to one.
      */
     static Scorer forFolder(LennonNet net, Path folder) throws IOException {
-        Optional<Dataset> dataset = Dataset.containing(folder);
+        return forDataset(net, Dataset.containing(folder));
+    }
+
+    /** A scorer for a dataset's own images (its manifest read once). */
+    static Scorer forDataset(LennonNet net, Dataset dataset) throws IOException {
+        return forDataset(net, Optional.of(dataset).filter(Dataset::hasManifest));
+    }
+
+    private static Scorer forDataset(LennonNet net, Optional<Dataset> dataset) throws IOException {
         Map<String, ManifestEntry> byId = new HashMap<>();
         if (dataset.isPresent()) {
             dataset.get().kept().forEach(e -> byId.put(e.id(), e));
         }
         var contract = net.metadata().input();
-        boolean prepared = dataset.isPresent() && (dataset.get().faceCrop() && contract.faceCrop()
-                || dataset.get().faceAlign() && contract.faceAlign());
+        // images stored cut or aligned the way the model prepares them are not prepared twice
+        boolean prepared = dataset.isPresent() && contract.preparation().findsFaces()
+                && dataset.get().preparation() == contract.preparation();
         return new Scorer(net, byId, prepared, dataset.filter(Dataset::hasManifest));
     }
 

@@ -231,7 +231,7 @@ public final class LogisticHead {
                 double w = data.weight(row);
                 double z = -yi * m;
                 acc[d + 1] += w * (z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z)));
-                double r = -yi * w * net.lennonnet.model.Decision.sigmoid(z); // d loss / d margin
+                double r = -yi * w * net.lennonnet.model.bundle.Decision.sigmoid(z); // d loss / d margin
                 for (int j = 0; j < d; j++) {
                     acc[j] += r * x[j];
                 }

@@ -1,6 +1,6 @@
 package net.lennonnet.train.head;
 
-import net.lennonnet.model.Decision;
+import net.lennonnet.model.bundle.Decision;
 
 /**
  * Platt scaling: {@code P(john) = sigmoid(a * score + b)}, fitted by Newton's method to held-out scores

@@ -2,7 +2,7 @@ package net.lennonnet.train.run;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import net.lennonnet.model.ModelBundle;
+import net.lennonnet.model.bundle.ModelBundle;
 
 /**
  * A training run's folder ({@code train --out}), and the only code that knows its layout:

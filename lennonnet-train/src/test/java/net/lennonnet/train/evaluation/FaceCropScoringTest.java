@@ -1,5 +1,6 @@
 package net.lennonnet.train.evaluation;
 
+import net.lennonnet.model.pipeline.Preparation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -13,16 +14,16 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
-import net.lennonnet.model.FaceCrop;
-import net.lennonnet.model.Images;
-import net.lennonnet.model.InputContract;
-import net.lennonnet.model.Labels;
+import net.lennonnet.model.face.FaceCrop;
+import net.lennonnet.model.image.Images;
+import net.lennonnet.model.pipeline.InputContract;
+import net.lennonnet.model.graph.Labels;
 import net.lennonnet.model.LennonNet;
-import net.lennonnet.model.ModelBundle;
-import net.lennonnet.model.ModelMetadata;
-import net.lennonnet.model.Provenance;
+import net.lennonnet.model.bundle.ModelBundle;
+import net.lennonnet.model.bundle.ModelMetadata;
+import net.lennonnet.model.bundle.Provenance;
 import net.lennonnet.model.TinyGraphs;
-import net.lennonnet.model.TransferGraph;
+import net.lennonnet.model.graph.TransferGraph;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -64,7 +65,7 @@ class FaceCropScoringTest {
         assertThat(FaceCrop.detect(once.image())).as("the crop still shows the face, so a second cut would shrink it")
                 .isPresent();
 
-        InputContract contract = InputContract.square(32).withFaceCrop(true);
+        InputContract contract = InputContract.square(32).with(Preparation.FACE_CROP);
         var graph = TransferGraph.twoClass(TinyGraphs.imagenetShaped(32, 1), new TransferGraph.HeadOptions(0.01,
                 new double[] {1, 1}, 3));
         // small head weights keep P(john) away from 0 and 1, so different inputs give different answers

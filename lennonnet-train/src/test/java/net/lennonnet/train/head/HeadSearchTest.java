@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import net.lennonnet.model.Decision;
+import net.lennonnet.model.bundle.Decision;
 import org.junit.jupiter.api.Test;
 
 class HeadSearchTest {

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import java.util.Random;
-import net.lennonnet.model.Decision;
+import net.lennonnet.model.bundle.Decision;
 import org.junit.jupiter.api.Test;
 
 class PlattTest {

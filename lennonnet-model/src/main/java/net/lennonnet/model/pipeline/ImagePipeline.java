@@ -1,0 +1,348 @@
+package net.lennonnet.model.pipeline;
+
+import net.lennonnet.model.face.BlazeFace;
+import net.lennonnet.model.face.FaceAlign;
+import net.lennonnet.model.face.FaceBox;
+import net.lennonnet.model.face.FaceCrop;
+import net.lennonnet.model.face.FaceDetection;
+import net.lennonnet.model.face.NoFaceException;
+import net.lennonnet.model.image.Images;
+import net.lennonnet.model.image.UndecodableImageException;
+import java.awt.image.BufferedImage;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.datavec.api.io.labels.PathLabelGenerator;
+import org.datavec.image.loader.Java2DNativeImageLoader;
+import org.datavec.image.recordreader.ImageRecordReader;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.api.preprocessor.VGG16ImagePreProcessor;
+
+/**
+ * The one way an image becomes network input, for every path: the dataset build, training features
+ * and their augmented views, fine-tuning and calibration, evaluate and analyze, predict, serve and the
+ * Java API.
+ *
+ * <pre>
+ * bytes or file
+ *   -> decode       Images.decode, the one decoder: pixel cap before decoding, EXIF upright, 8-bit BGR
+ *   -> prepare      scaled to Images.WORKING_SIDE when larger, then cut around the largest face when the
+ *                   contract asks (FaceCrop); the dataset builder stores images in this form
+ *   -> toInput      resized to the contract's size by DataVec's native loader, BGR means subtracted:
+ *                   a [1, 3, height, width] array; a graph that computes in NHWC turns it round itself
+ *                   (NchwToNhwc)
+ * </pre>
+ *
+ * Dataset files are stored already prepared, so reading them ({@link #storedInput}, {@link
+ * #recordReader}) decodes and converts without preparing again. DataVec's {@code ImageRecordReader}
+ * reads them through this pipeline's decoder too ({@link #recordReader}), so training and prediction
+ * cannot drift apart (OnePreprocessingPathTest).
+ */
+public final class ImagePipeline {
+
+    private final InputContract contract;
+    private final long maxPixels;
+    /**
+     * The face detector of a face-aligned contract: the model's own (from its bundle) when answering, the
+     * one lennonnet-backbones gets when building a dataset or training. Nothing here fetches one.
+     */
+    private final Optional<BlazeFace> detector;
+
+    public ImagePipeline(InputContract contract, long maxPixels) {
+        this(contract, maxPixels, Optional.empty());
+    }
+
+    /**
+     * A pipeline that finds faces with {@code detector} (a face-aligned model's own, from its bundle),
+     * so that answering needs no file outside the model.
+     */
+    public ImagePipeline(InputContract contract, long maxPixels, Optional<BlazeFace> detector) {
+        if (contract == null) {
+            throw new IllegalArgumentException("an input contract is required");
+        }
+        if (maxPixels < 1) {
+            throw new IllegalArgumentException("the pixel cap must be positive, got " + maxPixels);
+        }
+        this.contract = contract;
+        this.maxPixels = maxPixels;
+        this.detector = detector == null ? Optional.empty() : detector;
+    }
+
+    /** The detector face alignment needs; an error naming the missing piece when there is none. */
+    private BlazeFace detector() {
+        return detector.orElseThrow(ImagePipeline::noDetector);
+    }
+
+    private static IllegalStateException noDetector() {
+        return new IllegalStateException("face alignment needs a face detector, and this pipeline was given none "
+                + "(a face model carries its own; lennonnet-backbones' FaceModels.detector() gets one for building)");
+    }
+
+    /** The pipeline of {@code contract} with the default pixel cap. */
+    public static ImagePipeline of(InputContract contract) {
+        return new ImagePipeline(contract, Images.DEFAULT_MAX_PIXELS);
+    }
+
+    public InputContract contract() {
+        return contract;
+    }
+
+    /** Decodes a file: upright, 8-bit BGR; {@link UndecodableImageException} with a one-line reason. */
+    public BufferedImage decode(Path file) throws IOException {
+        return Images.toBgr(Images.decode(file, maxPixels));
+    }
+
+    /** Decodes encoded bytes: upright, 8-bit BGR. */
+    public BufferedImage decode(byte[] encoded) throws UndecodableImageException {
+        return Images.toBgr(Images.decode(encoded, maxPixels));
+    }
+
+    /** The prepare step with this contract's setting; the face box is in {@code image}'s coordinates. */
+    public FaceCrop.Prepared prepare(BufferedImage image) {
+        return prepare(image, contract.preparation(), this::detector);
+    }
+
+    /**
+     * The prepare step: {@code image} scaled down to {@link Images#WORKING_SIDE} when it is larger, then,
+     * as {@code how} says, cut around its largest face (an image without a face stays whole), or turned
+     * into the aligned chip of its largest face ({@link NoFaceException} when there is none: a face model
+     * has nothing to say about it), found by {@code detector} (needed for {@link Preparation#FACE_ALIGN}
+     * only). The dataset builder stores images in this form. The face box is in {@code image}'s
+     * coordinates.
+     */
+    public static FaceCrop.Prepared prepare(BufferedImage image, Preparation how, Optional<BlazeFace> detector) {
+        return prepare(image, how, () -> detector.orElseThrow(ImagePipeline::noDetector));
+    }
+
+    private static FaceCrop.Prepared prepare(BufferedImage image, Preparation how,
+            java.util.function.Supplier<BlazeFace> faces) {
+        BufferedImage bgr = Images.toBgr(image);
+        BufferedImage working = Images.fitWithin(bgr, Images.WORKING_SIDE);
+        double back = (double) bgr.getWidth() / working.getWidth();
+        switch (how) {
+            case FACE_CROP -> {
+                FaceCrop.Prepared cut = FaceCrop.prepare(working);
+                return new FaceCrop.Prepared(cut.image(), cut.face().map(f -> working == bgr ? f : f.scaled(back)));
+            }
+            case FACE_ALIGN -> {
+                // BlazeFace, with the Haar cascade as its fallback
+                Optional<FaceDetection> face = FaceAlign.locate(working, faces.get()::largest, FaceCrop::detect);
+                if (face.isEmpty()) {
+                    throw new NoFaceException();
+                }
+                return new FaceCrop.Prepared(FaceAlign.chip(working, face.get()), face.get()
+                        .box(working.getWidth(), working.getHeight()).map(f -> working == bgr ? f : f.scaled(back)),
+                        scaled(face.get().keypoints(), back));
+            }
+            default -> {
+                return new FaceCrop.Prepared(working, Optional.empty());
+            }
+        }
+    }
+
+    /** Keypoints found on the working copy, in the original image's pixels. */
+    private static java.util.List<FaceDetection.Point> scaled(java.util.List<FaceDetection.Point> points, double factor) {
+        return points.stream().map(p -> new FaceDetection.Point(p.x() * factor, p.y() * factor)).toList();
+    }
+
+    /**
+     * The last step: a prepared image resized by DataVec's native loader (as {@code ImageRecordReader}
+     * resizes) and normalised.
+     *
+     * @return a {@code [1, 3, height, width]} array
+     */
+    public INDArray toInput(BufferedImage prepared) {
+        try {
+            INDArray input = new Java2DNativeImageLoader(contract.height(), contract.width(), 3)
+                    .asMatrix(Images.toBgr(prepared));
+            normaliser().transform(input);
+            return input;
+        } catch (IOException e) {
+            // asMatrix on an in-memory image only fails on a programming error (unsupported raster).
+            throw new UncheckedIOException("could not convert a " + prepared.getWidth() + "x" + prepared.getHeight()
+                    + " image to network input", e);
+        }
+    }
+
+    /** A decoded image (upload, photo) all the way: prepare, then {@link #toInput}. */
+    public Input input(BufferedImage image) {
+        FaceCrop.Prepared prepared = prepare(image);
+        return new Input(toInput(prepared.image()), prepared.face(), prepared.keypoints());
+    }
+
+    /**
+     * A decoded image all the way, once for every face in it (largest first): the face crop or the
+     * aligned chip of each face the contract's detector finds. A contract without faces, or a face-crop
+     * image without one, gives the one input {@link #input(BufferedImage)} gives; a face-align image
+     * without one, {@link NoFaceException}.
+     */
+    public java.util.List<Input> inputsPerFace(BufferedImage image) {
+        Preparation how = contract.preparation();
+        if (how == Preparation.WHOLE) {
+            return java.util.List.of(input(image));
+        }
+        BufferedImage bgr = Images.toBgr(image);
+        BufferedImage working = Images.fitWithin(bgr, Images.WORKING_SIDE);
+        double back = (double) bgr.getWidth() / working.getWidth();
+        java.util.List<Input> out = new java.util.ArrayList<>();
+        if (how == Preparation.FACE_ALIGN) {
+            java.util.List<FaceDetection> faces = new java.util.ArrayList<>(detector().detect(working));
+            faces.sort(java.util.Comparator.comparingDouble(FaceDetection::area).reversed());
+            for (FaceDetection face : faces) {
+                out.add(new Input(toInput(FaceAlign.chip(working, face)), face.box(working.getWidth(),
+                        working.getHeight()).map(f -> working == bgr ? f : f.scaled(back)), scaled(face.keypoints(), back)));
+            }
+        } else {
+            java.util.List<FaceBox> faces = new java.util.ArrayList<>(FaceCrop.detectAll(working));
+            faces.sort(java.util.Comparator.comparingLong(FaceBox::area).reversed());
+            for (FaceBox face : faces) {
+                out.add(new Input(toInput(FaceCrop.crop(working, face)),
+                        Optional.of(working == bgr ? face : face.scaled(back))));
+            }
+        }
+        if (out.isEmpty() && how == Preparation.FACE_ALIGN) {
+            throw new NoFaceException();
+        }
+        return out.isEmpty() ? java.util.List.of(input(image)) : out;
+    }
+
+    /** A file all the way: decode, prepare, convert. */
+    public Input input(Path file) throws IOException {
+        return input(decode(file));
+    }
+
+    /** A stored dataset image (already prepared by the builder): decode and convert only. */
+    public INDArray storedInput(Path datasetFile) throws IOException {
+        return toInput(decode(datasetFile));
+    }
+
+    /** The contract's normalisation, as the ND4J pre-processor DataVec iterators apply per batch. */
+    public Normaliser normaliser() {
+        return InputContract.DLIB_FACE.equals(contract.normalisation()) ? FACE_CHIP : VGG;
+    }
+
+    /**
+     * A normalisation of the {@code [n, 3, h, w]} BGR 0-255 arrays DataVec's loaders make, in place; also
+     * a pre-processor for iterators.
+     */
+    public interface Normaliser extends org.nd4j.linalg.dataset.api.DataSetPreProcessor {
+        void transform(INDArray features);
+
+        @Override
+        default void preProcess(org.nd4j.linalg.dataset.api.DataSet dataSet) {
+            transform(dataSet.getFeatures());
+        }
+    }
+
+    /** ImageNet's BGR means subtracted (Keras "caffe" mode). */
+    private static final Normaliser VGG = features -> new VGG16ImagePreProcessor().transform(features);
+
+    /** face-api's: channels turned to RGB, its means subtracted, divided by 256. */
+    private static final Normaliser FACE_CHIP = features -> {
+        INDArray blue = features.get(org.nd4j.linalg.indexing.NDArrayIndex.all(),
+                org.nd4j.linalg.indexing.NDArrayIndex.point(0)).dup();
+        INDArray red = features.get(org.nd4j.linalg.indexing.NDArrayIndex.all(),
+                org.nd4j.linalg.indexing.NDArrayIndex.point(2));
+        features.get(org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.point(0))
+                .assign(red);
+        red.assign(blue);
+        for (int c = 0; c < 3; c++) {
+            features.get(org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.point(c))
+                    .subi(InputContract.DLIB_FACE_MEAN_RGB[c]).divi(InputContract.DLIB_FACE_DIVISOR);
+        }
+    };
+
+    /**
+     * DataVec's {@code ImageRecordReader} over stored dataset images, reading every file through this
+     * pipeline's decoder ({@link #storedInput} without the normalisation, which the iterator applies
+     * with {@link #normaliser()}).
+     *
+     * @param labels how a file's label is found, or null for none
+     */
+    public ImageRecordReader recordReader(PathLabelGenerator labels) {
+        return new PipelineRecordReader(this, labels);
+    }
+
+    /**
+     * The network input for one image, and the face it was cut around (empty without face crop, or
+     * when none was found).
+     */
+    public record Input(INDArray tensor, Optional<FaceBox> face, java.util.List<FaceDetection.Point> keypoints) {
+
+        /** An input without keypoints. */
+        public Input(INDArray tensor, Optional<FaceBox> face) {
+            this(tensor, face, java.util.List.of());
+        }
+    }
+
+    /** ImageRecordReader with the pipeline's loader in place of DataVec's OpenCV decoder. */
+    private static final class PipelineRecordReader extends ImageRecordReader {
+        PipelineRecordReader(ImagePipeline pipeline, PathLabelGenerator labels) {
+            super(pipeline.contract.height(), pipeline.contract.width(), 3, labels);
+            this.imageLoader = new Loader(pipeline);
+        }
+    }
+
+    /** DataVec's image loader, decoding with {@link ImagePipeline#decode} and resizing like {@link #toInput}. */
+    private static final class Loader extends Java2DNativeImageLoader {
+        private final ImagePipeline pipeline;
+
+        Loader(ImagePipeline pipeline) {
+            super(pipeline.contract.height(), pipeline.contract.width(), 3);
+            this.pipeline = pipeline;
+        }
+
+        private INDArray load(File file) throws IOException {
+            return asMatrix(pipeline.decode(file.toPath()));
+        }
+
+        @Override
+        public INDArray asMatrix(File file) throws IOException {
+            return load(file);
+        }
+
+        @Override
+        public INDArray asMatrix(File file, boolean nchw) throws IOException {
+            if (!nchw) {
+                throw new UnsupportedOperationException("Lennonnet reads images channels first");
+            }
+            return load(file);
+        }
+
+        @Override
+        public INDArray asMatrix(String filename) throws IOException {
+            return load(new File(filename));
+        }
+
+        @Override
+        public INDArray asMatrix(InputStream in) throws IOException {
+            return asMatrix(pipeline.decode(in.readAllBytes()));
+        }
+
+        @Override
+        public INDArray asMatrix(InputStream in, boolean nchw) throws IOException {
+            if (!nchw) {
+                throw new UnsupportedOperationException("Lennonnet reads images channels first");
+            }
+            return asMatrix(in);
+        }
+
+        @Override
+        public void asMatrixView(File file, INDArray view) throws IOException {
+            view.assign(load(file).reshape(view.shape()));
+        }
+
+        @Override
+        public void asMatrixView(String filename, INDArray view) throws IOException {
+            asMatrixView(new File(filename), view);
+        }
+
+        @Override
+        public void asMatrixView(InputStream in, INDArray view) throws IOException {
+            view.assign(asMatrix(in).reshape(view.shape()));
+        }
+    }
+}
