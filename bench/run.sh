@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Lennonnet's performance table beside the peer engines, in one command (docs/performance.md):
 #   1. the shared peer harness (../shared/bench-peers) with ONNX Runtime Java and Lennonnet's own
-#      ResNet-50 forward benchmark as its "ext" engine, under the same protocol and malloc modes;
+#      ResNet-50 forward benchmark as its "ext" engine (twice: the whole graph in DL4J, and the backbone on
+#      ONNX Runtime as LennonNet answers by default), under the same protocol and malloc modes;
 #   2. `lennonnet benchmark --peer-results`, which prints the table with the peers' figures and the ratio.
 # Knobs: ENGINES (default "ort ext"; "torch ort djl ext" adds the slower peers), PEERS (harness folder),
 # PEERS_WORK (its scratch folder), BENCH_ARGS (extra arguments for `lennonnet benchmark`).
@@ -21,6 +22,6 @@ if [ ! -x /usr/bin/python3 ] || ! /usr/bin/python3 -c 'import torch, torchvision
 fi
 mkdir -p "$PEERS_WORK/logs"
 ENGINES=${ENGINES:-"ort ext"} \
-  EXT_CMD="java -XX:ErrorFile=$PEERS_WORK/logs/hs_err_ext_%p.log -cp $JAR net.lennonnet.app.bench.ForwardBench 16 1 32" \
+  EXT_CMD="for e in dl4j onnxruntime; do LENNONNET_ENGINE=\$e java -XX:ErrorFile=$PEERS_WORK/logs/hs_err_ext_%p.log -cp $JAR net.lennonnet.app.bench.ForwardBench 16 1 32; done" \
   bash "$PEERS/run.sh"
 java -jar "$JAR" benchmark --peer-results "$PEERS_WORK/results.txt" ${BENCH_ARGS:-}

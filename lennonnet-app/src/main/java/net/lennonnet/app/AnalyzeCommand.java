@@ -1,5 +1,6 @@
 package net.lennonnet.app;
 
+import net.lennonnet.model.engine.Engine;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -40,6 +41,10 @@ final class AnalyzeCommand implements Callable<Integer> {
             description = "The uncertain band of P(john), LOW,HIGH. Default: ${DEFAULT-VALUE}.")
     double[] uncertain;
 
+    @Option(names = "--engine", defaultValue = "auto", paramLabel = "ENGINE",
+            description = "What runs the backbone: auto, onnxruntime or dl4j. Default: ${DEFAULT-VALUE}.")
+    String engine;
+
     @Override
     public Integer call() throws Exception {
         Map<String, String> expected = new HashMap<>();
@@ -56,7 +61,8 @@ final class AnalyzeCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--uncertain takes LOW,HIGH, got " + uncertain.length + " numbers");
         }
         AnalysisReport r = Analysis.run(model, imageSets, out,
-                threshold == null ? OptionalDouble.empty() : OptionalDouble.of(threshold), uncertain);
+                threshold == null ? OptionalDouble.empty() : OptionalDouble.of(threshold), uncertain,
+                Engine.Choice.parse(engine));
         System.out.printf("%-12s %6s %8s %10s %8s %8s %10s%n", "set", "images", "failed", "said john", "mean", "median",
                 "uncertain");
         for (AnalysisReport.SetResult s : r.sets()) {

@@ -1,5 +1,6 @@
 package net.lennonnet.app;
 
+import net.lennonnet.model.engine.Engine;
 import net.lennonnet.data.Dataset;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -29,6 +30,10 @@ final class EvaluateCommand implements Callable<Integer> {
             description = "model (the model's own, chosen when it was trained: on out-of-fold scores when validation is small) or validation (chosen again on the validation split alone). Default: ${DEFAULT-VALUE}.")
     String thresholdFrom;
 
+    @Option(names = "--engine", defaultValue = "auto", paramLabel = "ENGINE",
+            description = "What runs the backbone: auto, onnxruntime or dl4j. Default: ${DEFAULT-VALUE}.")
+    String engine;
+
     @Override
     public Integer call() throws Exception {
         Evaluation.ThresholdFrom from = switch (thresholdFrom) {
@@ -36,7 +41,7 @@ final class EvaluateCommand implements Callable<Integer> {
             case "model" -> Evaluation.ThresholdFrom.MODEL;
             default -> throw new IllegalArgumentException("--threshold-from is validation or model, got " + thresholdFrom);
         };
-        EvaluationReport r = Evaluation.run(model, Dataset.open(data), out, from);
+        EvaluationReport r = Evaluation.run(model, Dataset.open(data), out, from, Engine.Choice.parse(engine));
         System.out.printf("john %d/%d correct, not_john %d/%d correct, accuracy %.4f (95%% interval %.4f to %.4f)%n",
                 r.table().johnCorrect(), r.table().johnTotal(), r.table().notJohnCorrect(), r.table().notJohnTotal(),
                 r.accuracy(), r.accuracyCi95().low(), r.accuracyCi95().high());

@@ -10,9 +10,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+import net.lennonnet.data.report.Progress;
+import net.lennonnet.model.FileAnswers;
 import net.lennonnet.model.LennonNet;
-import net.lennonnet.model.Outcome;
 import net.lennonnet.model.Prediction;
+import net.lennonnet.model.engine.Engine;
 import java.io.PrintWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -30,11 +32,25 @@ final class PredictCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", required = true, description = "Model folder written by 'lennonnet train --out'.")
+    @Option(names = "--model", required = true, description = "Model folder written by 'lennonnet train --out', or a packed .lennonnet file.")
     Path model;
 
     @Option(names = "--json", description = "One JSON object per image instead of text.")
     boolean json;
+
+    @Option(names = "--engine", defaultValue = "auto", paramLabel = "ENGINE",
+            description = "What runs the backbone: auto (ONNX Runtime when it can, else DL4J, saying why), onnxruntime or dl4j. Default: ${DEFAULT-VALUE}.")
+    String engine;
+
+    @Option(names = "--csv", paramLabel = "FILE", description = "Write the answers to FILE as CSV, one row per image: "
+            + "path, sha256, status, reason, face box, p_john, label, threshold, model_sha256; a progress bar shows rate and ETA.")
+    Path csv;
+
+    @Option(names = "--jsonl", paramLabel = "FILE", description = "Like --csv, as one JSON object per line.")
+    Path jsonl;
+
+    @Option(names = "--resume", description = "With --csv or --jsonl: keep the answers already in FILE and answer only the other images.")
+    boolean resume;
 
     @Option(names = "--all-faces", description = "For a model trained on faces: a line per face in each photo, with its box (x,y,width,height), largest first; without it, the largest face answers.")
     boolean allFaces;
@@ -46,40 +62,104 @@ final class PredictCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        int failures = 0;
-        try (LennonNet net = LennonNet.load(model)) {
+        if (csv != null && jsonl != null) {
+            throw new IllegalArgumentException("--csv and --jsonl are two formats of one table; choose one");
+        }
+        if (resume && csv == null && jsonl == null) {
+            throw new IllegalArgumentException("--resume goes on with a table: give it --csv FILE or --jsonl FILE");
+        }
+        if (allFaces && (csv != null || jsonl != null)) {
+            throw new IllegalArgumentException("--all-faces writes a line per face, not the table of --csv or --jsonl");
+        }
+        try (LennonNet net = LennonNet.load(model, Engine.Choice.parse(engine))) {
             if (allFaces) {
                 return everyFace(net, expand(inputs), out, err);
             }
-            for (Outcome outcome : net.predictFiles(expand(inputs))) {
-                Map<String, Object> row = new LinkedHashMap<>();
-                row.put("path", outcome.source());
-                if (outcome.prediction().isPresent()) {
-                    Prediction p = outcome.prediction().get();
-                    row.put("label", p.label());
-                    row.put("pJohn", p.probabilityJohn());
-                    row.put("pNotJohn", p.probabilityNotJohn());
-                    row.put("millis", p.elapsed().toMillis());
-                    row.put("face", p.face().orElse(null));
-                    if (!p.keypoints().isEmpty()) {
-                        row.put("keypoints", p.keypoints().stream().map(k -> new double[] {k.x(), k.y()}).toList());
-                    }
-                    if (!json) {
-                        out.printf("%s\t%s\t%.4f%n", outcome.source(), p.label(), p.probabilityJohn());
-                    }
-                } else {
-                    failures++;
-                    row.put("error", outcome.error().orElseThrow());
-                    if (!json) {
-                        err.println(outcome.source() + ": " + outcome.error().orElseThrow());
-                    }
-                }
-                if (json) {
-                    out.println(JSON.writeValueAsString(row));
-                }
+            List<Path> files = expand(inputs);
+            if (csv != null || jsonl != null) {
+                return toTable(net, files, err);
             }
-            out.flush();
+            int[] failures = {0};
+            double threshold = net.metadata().threshold();
+            String modelSha256 = net.metadata().modelSha256();
+            FileAnswers.answer(net, files, false, batch -> {
+                for (FileAnswers.Answer a : batch) {
+                    if (a.prediction().isEmpty()) {
+                        failures[0]++;
+                    }
+                    if (json) {
+                        out.println(jsonLine(a, threshold, modelSha256));
+                    } else if (a.prediction().isPresent()) {
+                        out.printf("%s\t%s\t%.4f%n", a.file(), a.prediction().get().label(), a.prediction().get().probabilityJohn());
+                    } else {
+                        err.println(a.file() + ": " + a.reason().orElseThrow());
+                    }
+                }
+                out.flush();
+            });
+            err.flush();
+            return failures[0] == 0 ? 0 : 1;
         }
+    }
+
+    /** {@code --json}: the table's columns, with the names earlier versions printed ({@code pJohn}, {@code error}, ...). */
+    private static String jsonLine(FileAnswers.Answer a, double threshold, String modelSha256) {
+        Map<String, Object> row = new LinkedHashMap<>(AnswerTable.row(a, threshold, modelSha256));
+        if (a.prediction().isPresent()) {
+            Prediction p = a.prediction().get();
+            row.put("pJohn", p.probabilityJohn());
+            row.put("pNotJohn", p.probabilityNotJohn());
+            row.put("millis", p.elapsed().toMillis());
+            row.put("face", p.face().orElse(null));
+            if (!p.keypoints().isEmpty()) {
+                row.put("keypoints", p.keypoints().stream().map(k -> new double[] {k.x(), k.y()}).toList());
+            }
+        } else {
+            row.put("error", a.reason().orElseThrow());
+        }
+        try {
+            return JSON.writeValueAsString(row);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** {@code --csv} / {@code --jsonl}: the table, batch by batch, with a progress bar; {@code --resume} skips what it has. */
+    private int toTable(LennonNet net, List<Path> files, PrintWriter err) throws IOException {
+        Path file = csv != null ? csv : jsonl;
+        AnswerTable.Format format = csv != null ? AnswerTable.Format.CSV : AnswerTable.Format.JSON_LINES;
+        double threshold = net.metadata().threshold();
+        String modelSha256 = net.metadata().modelSha256();
+        java.util.Set<String> answered = new java.util.HashSet<>();
+        int failures = 0;
+        try (AnswerTable table = resume ? AnswerTable.resume(file, format, threshold, modelSha256, answered)
+                : AnswerTable.create(file, format, threshold, modelSha256)) {
+            List<Path> todo = files.stream().filter(f -> !answered.contains(f.toString())).toList();
+            if (resume) {
+                err.println(file + ": " + (files.size() - todo.size()) + " images already answered, " + todo.size() + " to go");
+            }
+            int[] failed = {0};
+            try (Progress progress = Progress.start("predict", todo.size(), "img")) {
+                FileAnswers.answer(net, todo, false, batch -> {
+                    try {
+                        table.write(batch);
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                    for (FileAnswers.Answer a : batch) {
+                        failed[0] += a.prediction().isEmpty() ? 1 : 0;
+                        progress.step();
+                    }
+                    if (failed[0] > 0) {
+                        progress.note(failed[0] + " failed");
+                    }
+                });
+            } catch (java.io.UncheckedIOException e) {
+                throw e.getCause();
+            }
+            failures = failed[0];
+        }
+        err.println(file + ": " + files.size() + " images" + (failures > 0 ? ", " + failures + " failed (see the reason column)" : ""));
         err.flush();
         return failures == 0 ? 0 : 1;
     }

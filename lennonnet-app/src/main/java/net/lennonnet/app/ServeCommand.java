@@ -1,5 +1,6 @@
 package net.lennonnet.app;
 
+import net.lennonnet.model.engine.Engine;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import net.lennonnet.app.serve.ServeConfig;
@@ -29,10 +30,14 @@ final class ServeCommand implements Callable<Integer> {
             description = "Requests held at once (receiving, decoding or waiting for the model); past it, 503. Bounds the server's memory. Default: ${DEFAULT-VALUE}.")
     int maxWaiting;
 
+    @Option(names = "--engine", defaultValue = "auto", paramLabel = "ENGINE",
+            description = "What runs the backbone: auto, onnxruntime or dl4j. Default: ${DEFAULT-VALUE}.")
+    String engine;
+
     @Override
     public Integer call() throws Exception {
         ServeConfig config = new ServeConfig(model, host, port, maxUploadMb * 1024 * 1024, Images.DEFAULT_MAX_PIXELS,
-                maxWaiting);
+                maxWaiting).with(Engine.Choice.parse(engine));
         try (StopSignal stop = new StopSignal(); WebServer server = WebServer.start(config)) {
             System.out.println("Try Lennonnet: http://" + host + ":" + server.port() + "/ (" + stop.howToStop() + ")");
             System.out.flush();

@@ -2,6 +2,7 @@ package net.lennonnet.app;
 
 import java.nio.file.Path;
 import java.net.URI;
+import net.lennonnet.model.engine.Engine;
 import net.lennonnet.backbones.WeightsChoice;
 import net.lennonnet.backbones.WeightsFetch;
 import net.lennonnet.backbones.WeightsSource;
@@ -67,6 +68,10 @@ public final class TrainCommand implements Callable<Integer> {
         long adler32;
     }
 
+    @Option(names = "--engine", defaultValue = "auto", paramLabel = "ENGINE",
+            description = "What computes the backbone's features: auto (ONNX Runtime when it can, else DL4J), onnxruntime or dl4j; the model answers with the same by default. Default: ${DEFAULT-VALUE}.")
+    String engine;
+
     @Option(names = "--backbone", defaultValue = "resnet50",
             description = "resnet50: ImageNet ResNet-50 features; face: dlib's face descriptor on aligned faces (a 'dataset --face-align' dataset; docs/faces.md). Default: ${DEFAULT-VALUE}.")
     String backbone;
@@ -126,7 +131,7 @@ public final class TrainCommand implements Callable<Integer> {
                 .uiPort(dashboard.port()).featureCache(featureCache)
                 .augmentation(new Augmentation(views, !noFlip, crop, jitter))
                 .fineTuning(new FineTuning(fineTuneEpochs, fineTuneLr))
-                .backbone(TrainConfig.BackboneKind.parse(backbone));
+                .backbone(TrainConfig.BackboneKind.parse(backbone)).engine(Engine.Choice.parse(engine));
         if (weights != null) {
             builder.weights(weights.choice());
         }

@@ -3,6 +3,8 @@ package net.lennonnet.model;
 import net.lennonnet.model.bundle.Decision;
 import net.lennonnet.model.bundle.ModelBundle;
 import net.lennonnet.model.bundle.ModelMetadata;
+import net.lennonnet.model.engine.Engine;
+import net.lennonnet.model.engine.Engines;
 import net.lennonnet.model.face.BlazeFace;
 import net.lennonnet.model.face.NoFaceException;
 import net.lennonnet.model.graph.Labels;
@@ -48,29 +50,51 @@ public final class LennonNet implements AutoCloseable {
     private final ModelMetadata metadata;
     private final ImagePipeline pipeline;
     private final java.util.Optional<BlazeFace> detector;
+    /** Runs the backbone: ONNX Runtime when it can, else DL4J ({@link Engines}). */
+    private final Engine engine;
 
-    private LennonNet(ModelBundle bundle, long maxPixels) {
+    private LennonNet(ModelBundle bundle, long maxPixels, Engine.Choice engine) {
         this.graph = bundle.graph();
         this.metadata = bundle.metadata();
         this.detector = bundle.detector();
         this.pipeline = new ImagePipeline(metadata.input(), maxPixels, detector);
         Dl4jDefaults.logStatusOnce();
+        this.engine = Engines.open(engine, graph, metadata.head().featureVertex(), 3, metadata.input().height(),
+                metadata.input().width());
     }
 
     /** Largest encoded image {@link #predict(InputStream)} reads: 50 MB. */
     public static final int MAX_ENCODED_BYTES = 50 * 1024 * 1024;
 
-    /** Loads the model folder written by {@code lennonnet train --out}, or a packed {@code .lennonnet} file. */
+    /**
+     * Loads the model folder written by {@code lennonnet train --out}, or a packed {@code .lennonnet} file,
+     * answering with the faster engine that loads ({@link Engine.Choice#AUTO}).
+     */
     public static LennonNet load(Path model) throws IOException {
-        return new LennonNet(ModelBundle.read(model), Images.DEFAULT_MAX_PIXELS);
+        return load(model, Engine.Choice.AUTO);
+    }
+
+    /** Loads a model folder or packed file, answering with the engine asked for. */
+    public static LennonNet load(Path model, Engine.Choice engine) throws IOException {
+        return new LennonNet(ModelBundle.read(model), Images.DEFAULT_MAX_PIXELS, engine);
     }
 
     /** Loads a packed model ({@link ModelBundle#pack}) from a stream, for example a classpath resource. */
     public static LennonNet load(InputStream packedModel) throws IOException {
+        return load(packedModel, Engine.Choice.AUTO);
+    }
+
+    /** Loads a packed model from a stream, answering with the engine asked for. */
+    public static LennonNet load(InputStream packedModel, Engine.Choice engine) throws IOException {
         if (packedModel == null) {
             throw new IOException("no model stream (a classpath resource that does not exist?)");
         }
-        return new LennonNet(ModelBundle.read(packedModel), Images.DEFAULT_MAX_PIXELS);
+        return new LennonNet(ModelBundle.read(packedModel), Images.DEFAULT_MAX_PIXELS, engine);
+    }
+
+    /** The engine that runs the backbone. */
+    public Engine.Kind engine() {
+        return engine.kind();
     }
 
     /** What the model was trained with: labels, input contract, threshold, provenance. */
@@ -130,7 +154,7 @@ public final class LennonNet implements AutoCloseable {
     }
 
     /** One forward pass over prepared inputs; each prediction's time is its share since {@code start}. */
-    private List<Prediction> forward(List<ImagePipeline.Input> prepared, long start) {
+    List<Prediction> forward(List<ImagePipeline.Input> prepared, long start) {
         INDArray[] inputs = prepared.stream().map(ImagePipeline.Input::tensor).toArray(INDArray[]::new);
         INDArray input = inputs.length == 1 ? inputs[0] : Nd4j.concat(0, inputs);
         double[] pJohn = probabilitiesJohn(input);
@@ -153,34 +177,58 @@ public final class LennonNet implements AutoCloseable {
 
     /**
      * P(john) of each row of a network input, the way the model's {@link Decision} says: the graph's output
-     * for a head decision, else the decision's score of the head's input.
+     * for a head decision, else the decision's score of the head's input. With DL4J as the engine a head
+     * decision runs the whole graph; with another engine the backbone runs there and the head in DL4J.
      */
     private double[] probabilitiesJohn(INDArray input) {
         Decision decision = metadata.decision();
         double[] pJohn = new double[(int) input.size(0)];
-        INDArray out;
-        synchronized (graph) {
-            out = decision.readsFeatures()
-                    ? graph.output(List.of(metadata.head().featureVertex()), false, new INDArray[] {input}, null)[0]
-                    : graph.outputSingle(false, input);
-        }
-        if (decision.readsFeatures()) {
-            float[][] features = out.reshape(pJohn.length, -1).toFloatMatrix();
-            for (int i = 0; i < pJohn.length; i++) {
-                pJohn[i] = decision.probabilityJohn(features[i]);
+        if (engine.kind() == Engine.Kind.DL4J && !decision.readsFeatures()) {
+            INDArray out;
+            synchronized (graph) {
+                out = graph.outputSingle(false, input);
             }
-        } else {
             for (int i = 0; i < pJohn.length; i++) {
                 pJohn[i] = out.getDouble(i, 0);
             }
+            out.close();
+            return pJohn;
+        }
+        float[][] features = engine.features(input);
+        if (decision.readsFeatures()) {
+            for (int i = 0; i < pJohn.length; i++) {
+                pJohn[i] = decision.probabilityJohn(features[i]);
+            }
+            return pJohn;
+        }
+        INDArray out;
+        try (INDArray rows = Nd4j.create(features)) {
+            synchronized (graph) {
+                org.deeplearning4j.nn.api.Layer head = graph.getLayer(metadata.head().outputVertex());
+                out = head.activate(rows.castTo(head.params().dataType()), false,
+                        org.deeplearning4j.nn.workspace.LayerWorkspaceMgr.noWorkspaces()).detach();
+                head.clear();
+            }
+        }
+        for (int i = 0; i < pJohn.length; i++) {
+            pJohn[i] = out.getDouble(i, 0);
         }
         out.close();
         return pJohn;
     }
 
     /**
-     * Predicts for many image files, in batches; a file that cannot be read or decoded gets its reason
-     * instead of a prediction, and the others go on.
+     * The backbone's features (the head's input) for a batch of network input, one row per image, from the
+     * model's engine: what evaluation scores beside the head, and what a decision other than the head reads.
+     */
+    public float[][] features(INDArray input) {
+        return engine.features(input);
+    }
+
+    /**
+     * Predicts for many image files, in batches, reading the next batch while the engine answers this one
+     * ({@link FileAnswers}); a file that cannot be read or decoded gets its reason instead of a prediction,
+     * and the others go on.
      */
     public List<Outcome> predictFiles(List<Path> files) {
         return predictFiles(files, false);
@@ -198,34 +246,11 @@ public final class LennonNet implements AutoCloseable {
 
     private List<Outcome> predictFiles(List<Path> files, boolean alreadyPrepared) {
         List<Outcome> out = new ArrayList<>(files.size());
-        for (int from = 0; from < files.size(); from += BATCH) {
-            List<Path> chunk = files.subList(from, Math.min(files.size(), from + BATCH));
-            long start = System.nanoTime();
-            List<ImagePipeline.Input> inputs = new ArrayList<>();
-            List<Integer> positions = new ArrayList<>();
-            Outcome[] outcomes = new Outcome[chunk.size()];
-            for (int i = 0; i < chunk.size(); i++) {
-                try {
-                    BufferedImage image = pipeline.decode(chunk.get(i));
-                    inputs.add(alreadyPrepared ? new ImagePipeline.Input(pipeline.toInput(image), java.util.Optional.empty())
-                            : pipeline.input(image));
-                    positions.add(i);
-                } catch (IOException e) {
-                    outcomes[i] = Outcome.failed(chunk.get(i).toString(), reason(e));
-                } catch (NoFaceException e) {
-                    outcomes[i] = Outcome.failed(chunk.get(i).toString(), NoFaceException.REASON);
-                }
-            }
-            List<Prediction> predictions = inputs.isEmpty() ? List.of() : forward(inputs, start);
-            for (int k = 0; k < positions.size(); k++) {
-                outcomes[positions.get(k)] = Outcome.of(chunk.get(positions.get(k)).toString(), predictions.get(k));
-            }
-            out.addAll(List.of(outcomes));
-        }
+        FileAnswers.answer(this, files, alreadyPrepared, batch -> batch.forEach(a -> out.add(a.outcome())));
         return out;
     }
 
-    private static String reason(IOException e) {
+    static String reason(IOException e) {
         if (e instanceof java.nio.file.NoSuchFileException) {
             return "no such file";
         }
@@ -244,6 +269,7 @@ public final class LennonNet implements AutoCloseable {
 
     @Override
     public void close() {
+        engine.close();
         synchronized (graph) {
             graph.close();
         }

@@ -24,6 +24,8 @@ import net.lennonnet.data.Split;
 import net.lennonnet.model.io.Hashes;
 import net.lennonnet.model.pipeline.ImagePipeline;
 import net.lennonnet.model.pipeline.InputContract;
+import net.lennonnet.model.engine.Engine;
+import net.lennonnet.model.engine.Engines;
 import net.lennonnet.model.graph.Labels;
 import org.datavec.api.records.Record;
 import org.datavec.api.split.CollectionInputSplit;
@@ -46,6 +48,8 @@ public final class Featurizer {
 
     private final ComputationGraph graph;
     private final String featureVertex;
+    /** Runs the backbone: the engine answering uses ({@link Engines}), so the head learns from the features it reads. */
+    private final Engine engine;
     private final InputContract contract;
     private final ImagePipeline pipeline;
     private boolean helperLogged;
@@ -58,8 +62,19 @@ public final class Featurizer {
      */
     public Featurizer(ComputationGraph graph, String featureVertex, InputContract contract, FeatureCache cache,
             int batchSize) {
+        this(graph, featureVertex, contract, cache, batchSize, Engines.open(Engine.Choice.DL4J, graph, featureVertex, 3,
+                contract.height(), contract.width()));
+    }
+
+    /**
+     * @param engine what runs the backbone; the cache must be keyed with its kind ({@link #backboneKey(ComputationGraph,
+     *               InputContract, String, Engine.Kind)}), since engines agree to about 1e-5, not exactly
+     */
+    public Featurizer(ComputationGraph graph, String featureVertex, InputContract contract, FeatureCache cache,
+            int batchSize, Engine engine) {
         this.graph = graph;
         this.featureVertex = featureVertex;
+        this.engine = engine;
         this.contract = contract;
         this.pipeline = ImagePipeline.of(contract);
         this.cache = cache;
@@ -78,8 +93,15 @@ public final class Featurizer {
      * contract and the vertex the features are read from.
      */
     public static String backboneKey(ComputationGraph backbone, InputContract contract, String featureVertex) {
+        return backboneKey(backbone, contract, featureVertex, Engine.Kind.DL4J);
+    }
+
+    /** The key of features computed by {@code engine} (DL4J's keys are those of earlier versions). */
+    public static String backboneKey(ComputationGraph backbone, InputContract contract, String featureVertex,
+            Engine.Kind engine) {
         MessageDigest digest = Hashes.digest();
-        digest.update(("lennonnet-features-v1|" + contract + "|" + featureVertex + "|").getBytes(StandardCharsets.UTF_8));
+        digest.update(("lennonnet-features-v1|" + contract + "|" + featureVertex + "|"
+                + (engine == Engine.Kind.DL4J ? "" : engine.flag() + "|")).getBytes(StandardCharsets.UTF_8));
         ByteBuffer weights = backbone.params().data().asNio();
         digest.update(weights.duplicate());
         return HexFormat.of().formatHex(digest.digest()).substring(0, 24);
@@ -192,19 +214,18 @@ public final class Featurizer {
         INDArray input = Nd4j.concat(0, batch.toArray(INDArray[]::new));
         // Only the feature vertex's activations: TransferLearningHelper.featurize keeps every layer's
         // (about 10 GB of RSS and a third of the speed for ResNet-50 at batch 32, docs/performance.md).
-        INDArray out;
-        synchronized (graph) {
-            out = graph.output(List.of(featureVertex), false, new INDArray[] {input}, null)[0];
-        }
+        float[][] rows = engine.features(input);
+        input.close();
         if (!helperLogged) {
             helperLogged = true;
             net.lennonnet.model.Dl4jDefaults.logStatusOnce();
-            log.info("convolutions run on {}", net.lennonnet.model.graph.GraphSurgery.convolutionHelper(graph)
-                    .map(h -> h + " (oneDNN)").orElse("DL4J's built-in im2col path (no oneDNN helper: several times slower)"));
+            log.info("features run on {}", engine.kind() == Engine.Kind.DL4J
+                    ? "DL4J, convolutions on " + net.lennonnet.model.graph.GraphSurgery.convolutionHelper(graph)
+                            .map(h -> h + " (oneDNN)").orElse("DL4J's built-in im2col path (no oneDNN helper: several times slower)")
+                    : engine.kind().flag());
         }
-        INDArray rows = out.reshape(out.size(0), out.length() / out.size(0));
         for (int i = 0; i < keys.size(); i++) {
-            float[] f = rows.getRow(i).toFloatVector();
+            float[] f = rows[i];
             cache.put(keys.get(i), f);
             features.put(keys.get(i), f);
         }

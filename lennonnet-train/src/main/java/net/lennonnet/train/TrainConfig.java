@@ -1,5 +1,6 @@
 package net.lennonnet.train;
 
+import net.lennonnet.model.engine.Engine;
 import java.nio.file.Path;
 import net.lennonnet.backbones.WeightsChoice;
 
@@ -23,11 +24,13 @@ import net.lennonnet.backbones.WeightsChoice;
  * @param augmentation augmented views of each training image
  * @param fineTuning   whether and how to fine-tune the last stage after the head
  * @param backbone     which backbone the head is trained on
+ * @param engine       what computes the backbone's features: the engine the model will answer with by default
+ *                     (ONNX Runtime when it can), so that the head learns from the features it will read
  */
 public record TrainConfig(Path data, Path out, int inputSize, int epochs, int batchSize, double learningRate,
         int patience, long seed, WeightsChoice weights, int uiPort,
         Path featureCache, Augmentation augmentation,
-        FineTuning fineTuning, BackboneKind backbone) {
+        FineTuning fineTuning, BackboneKind backbone, Engine.Choice engine) {
 
     /** The backbones a head can be trained on. */
     public enum BackboneKind {
@@ -48,6 +51,14 @@ public record TrainConfig(Path data, Path out, int inputSize, int epochs, int ba
     }
 
     /** A ResNet-50 configuration. */
+    /** With the faster engine that loads for the features. */
+    public TrainConfig(Path data, Path out, int inputSize, int epochs, int batchSize, double learningRate,
+            int patience, long seed, WeightsChoice weights, int uiPort, Path featureCache,
+            Augmentation augmentation, FineTuning fineTuning, BackboneKind backbone) {
+        this(data, out, inputSize, epochs, batchSize, learningRate, patience, seed, weights, uiPort, featureCache,
+                augmentation, fineTuning, backbone, Engine.Choice.AUTO);
+    }
+
     public TrainConfig(Path data, Path out, int inputSize, int epochs, int batchSize, double learningRate,
             int patience, long seed, WeightsChoice weights, int uiPort, Path featureCache,
             Augmentation augmentation, FineTuning fineTuning) {
@@ -78,7 +89,7 @@ public record TrainConfig(Path data, Path out, int inputSize, int epochs, int ba
         return new Builder(data, out).inputSize(inputSize).epochs(epochs).batchSize(batchSize)
                 .learningRate(learningRate).patience(patience).seed(seed).weights(weights).uiPort(uiPort)
                 .featureCache(featureCache).augmentation(augmentation).fineTuning(fineTuning)
-                .backbone(backbone);
+                .backbone(backbone).engine(engine);
     }
 
     /** Builds a {@link TrainConfig}; every setter has the default above until called. */
@@ -97,6 +108,7 @@ public record TrainConfig(Path data, Path out, int inputSize, int epochs, int ba
         private Augmentation augmentation = Augmentation.none();
         private FineTuning fineTuning = FineTuning.off();
         private BackboneKind backbone = BackboneKind.RESNET50;
+        private Engine.Choice engine = Engine.Choice.AUTO;
 
         private Builder(Path data, Path out) {
             this.data = data;
@@ -118,12 +130,13 @@ public record TrainConfig(Path data, Path out, int inputSize, int epochs, int ba
         public Builder augmentation(Augmentation value) { augmentation = value; return this; }
         public Builder fineTuning(FineTuning value) { fineTuning = value; return this; }
         public Builder backbone(BackboneKind value) { backbone = value; return this; }
+        public Builder engine(Engine.Choice value) { engine = value; return this; }
 
         /** The configuration; {@link IllegalArgumentException} naming the first value out of range. */
         public TrainConfig build() {
             return new TrainConfig(data, out, inputSize, epochs, batchSize, learningRate, patience, seed, weights,
                     uiPort, featureCache != null ? featureCache : data == null ? null : defaultFeatureCache(data),
-                    augmentation, fineTuning, backbone);
+                    augmentation, fineTuning, backbone, engine);
         }
     }
 
@@ -138,6 +151,7 @@ public record TrainConfig(Path data, Path out, int inputSize, int epochs, int ba
     }
 
     public TrainConfig {
+        engine = engine == null ? Engine.Choice.AUTO : engine;
         if (data == null || out == null) {
             throw new IllegalArgumentException("data and out folders are required");
         }

@@ -1,5 +1,7 @@
 package net.lennonnet.train;
 
+import net.lennonnet.model.engine.Engines;
+import net.lennonnet.model.engine.Engine;
 import net.lennonnet.model.pipeline.Preparation;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -65,19 +67,22 @@ public final class Training {
                 trainingSet.notJohn(), String.format("%.3f", classWeights[0]), String.format("%.3f", classWeights[1]));
 
         // 1. backbone features, once per image and view (cached)
-        String backboneKey = Featurizer.backboneKey(backbone.graph(), contract,
-                TransferGraph.findHead(backbone.graph()).featureVertex());
         ComputationGraph graph = TransferGraph.twoClass(backbone.graph(),
                 new TransferGraph.HeadOptions(config.learningRate(), classWeights, config.seed()));
         TransferGraph.Head head = TransferGraph.findHead(graph);
+        // the backbone runs on the engine answering will use, and the cache knows which computed its rows
+        Engine engine = Engines.open(config.engine(), graph, head.featureVertex(), 3, contract.height(), contract.width());
+        String backboneKey = Featurizer.backboneKey(backbone.graph(), contract,
+                TransferGraph.findHead(backbone.graph()).featureVertex(), engine.kind());
         FeatureCache cache = new FeatureCache(config.featureCache(), backboneKey);
         log.info("feature cache: {}", cache.dir());
         long featureStart = System.nanoTime();
-        Featurizer featurizer = new Featurizer(graph, head.featureVertex(), contract, cache, config.batchSize());
+        Featurizer featurizer = new Featurizer(graph, head.featureVertex(), contract, cache, config.batchSize(), engine);
         Features train = featurizer.featurize(dataset, Split.TRAIN, config.augmentation());
         Features validation = featurizer.featurize(dataset, Split.VALIDATION);
         Features test = featurizer.featurize(dataset, Split.TEST);
         double featureSeconds = seconds(featureStart);
+        engine.close();
 
         // 2. the head, fitted to convergence on them; answering score, calibration and threshold on held-out scores
         long headStart = System.nanoTime();

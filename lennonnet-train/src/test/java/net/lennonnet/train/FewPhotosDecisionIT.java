@@ -1,5 +1,6 @@
 package net.lennonnet.train;
 
+import net.lennonnet.model.engine.Engine;
 import net.lennonnet.model.pipeline.Preparation;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -182,6 +183,26 @@ class FewPhotosDecisionIT {
             p.add(Double.parseDouble(f[3]));
         }
         ModelMetadata metadata = ModelBundle.read(model).metadata();
+        // the same held-out photos answered with the backbone in DL4J: the same decisions (issue 21)
+        Path dl4jOut = model.resolve("evaluation-dl4j");
+        Evaluation.run(model, Dataset.open(data), dl4jOut, Evaluation.ThresholdFrom.MODEL, Engine.Choice.DL4J);
+        List<String> onnx = Files.readAllLines(out.resolve("test-predictions.csv"));
+        List<String> dl4j = Files.readAllLines(dl4jOut.resolve("test-predictions.csv"));
+        assertThat(dl4j).hasSameSizeAs(onnx);
+        double largest = 0;
+        for (int i = 1; i < onnx.size(); i++) {
+            String[] a = onnx.get(i).split(",");
+            String[] b = dl4j.get(i).split(",");
+            assertThat(b[0]).isEqualTo(a[0]);
+            double pa = Double.parseDouble(a[3]);
+            double pb = Double.parseDouble(b[3]);
+            largest = Math.max(largest, Math.abs(pa - pb));
+            assertThat(pb >= metadata.threshold()).as("%s: P(john) %s with ONNX Runtime, %s with DL4J", a[0], pa, pb)
+                    .isEqualTo(pa >= metadata.threshold());
+        }
+        System.out.printf("%s, %s: ONNX Runtime and DL4J give the same decisions; P(john) moved at most %.1e%n", person,
+                face ? "face" : "resnet50", largest);
+        assertThat(largest).isLessThan(1e-3);
         Dataset dataset = Dataset.open(data);
         int photos = dataset.images(Split.TRAIN, Labels.JOHN).size() + dataset.images(Split.VALIDATION, Labels.JOHN).size();
         var t = report.table();

@@ -32,9 +32,43 @@ public final class ForwardBench {
             long minorFaultsPerIter, long rssMib, long peakRssMib) {}
 
     private final ComputationGraph graph;
+    /** The engine answering runs the backbone with, and the head after it in DL4J; empty: the whole graph in DL4J. */
+    private final java.util.Optional<net.lennonnet.model.engine.Engine> engine;
 
     public ForwardBench(ComputationGraph graph) {
         this.graph = graph;
+        this.engine = java.util.Optional.empty();
+    }
+
+    private ForwardBench(ComputationGraph graph, net.lennonnet.model.engine.Engine engine) {
+        this.graph = graph;
+        this.engine = java.util.Optional.of(engine);
+    }
+
+    /**
+     * The same graph as {@code LennonNet} answers with it: the backbone on {@code choice}'s engine (up to the
+     * head's feature vertex), the head in DL4J.
+     */
+    public ForwardBench on(net.lennonnet.model.engine.Engine.Choice choice) {
+        String features = net.lennonnet.model.graph.TransferGraph.findHead(graph).featureVertex();
+        return new ForwardBench(graph, net.lennonnet.model.engine.Engines.open(choice, graph, features, 3, 224, 224));
+    }
+
+    /** What runs the forward pass: {@code dl4j} (the whole graph) or the engine's name. */
+    public String engineName() {
+        return engine.map(e -> e.kind().flag()).orElse("dl4j");
+    }
+
+    private void forward(INDArray input) {
+        if (engine.isEmpty()) {
+            graph.outputSingle(false, input).sumNumber(); // copy the logits out, as the peers do
+            return;
+        }
+        float[][] features = engine.get().features(input);
+        var head = graph.getLayer(net.lennonnet.model.graph.TransferGraph.findHead(graph).outputVertex());
+        try (INDArray rows = Nd4j.create(features)) {
+            head.activate(rows, false, org.deeplearning4j.nn.workspace.LayerWorkspaceMgr.noWorkspaces()).sumNumber();
+        }
     }
 
     /** The DL4J zoo builder's ResNet-50 with two outputs and He initialisation. */
@@ -67,13 +101,13 @@ public final class ForwardBench {
     public Result run(int batch, int warmup, int iterations) {
         INDArray input = Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, batch, 3, 224, 224).muli(255).subi(120);
         for (int i = 0; i < warmup; i++) {
-            graph.outputSingle(false, input).sumNumber();
+            forward(input);
         }
         List<Double> ms = new ArrayList<>();
         long faults = ProcessStats.minorFaults();
         for (int i = 0; i < iterations; i++) {
             long t = System.nanoTime();
-            graph.outputSingle(false, input).sumNumber(); // copy the logits out, as the peers do
+            forward(input);
             ms.add((System.nanoTime() - t) / 1e6);
         }
         long faultsPerIter = (ProcessStats.minorFaults() - faults) / iterations;
@@ -93,8 +127,12 @@ public final class ForwardBench {
         int warmup = Integer.parseInt(env("WARMUP", "2"));
         int iters = Integer.parseInt(env("ITERS", "7"));
         int itersBs1 = Integer.parseInt(env("ITERS_BS1", "20"));
-        String engine = "lennonnet-dl4j" + (which.equals("imagenet") ? "" : "-" + which) + env("ENGINE_SUFFIX", "");
-        ForwardBench bench = of(which);
+        // LENNONNET_ENGINE: dl4j (the whole graph in DL4J) or onnxruntime (the backbone as LennonNet answers with it)
+        String choice = env("LENNONNET_ENGINE", "dl4j");
+        ForwardBench bench = choice.equals("dl4j") ? of(which)
+                : of(which).on(net.lennonnet.model.engine.Engine.Choice.parse(choice));
+        String engine = "lennonnet-" + bench.engineName() + (which.equals("imagenet") ? "" : "-" + which)
+                + env("ENGINE_SUFFIX", "");
         System.out.println("INFO engine=" + engine + " threads=" + threads + " backend="
                 + Nd4j.getExecutioner().getClass().getSimpleName() + " omp_wait_policy=" + env("OMP_WAIT_POLICY", "unset") + " graph=" + which);
         for (int batch : args.length > 0 ? java.util.Arrays.stream(args).mapToInt(Integer::parseInt).toArray()

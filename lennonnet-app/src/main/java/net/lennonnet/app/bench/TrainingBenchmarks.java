@@ -44,7 +44,10 @@ public final class TrainingBenchmarks {
         Path cacheDir = Files.createTempDirectory("lennonnet-bench-cache");
         FeatureCache cache = new FeatureCache(cacheDir, net.lennonnet.model.io.Hashes.sha256(
                 ("benchmark " + System.nanoTime()).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-        Featurizer featurizer = new Featurizer(graph, head.featureVertex(), contract, cache, batch);
+        // the engine training uses by default (ONNX Runtime when it can)
+        Featurizer featurizer = new Featurizer(graph, head.featureVertex(), contract, cache, batch,
+                net.lennonnet.model.engine.Engines.open(net.lennonnet.model.engine.Engine.Choice.AUTO, graph,
+                        head.featureVertex(), 3, contract.height(), contract.width()));
         long start = System.nanoTime();
         Featurizer.Features features = featurizer.featurize(Dataset.open(dataset), Split.TRAIN);
         double seconds = (System.nanoTime() - start) / 1e9;

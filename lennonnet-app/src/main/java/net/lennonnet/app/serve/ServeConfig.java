@@ -1,5 +1,6 @@
 package net.lennonnet.app.serve;
 
+import net.lennonnet.model.engine.Engine;
 import java.nio.file.Path;
 
 /**
@@ -20,7 +21,7 @@ import java.nio.file.Path;
  *                       this is what keeps clients that send a byte now and then from holding every place
  */
 public record ServeConfig(Path model, String host, int port, int maxUploadBytes, long maxPixels, int maxWaiting,
-        java.time.Duration bodyIdle, long minBytesPerSecond) {
+        java.time.Duration bodyIdle, long minBytesPerSecond, Engine.Choice engine) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
@@ -44,12 +45,24 @@ public record ServeConfig(Path model, String host, int port, int maxUploadBytes,
         this(model, host, port, maxUploadBytes, maxPixels, maxWaiting, DEFAULT_BODY_IDLE, DEFAULT_MIN_BYTES_PER_SECOND);
     }
 
+    /** With the faster engine that loads. */
+    public ServeConfig(Path model, String host, int port, int maxUploadBytes, long maxPixels, int maxWaiting,
+            java.time.Duration bodyIdle, long minBytesPerSecond) {
+        this(model, host, port, maxUploadBytes, maxPixels, maxWaiting, bodyIdle, minBytesPerSecond, Engine.Choice.AUTO);
+    }
+
+    /** This configuration answering with {@code choice}. */
+    public ServeConfig with(Engine.Choice choice) {
+        return new ServeConfig(model, host, port, maxUploadBytes, maxPixels, maxWaiting, bodyIdle, minBytesPerSecond, choice);
+    }
+
     /** How long a body is given before its average rate is judged. */
     public java.time.Duration rateGrace() {
         return bodyIdle.compareTo(java.time.Duration.ofSeconds(5)) < 0 ? bodyIdle : java.time.Duration.ofSeconds(5);
     }
 
     public ServeConfig {
+        engine = engine == null ? Engine.Choice.AUTO : engine;
         if (model == null || host == null || host.isBlank()) {
             throw new IllegalArgumentException("a model and a host are required");
         }

@@ -75,7 +75,7 @@ public final class WebServer implements AutoCloseable {
 
     /** Loads the model and starts listening; {@link #port()} tells where. */
     public static WebServer start(ServeConfig config) throws IOException {
-        LennonNet net = LennonNet.load(config.model());
+        LennonNet net = LennonNet.load(config.model(), config.engine());
         WebServer web = new WebServer(config, net);
         CompletableFuture<Void> listening = new CompletableFuture<>();
         web.server.listen(config.port(), config.host(), result -> {

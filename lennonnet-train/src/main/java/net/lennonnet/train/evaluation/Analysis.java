@@ -1,5 +1,6 @@
 package net.lennonnet.train.evaluation;
 
+import net.lennonnet.model.engine.Engine;
 import net.lennonnet.data.Dataset;
 import net.lennonnet.model.io.AtomicFiles;
 
@@ -58,6 +59,12 @@ public final class Analysis {
      */
     public static AnalysisReport run(Path model, List<ImageSet> sets, Path out, OptionalDouble threshold, double[] band)
             throws IOException {
+        return run(model, sets, out, threshold, band, Engine.Choice.AUTO);
+    }
+
+    /** {@link #run(Path, List, Path, OptionalDouble, double[])} with the engine that runs the backbone. */
+    public static AnalysisReport run(Path model, List<ImageSet> sets, Path out, OptionalDouble threshold, double[] band,
+            Engine.Choice engine) throws IOException {
         if (sets.isEmpty()) {
             throw new IllegalArgumentException("name at least one set: --set NAME=DIR");
         }
@@ -71,7 +78,7 @@ public final class Analysis {
             }
         }
         Files.createDirectories(out);
-        try (LennonNet net = LennonNet.load(model)) {
+        try (LennonNet net = LennonNet.load(model, engine)) {
             double t = threshold.orElse(net.metadata().threshold());
             List<AnalysisReport.SetResult> results = new ArrayList<>();
             List<ScoredImage> all = new ArrayList<>();

@@ -72,12 +72,11 @@ public record CentreScore(int johnTrainingFaces, double threshold, double distan
 
         float[] describe(Path file) throws IOException {
             INDArray input = stored ? net.pipeline().storedInput(file) : net.pipeline().input(file).tensor();
-            INDArray out;
-            synchronized (net.graph()) {
-                out = net.graph().output(List.of(net.metadata().head().featureVertex()), false,
-                        new INDArray[] {input}, null)[0];
+            try {
+                return net.features(input)[0]; // the model's engine, as answering uses it
+            } finally {
+                input.close();
             }
-            return out.toFloatVector();
         }
 
         /** Descriptors of the files that have a face; the others are left out. */

@@ -1,5 +1,6 @@
 package net.lennonnet.train.evaluation;
 
+import net.lennonnet.model.engine.Engine;
 import net.lennonnet.data.Dataset;
 import net.lennonnet.model.io.AtomicFiles;
 
@@ -42,8 +43,14 @@ public final class Evaluation {
      * and writes the report, its page and galleries into {@code out}.
      */
     public static EvaluationReport run(Path model, Dataset data, Path out, ThresholdFrom from) throws IOException {
+        return run(model, data, out, from, Engine.Choice.AUTO);
+    }
+
+    /** {@link #run(Path, Dataset, Path, ThresholdFrom)} with the engine that runs the backbone. */
+    public static EvaluationReport run(Path model, Dataset data, Path out, ThresholdFrom from, Engine.Choice engine)
+            throws IOException {
         Files.createDirectories(out);
-        try (LennonNet net = LennonNet.load(model)) {
+        try (LennonNet net = LennonNet.load(model, engine)) {
             datasetMismatch(net, data).ifPresent(warning -> log.warn("WARNING: {}", warning));
             Scorer scorer = Scorer.forDataset(net, data);
             List<ScoredImage> test = new ArrayList<>();

@@ -1,0 +1,140 @@
+package net.lennonnet.backbones;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import net.lennonnet.backbones.face.FaceModels;
+import net.lennonnet.model.engine.Engine;
+import net.lennonnet.model.engine.Engines;
+import net.lennonnet.model.graph.TransferGraph;
+import net.lennonnet.model.image.Images;
+import net.lennonnet.model.pipeline.ImagePipeline;
+import net.lennonnet.model.pipeline.InputContract;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * ONNX Runtime against DL4J on the real backbones and real photos: the features within 1e-4 of each
+ * image's largest feature, and the same decisions (ImageNet's top class for ResNet-50; same person or
+ * not, at dlib's 0.6, for every pair of faces with the face descriptor).
+ */
+class OnnxParityIT {
+
+    private static final List<String> SKIMAGE_PHOTOS = List.of("astronaut.png", "chelsea.png", "coffee.png", "rocket.jpg",
+            "motorcycle_left.png", "hubble_deep_field.jpg", "camera.png", "coins.png");
+
+    private record Pair(float[][] dl4j, float[][] onnx) {}
+
+    private static Pair bothEngines(ComputationGraph graph, String vertex, InputContract contract, INDArray input) {
+        float[][] dl4j;
+        try (Engine engine = Engines.open(Engine.Choice.DL4J, graph, vertex, 3, contract.height(), contract.width())) {
+            dl4j = engine.features(input);
+        }
+        try (Engine engine = Engines.open(Engine.Choice.ONNXRUNTIME, graph, vertex, 3, contract.height(), contract.width())) {
+            return new Pair(dl4j, engine.features(input));
+        }
+    }
+
+    /** Each feature within 1e-4 of its image's largest; returns the largest relative difference seen. */
+    private static double assertClose(Pair p) {
+        double worst = 0;
+        for (int i = 0; i < p.dl4j().length; i++) {
+            double scale = 0;
+            for (float v : p.dl4j()[i]) {
+                scale = Math.max(scale, Math.abs(v));
+            }
+            assertThat(scale).isGreaterThan(0);
+            for (int j = 0; j < p.dl4j()[i].length; j++) {
+                double relative = Math.abs(p.dl4j()[i][j] - p.onnx()[i][j]) / scale;
+                worst = Math.max(worst, relative);
+                assertThat(relative).as("image %d, feature %d", i, j).isLessThanOrEqualTo(1e-4);
+            }
+        }
+        return worst;
+    }
+
+    @Test
+    void resnet50GivesDl4jsFeaturesAndImageNetClassesOnRealPhotos() throws IOException {
+        Backbone backbone = Backbones.load(RealPackages.resnet50());
+        ComputationGraph graph = backbone.graph();
+        TransferGraph.Head head = TransferGraph.findHead(graph);
+        ImagePipeline pipeline = ImagePipeline.of(backbone.input());
+        List<INDArray> inputs = new ArrayList<>();
+        for (String name : SKIMAGE_PHOTOS) {
+            Path file = RealPackages.skimageData().resolve(name);
+            if (Files.isRegularFile(file)) {
+                inputs.add(pipeline.input(file).tensor());
+            }
+        }
+        for (int i = 1; i <= 6; i++) {
+            inputs.add(pipeline.input(RealPackages.faceApiSamples().resolve("sample" + i + ".jpg")).tensor());
+        }
+        assertThat(inputs).hasSizeGreaterThanOrEqualTo(12);
+        INDArray batch = Nd4j.concat(0, inputs.toArray(INDArray[]::new));
+        Pair features = bothEngines(graph, head.featureVertex(), backbone.input(), batch);
+        double worst = assertClose(features);
+        int[] dl4jTop = topClass(graph, head, features.dl4j());
+        int[] onnxTop = topClass(graph, head, features.onnx());
+        System.out.printf("ResNet-50, %d real photos: largest relative feature difference %.2e; top-1 classes %s%n",
+                inputs.size(), worst, java.util.Arrays.toString(dl4jTop));
+        assertThat(onnxTop).containsExactly(dl4jTop);
+    }
+
+    private static int[] topClass(ComputationGraph graph, TransferGraph.Head head, float[][] features) {
+        var classifier = graph.getLayer(head.outputVertex());
+        INDArray scores = classifier.activate(Nd4j.create(features), false, LayerWorkspaceMgr.noWorkspaces()).detach();
+        int[] top = new int[features.length];
+        for (int i = 0; i < top.length; i++) {
+            top[i] = scores.getRow(i).argMax().getInt(0);
+        }
+        return top;
+    }
+
+    @Test
+    void theFaceDescriptorGivesDl4jsDescriptorsAndPairDecisionsOnRealFaces() throws IOException {
+        Backbone face = Backbones.face();
+        ImagePipeline pipeline = new ImagePipeline(InputContract.faceChip(), Images.DEFAULT_MAX_PIXELS,
+                Optional.of(FaceModels.detector()));
+        List<INDArray> chips = new ArrayList<>();
+        for (int i = 1; i <= 6; i++) {
+            var photo = Images.decode(RealPackages.faceApiSamples().resolve("sample" + i + ".jpg"), Images.DEFAULT_MAX_PIXELS);
+            pipeline.inputsPerFace(photo).forEach(in -> chips.add(in.tensor()));
+        }
+        chips.add(pipeline.input(RealPackages.skimageData().resolve("astronaut.png")).tensor());
+        assertThat(chips).hasSizeGreaterThanOrEqualTo(20);
+        String vertex = TransferGraph.findHead(face.graph()).featureVertex();
+        Pair descriptors = bothEngines(face.graph(), vertex, InputContract.faceChip(), Nd4j.concat(0, chips.toArray(INDArray[]::new)));
+        double worst = assertClose(descriptors);
+        int pairs = 0;
+        double largestShift = 0;
+        for (int i = 0; i < chips.size(); i++) {
+            for (int j = i + 1; j < chips.size(); j++) {
+                double a = distance(descriptors.dl4j()[i], descriptors.dl4j()[j]);
+                double b = distance(descriptors.onnx()[i], descriptors.onnx()[j]);
+                largestShift = Math.max(largestShift, Math.abs(a - b));
+                assertThat(b < 0.6).as("faces %d and %d: %.5f vs %.5f", i, j, a, b).isEqualTo(a < 0.6);
+                pairs++;
+            }
+        }
+        System.out.printf("face descriptor, %d real faces: largest relative difference %.2e; %d pairs, distances "
+                + "moved at most %.2e, the same decisions%n", chips.size(), worst, pairs, largestShift);
+        assertThat(largestShift).isLessThan(1e-3);
+    }
+
+    private static double distance(float[] a, float[] b) {
+        double sum = 0;
+        for (int i = 0; i < a.length; i++) {
+            double d = a[i] - b[i];
+            sum += d * d;
+        }
+        return Math.sqrt(sum);
+    }
+}

@@ -1,0 +1,37 @@
+package net.lennonnet.model.engine;
+
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Opens the engine a model answers with. */
+public final class Engines {
+
+    private static final Logger log = LoggerFactory.getLogger(Engines.class);
+
+    private Engines() {}
+
+    /**
+     * The engine for {@code graph}'s backbone, up to {@code featureVertex}, on {@code [n, channels, height,
+     * width]} input. {@link Engine.Choice#AUTO} takes ONNX Runtime when the graph exports and the runtime
+     * loads, else DL4J with one log line saying why; asking for ONNX Runtime by name makes its failure an
+     * error.
+     */
+    public static Engine open(Engine.Choice choice, ComputationGraph graph, String featureVertex, int channels,
+            int height, int width) {
+        if (choice == Engine.Choice.DL4J) {
+            return new Dl4jEngine(graph, featureVertex);
+        }
+        try {
+            byte[] model = OnnxExport.export(graph, featureVertex, channels, height, width);
+            return OrtEngine.open(model, Runtime.getRuntime().availableProcessors());
+        } catch (OnnxExport.UnsupportedGraphException | ai.onnxruntime.OrtException | LinkageError | RuntimeException e) {
+            String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            if (choice == Engine.Choice.ONNXRUNTIME) {
+                throw new IllegalStateException("ONNX Runtime cannot run this model: " + why, e);
+            }
+            log.info("answering with DL4J: ONNX Runtime cannot run this model ({})", why);
+            return new Dl4jEngine(graph, featureVertex);
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package net.lennonnet.model.engine;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import java.nio.FloatBuffer;
+import java.util.Map;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * ONNX Runtime on an exported backbone ({@link OnnxExport}): a session opened on the model bytes in
+ * memory, with all optimisations, its intra-op threads set to the cores it may use and one inter-op
+ * thread (ONNX Runtime sessions are safe for concurrent runs).
+ */
+final class OrtEngine implements Engine {
+
+    private final OrtEnvironment environment;
+    private final OrtSession session;
+
+    private OrtEngine(OrtEnvironment environment, OrtSession session) {
+        this.environment = environment;
+        this.session = session;
+    }
+
+    /** A session on the ONNX model, with {@code threads} intra-op threads. */
+    static OrtEngine open(byte[] onnxModel, int threads) throws OrtException {
+        OrtEnvironment environment = OrtEnvironment.getEnvironment();
+        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+            options.setIntraOpNumThreads(threads);
+            options.setInterOpNumThreads(1);
+            options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            return new OrtEngine(environment, environment.createSession(onnxModel, options));
+        }
+    }
+
+    @Override
+    public Kind kind() {
+        return Kind.ONNXRUNTIME;
+    }
+
+    @Override
+    public float[][] features(INDArray input) {
+        INDArray in = input.dataType() == DataType.FLOAT && input.ordering() == 'c' && !input.isView()
+                ? input : input.castTo(DataType.FLOAT).dup('c');
+        try {
+            FloatBuffer values = in.data().asNioFloat();
+            try (OnnxTensor tensor = OnnxTensor.createTensor(environment, values, in.shape());
+                    OrtSession.Result result = session.run(Map.of(OnnxExport.INPUT, tensor))) {
+                return (float[][]) result.get(0).getValue();
+            }
+        } catch (OrtException e) {
+            throw new IllegalStateException("ONNX Runtime failed on a batch of " + input.size(0) + ": " + e.getMessage(), e);
+        } finally {
+            if (in != input) {
+                in.close();
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            session.close();
+        } catch (OrtException e) {
+            // closing a session only releases memory; nothing to tell the caller
+        }
+    }
+}
