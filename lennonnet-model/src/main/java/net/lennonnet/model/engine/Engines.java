@@ -11,15 +11,26 @@ public final class Engines {
 
     private Engines() {}
 
+    /** Whether ND4J computes on a GPU (the CUDA profile's backend). */
+    static boolean gpuBackend() {
+        String backend = org.nd4j.linalg.factory.Nd4j.getBackend().getClass().getName().toLowerCase(java.util.Locale.ROOT);
+        return backend.contains("jcublas") || backend.contains("cuda");
+    }
+
     /**
      * The engine for {@code graph}'s backbone, up to {@code featureVertex}, on {@code [n, channels, height,
      * width]} input. {@link Engine.Choice#AUTO} takes ONNX Runtime when the graph exports and the runtime
-     * loads, else DL4J with one log line saying why; asking for ONNX Runtime by name makes its failure an
+     * loads, else DL4J with one log line saying why (also when ND4J runs on a GPU: ONNX Runtime's CPU build
+     * would be the slower engine there); asking for ONNX Runtime by name makes its failure an
      * error.
      */
     public static Engine open(Engine.Choice choice, ComputationGraph graph, String featureVertex, int channels,
             int height, int width) {
         if (choice == Engine.Choice.DL4J) {
+            return new Dl4jEngine(graph, featureVertex);
+        }
+        if (choice == Engine.Choice.AUTO && gpuBackend()) {
+            log.info("answering with DL4J: the ND4J backend runs on the GPU, and the ONNX Runtime here is its CPU build");
             return new Dl4jEngine(graph, featureVertex);
         }
         try {
