@@ -95,7 +95,7 @@ final class BenchmarkCommand implements Callable<Integer> {
             ForwardBench.Result r = onOrt.run(batch, 2, batch == 1 ? 20 : 7);
             ort.put(batch, r);
             table.put("ResNet-50 forward 224x224, batch " + batch + ", as LennonNet answers (backbone on "
-                    + onOrt.engineName() + ", head in DL4J)", String.format("%.1f images/s (median %.0f ms; %.2fx the "
+                    + onOrt.engineName() + ", head in Java)", String.format("%.1f images/s (median %.0f ms; %.2fx the "
                     + "whole graph in DL4J)", r.imagesPerSecond(), r.medianMs(), r.imagesPerSecond() / fwd.get(batch).imagesPerSecond()));
         }
         table.put("peak RSS after the forward runs", ProcessStats.peakRssMib() + " MiB");
@@ -216,6 +216,9 @@ final class BenchmarkCommand implements Callable<Integer> {
             ms.get((int) Math.ceil(0.99 * (ms.size() - 1)))};
     }
 
+    /** The harness's name for ONNX Runtime Java. */
+    static final String ORT_PEER = "onnxruntime-java";
+
     private static final Pattern RESULT = Pattern.compile("RESULT engine=(\\S+) mode=infer bs=(\\d+) img_per_s=([0-9.]+)");
 
     /**
@@ -238,9 +241,9 @@ final class BenchmarkCommand implements Callable<Integer> {
                 continue;
             }
             String suffix = engineAndBatch[0].endsWith("+tunedmalloc") ? "+tunedmalloc" : "";
-            Double ortRate = rates.get("ort" + suffix + " " + engineAndBatch[1]);
+            Double ortRate = rates.get(ORT_PEER + suffix + " " + engineAndBatch[1]);
             if (ortRate != null) {
-                table.put(engineAndBatch[0] + " / ort" + suffix + ", forward " + engineAndBatch[1].replace("bs", "batch "),
+                table.put(engineAndBatch[0] + " / " + ORT_PEER + suffix + ", forward " + engineAndBatch[1].replace("bs", "batch "),
                         String.format("%.2f", e.getValue() / ortRate));
             }
         }

@@ -5,6 +5,7 @@ import net.lennonnet.model.bundle.ModelBundle;
 import net.lennonnet.model.bundle.ModelMetadata;
 import net.lennonnet.model.engine.Engine;
 import net.lennonnet.model.engine.Engines;
+import net.lennonnet.model.engine.SoftmaxHead;
 import net.lennonnet.model.face.BlazeFace;
 import net.lennonnet.model.face.NoFaceException;
 import net.lennonnet.model.graph.Labels;
@@ -52,6 +53,8 @@ public final class LennonNet implements AutoCloseable {
     private final java.util.Optional<BlazeFace> detector;
     /** Runs the backbone: ONNX Runtime when it can, else DL4J ({@link Engines}). */
     private final Engine engine;
+    /** The head in plain Java, after an engine other than DL4J; empty when DL4J computes it. */
+    private final java.util.Optional<SoftmaxHead> javaHead;
 
     private LennonNet(ModelBundle bundle, long maxPixels, Engine.Choice engine) {
         this.graph = bundle.graph();
@@ -61,6 +64,8 @@ public final class LennonNet implements AutoCloseable {
         Dl4jDefaults.logStatusOnce();
         this.engine = Engines.open(engine, graph, metadata.head().featureVertex(), 3, metadata.input().height(),
                 metadata.input().width());
+        this.javaHead = this.engine.kind() == Engine.Kind.DL4J ? java.util.Optional.empty()
+                : SoftmaxHead.of(graph, metadata.head().outputVertex());
     }
 
     /** Largest encoded image {@link #predict(InputStream)} reads: 50 MB. */
@@ -198,6 +203,12 @@ public final class LennonNet implements AutoCloseable {
         if (decision.readsFeatures()) {
             for (int i = 0; i < pJohn.length; i++) {
                 pJohn[i] = decision.probabilityJohn(features[i]);
+            }
+            return pJohn;
+        }
+        if (javaHead.isPresent()) {
+            for (int i = 0; i < pJohn.length; i++) {
+                pJohn[i] = javaHead.get().probabilities(features[i])[0];
             }
             return pJohn;
         }

@@ -32,7 +32,7 @@ public final class ForwardBench {
             long minorFaultsPerIter, long rssMib, long peakRssMib) {}
 
     private final ComputationGraph graph;
-    /** The engine answering runs the backbone with, and the head after it in DL4J; empty: the whole graph in DL4J. */
+    /** The engine answering runs the backbone with (the head after it in plain Java); empty: the whole graph in DL4J. */
     private final java.util.Optional<net.lennonnet.model.engine.Engine> engine;
 
     public ForwardBench(ComputationGraph graph) {
@@ -40,14 +40,18 @@ public final class ForwardBench {
         this.engine = java.util.Optional.empty();
     }
 
+    private net.lennonnet.model.engine.SoftmaxHead head;
+
     private ForwardBench(ComputationGraph graph, net.lennonnet.model.engine.Engine engine) {
         this.graph = graph;
         this.engine = java.util.Optional.of(engine);
+        this.head = net.lennonnet.model.engine.SoftmaxHead.of(graph,
+                net.lennonnet.model.graph.TransferGraph.findHead(graph).outputVertex()).orElseThrow();
     }
 
     /**
      * The same graph as {@code LennonNet} answers with it: the backbone on {@code choice}'s engine (up to the
-     * head's feature vertex), the head in DL4J.
+     * head's feature vertex), the head in plain Java ({@code SoftmaxHead}).
      */
     public ForwardBench on(net.lennonnet.model.engine.Engine.Choice choice) {
         String features = net.lennonnet.model.graph.TransferGraph.findHead(graph).featureVertex();
@@ -65,9 +69,8 @@ public final class ForwardBench {
             return;
         }
         float[][] features = engine.get().features(input);
-        var head = graph.getLayer(net.lennonnet.model.graph.TransferGraph.findHead(graph).outputVertex());
-        try (INDArray rows = Nd4j.create(features)) {
-            head.activate(rows, false, org.deeplearning4j.nn.workspace.LayerWorkspaceMgr.noWorkspaces()).sumNumber();
+        for (float[] row : features) {
+            head.probabilities(row); // the head as LennonNet runs it after the engine: in plain Java
         }
     }
 

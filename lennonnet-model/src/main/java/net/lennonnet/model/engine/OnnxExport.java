@@ -79,6 +79,12 @@ public final class OnnxExport {
         String graphInput = conf.getNetworkInputs().get(0);
         Set<String> needed = ancestors(conf, outputVertex);
         Writer w = new Writer();
+        for (String name : needed) {
+            for (String in : conf.getVertexInputs().getOrDefault(name, List.of())) {
+                w.consumers.merge(in, 1, Integer::sum);
+            }
+        }
+        w.consumers.merge(outputVertex, 1, Integer::sum); // the output is read too
         for (int index : graph.topologicalSortOrder()) {
             String name = graph.getVertices()[index].getVertexName();
             if (!needed.contains(name) || name.equals(graphInput)) {
@@ -125,6 +131,28 @@ public final class OnnxExport {
         final Onnx.GraphProto.Builder graph = Onnx.GraphProto.newBuilder();
         /** Vertices whose output is already [n, features]. */
         final Set<String> flat = new HashSet<>();
+        /** How many vertices read each vertex. */
+        final java.util.Map<String, Integer> consumers = new java.util.HashMap<>();
+        /** Vertices whose output is never negative (after a ReLU). */
+        final Set<String> nonNegative = new HashSet<>();
+        /**
+         * Zero paddings left out of the ONNX graph because their one reader pads itself: padding name to its
+         * input and its [top, bottom, left, right].
+         */
+        final java.util.Map<String, java.util.Map.Entry<String, int[]>> folded = new java.util.HashMap<>();
+
+        /**
+         * The input a convolution or max pool reads, and the zero padding it takes over from a folded
+         * {@code ZeroPaddingLayer} before it ([top, left, bottom, right] to add to its own).
+         */
+        java.util.Map.Entry<String, int[]> padded(String in) {
+            var pad = folded.get(in);
+            if (pad == null) {
+                return java.util.Map.entry(in, new int[4]);
+            }
+            int[] p = pad.getValue();
+            return java.util.Map.entry(pad.getKey(), new int[] {p[0], p[2], p[1], p[3]});
+        }
 
         void vertex(ComputationGraph g, String name, GraphVertex vertex, List<String> inputs) throws UnsupportedGraphException {
             while (vertex instanceof FrozenVertex frozen) {
@@ -162,18 +190,22 @@ public final class OnnxExport {
 
         void layer(ComputationGraph g, String name, Layer layer, String in) throws UnsupportedGraphException {
             if (layer instanceof ConvolutionLayer conv && conv.getClass() == ConvolutionLayer.class) {
+                var padded = padded(in);
                 INDArray weights = g.getLayer(name).getParam("W");
-                List<String> inputs = new ArrayList<>(List.of(in, initializer(name + "/W", weights, weights.shape())));
+                List<String> inputs = new ArrayList<>(List.of(padded.getKey(), initializer(name + "/W", weights, weights.shape())));
                 if (conv.hasBias()) {
                     INDArray bias = g.getLayer(name).getParam("b");
                     inputs.add(initializer(name + "/b", bias, new long[] {bias.length()}));
                 }
                 List<Onnx.AttributeProto> attributes = new ArrayList<>(List.of(attr("kernel_shape", conv.getKernelSize()),
                         attr("strides", conv.getStride()), attr("dilations", conv.getDilation())));
-                attributes.addAll(padding(name, conv.getConvolutionMode(), conv.getPadding()));
+                attributes.addAll(padding(name, conv.getConvolutionMode(), conv.getPadding(), padded.getValue()));
                 String conved = activated(conv.getActivationFn(), name) ? name + "/conv" : name;
                 node("Conv", inputs, conved, attributes.toArray(Onnx.AttributeProto[]::new));
                 activation(conv.getActivationFn(), conved, name);
+                if (activated(conv.getActivationFn(), name)) {
+                    nonNegative.add(name);
+                }
             } else if (layer instanceof SubsamplingLayer pool && pool.getClass() == SubsamplingLayer.class) {
                 boolean max = pool.getPoolingType() == PoolingType.MAX;
                 boolean avg = pool.getPoolingType() == PoolingType.AVG;
@@ -186,19 +218,36 @@ public final class OnnxExport {
                 if (pool.getDilation()[0] != 1 || pool.getDilation()[1] != 1) {
                     throw new UnsupportedGraphException("layer " + name + ": dilated pooling is not exported");
                 }
+                var padded = max ? padded(in) : java.util.Map.entry(in, new int[4]);
                 List<Onnx.AttributeProto> attributes = new ArrayList<>(List.of(attr("kernel_shape", pool.getKernelSize()),
                         attr("strides", pool.getStride())));
-                attributes.addAll(padding(name, pool.getConvolutionMode(), pool.getPadding()));
-                node(max ? "MaxPool" : "AveragePool", List.of(in), name, attributes.toArray(Onnx.AttributeProto[]::new));
+                attributes.addAll(padding(name, pool.getConvolutionMode(), pool.getPadding(), padded.getValue()));
+                node(max ? "MaxPool" : "AveragePool", List.of(padded.getKey()), name, attributes.toArray(Onnx.AttributeProto[]::new));
+                if (max && nonNegative.contains(padded.getKey())) {
+                    nonNegative.add(name);
+                }
             } else if (layer instanceof ZeroPaddingLayer pad) {
                 int[] p = pad.getPadding(); // top, bottom, left, right
+                if (foldable(g, name, in)) {
+                    // the one reader pads itself: a convolution with zeros, exactly; a max pool with -infinity,
+                    // which equals zeros on a ReLU's output, where nothing is below zero
+                    folded.put(name, java.util.Map.entry(in, p.clone()));
+                    return;
+                }
                 String pads = initializerLongs(name + "/pads", new long[] {0, 0, p[0], p[2], 0, 0, p[1], p[3]});
                 node("Pad", List.of(in, pads), name);
+                if (nonNegative.contains(in)) {
+                    nonNegative.add(name);
+                }
             } else if (layer instanceof ActivationLayer act) {
                 if (!activated(act.getActivationFn(), name)) {
                     node("Identity", List.of(in), name);
+                    if (nonNegative.contains(in)) {
+                        nonNegative.add(name);
+                    }
                 } else {
                     activation(act.getActivationFn(), in, name);
+                    nonNegative.add(name);
                 }
                 if (flat.contains(in)) {
                     flat.add(name);
@@ -284,8 +333,38 @@ public final class OnnxExport {
             }
         }
 
-        List<Onnx.AttributeProto> padding(String name, ConvolutionMode mode, int[] pad) throws UnsupportedGraphException {
+        /** Whether a zero padding can be left to its reader: one reader, a convolution or (after a ReLU) a max pool, padding explicitly. */
+        boolean foldable(ComputationGraph g, String name, String in) {
+            if (consumers.getOrDefault(name, 0) != 1) {
+                return false;
+            }
+            for (var entry : g.getConfiguration().getVertexInputs().entrySet()) {
+                if (!entry.getValue().contains(name)) {
+                    continue;
+                }
+                if (!(g.getConfiguration().getVertices().get(entry.getKey()) instanceof LayerVertex lv)
+                        || lv.getPreProcessor() != null) {
+                    return false;
+                }
+                Layer reader = unwrap(lv.getLayerConf().getLayer());
+                if (reader instanceof ConvolutionLayer conv && conv.getClass() == ConvolutionLayer.class) {
+                    return conv.getConvolutionMode() != ConvolutionMode.Same;
+                }
+                if (reader instanceof SubsamplingLayer pool && pool.getClass() == SubsamplingLayer.class) {
+                    return pool.getPoolingType() == PoolingType.MAX && pool.getConvolutionMode() != ConvolutionMode.Same
+                            && nonNegative.contains(in);
+                }
+                return false;
+            }
+            return false;
+        }
+
+        List<Onnx.AttributeProto> padding(String name, ConvolutionMode mode, int[] pad, int[] extra)
+                throws UnsupportedGraphException {
             if (mode == ConvolutionMode.Same) {
+                if (extra[0] + extra[1] + extra[2] + extra[3] != 0) {
+                    throw new UnsupportedGraphException("layer " + name + ": zero padding before a same-mode layer");
+                }
                 // DL4J puts the odd pixel of "same" padding at the bottom and right, as SAME_UPPER does
                 return List.of(Onnx.AttributeProto.newBuilder().setName("auto_pad")
                         .setType(Onnx.AttributeProto.AttributeType.STRING).setS(ByteString.copyFromUtf8("SAME_UPPER")).build());
@@ -293,7 +372,7 @@ public final class OnnxExport {
             if (mode != ConvolutionMode.Truncate && mode != ConvolutionMode.Strict) {
                 throw new UnsupportedGraphException("layer " + name + ": convolution mode " + mode + " is not exported");
             }
-            return List.of(attr("pads", new int[] {pad[0], pad[1], pad[0], pad[1]}));
+            return List.of(attr("pads", new int[] {pad[0] + extra[0], pad[1] + extra[1], pad[0] + extra[2], pad[1] + extra[3]}));
         }
 
         void node(String op, List<String> inputs, String output, Onnx.AttributeProto... attributes) {

@@ -45,8 +45,10 @@ class OnnxExportTest {
                         .convolutionMode(ConvolutionMode.Truncate).activation(Activation.IDENTITY).build(), "pad")
                 .addLayer("bn1", new BatchNormalization.Builder().useLogStd(logStd).build(), "conv1")
                 .addLayer("relu1", new ActivationLayer.Builder().activation(Activation.RELU).build(), "bn1")
+                // zero padding that the max pool after it takes over (on a ReLU's output), as in the Keras ResNet-50
+                .addLayer("pad2", new ZeroPaddingLayer.Builder(0, 1, 1, 0).build(), "relu1")
                 .addLayer("maxpool", new SubsamplingLayer.Builder(PoolingType.MAX).kernelSize(3, 3).stride(2, 2)
-                        .padding(1, 1).convolutionMode(ConvolutionMode.Truncate).build(), "relu1")
+                        .padding(1, 1).convolutionMode(ConvolutionMode.Truncate).build(), "pad2")
                 .addLayer("same", new ConvolutionLayer.Builder(3, 3).stride(2, 2).nOut(8)
                         .convolutionMode(ConvolutionMode.Same).activation(Activation.RELU).build(), "maxpool")
                 .addLayer("same2", new ConvolutionLayer.Builder(3, 3).nOut(8).hasBias(false)
@@ -98,6 +100,14 @@ class OnnxExportTest {
                 }
             }
         }
+    }
+
+    @Test
+    void zeroPaddingIsTakenOverByTheLayerThatReadsIt() throws Exception {
+        onnx.Onnx.ModelProto model = onnx.Onnx.ModelProto.parseFrom(OnnxExport.export(everyKind(false, 5), "fc", 3, 37, 41));
+        assertThat(model.getGraph().getNodeList()).noneMatch(n -> n.getOpType().equals("Pad"));
+        var conv1 = model.getGraph().getNodeList().stream().filter(n -> n.getName().startsWith("conv1")).findFirst().orElseThrow();
+        assertThat(conv1.getAttributeList()).anyMatch(a -> a.getName().equals("pads") && a.getIntsList().equals(List.of(1L, 3L, 2L, 0L)));
     }
 
     @Test
