@@ -237,6 +237,41 @@ public final class LennonNet implements AutoCloseable {
     }
 
     /**
+     * Predicts for many encoded images (JPEG, PNG ... bytes, as a distributed job reads them), one forward
+     * pass per {@value #BATCH}: an {@link Outcome} per image, in order, named by {@code sources}; an image
+     * that cannot be decoded (or, for a face model, has no face) gets its one-line reason, and the others go on.
+     */
+    public List<Outcome> predictEncoded(List<String> sources, List<byte[]> encoded) {
+        if (sources.size() != encoded.size()) {
+            throw new IllegalArgumentException(sources.size() + " names for " + encoded.size() + " images");
+        }
+        List<Outcome> out = new ArrayList<>(encoded.size());
+        for (int from = 0; from < encoded.size(); from += BATCH) {
+            int to = Math.min(encoded.size(), from + BATCH);
+            long start = System.nanoTime();
+            List<ImagePipeline.Input> inputs = new ArrayList<>();
+            Outcome[] outcomes = new Outcome[to - from];
+            List<Integer> positions = new ArrayList<>();
+            for (int i = from; i < to; i++) {
+                try {
+                    inputs.add(pipeline.input(pipeline.decode(encoded.get(i))));
+                    positions.add(i - from);
+                } catch (UndecodableImageException e) {
+                    outcomes[i - from] = Outcome.failed(sources.get(i), reason(e));
+                } catch (NoFaceException e) {
+                    outcomes[i - from] = Outcome.failed(sources.get(i), NoFaceException.REASON);
+                }
+            }
+            List<Prediction> predictions = inputs.isEmpty() ? List.of() : forward(inputs, start);
+            for (int k = 0; k < positions.size(); k++) {
+                outcomes[positions.get(k)] = Outcome.of(sources.get(from + positions.get(k)), predictions.get(k));
+            }
+            out.addAll(List.of(outcomes));
+        }
+        return out;
+    }
+
+    /**
      * Predicts for many image files, in batches, reading the next batch while the engine answers this one
      * ({@link FileAnswers}); a file that cannot be read or decoded gets its reason instead of a prediction,
      * and the others go on.

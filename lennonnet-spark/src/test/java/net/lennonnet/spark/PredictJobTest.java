@@ -1,0 +1,142 @@
+package net.lennonnet.spark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.awt.Color;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import net.lennonnet.model.LennonNet;
+import net.lennonnet.model.Outcome;
+import net.lennonnet.model.TestImages;
+import net.lennonnet.model.TinyGraphs;
+import net.lennonnet.model.bundle.ModelBundle;
+import net.lennonnet.model.bundle.ModelMetadata;
+import net.lennonnet.model.bundle.Provenance;
+import net.lennonnet.model.graph.Labels;
+import net.lennonnet.model.graph.TransferGraph;
+import net.lennonnet.model.io.Hashes;
+import net.lennonnet.model.pipeline.InputContract;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The predict job on a local[2] master, on drawn images and a damaged file: the same answers as
+ * {@code LennonNet.predictFiles} (what {@code lennonnet predict} runs), a row with its reason for the
+ * damaged file, and a second run that answers nothing twice.
+ */
+class PredictJobTest {
+
+    @TempDir
+    static Path dir;
+    static SparkSession spark;
+    static Path model;
+    static Path images;
+
+    @BeforeAll
+    static void start() throws IOException {
+        var graph = TransferGraph.twoClass(TinyGraphs.imagenetShaped(32, 1), TinyGraphs.HEAD_OPTIONS);
+        graph.getLayer(TransferGraph.findHead(graph).outputVertex()).params().muli(0.1); // P(john) away from 0 and 1
+        model = dir.resolve("model");
+        ModelBundle.write(model, graph, new ModelMetadata(ModelMetadata.FORMAT, Labels.ALL, InputContract.square(32),
+                0.5, "test", "0".repeat(64), TransferGraph.findHead(graph), Provenance.unknown()));
+        images = Files.createDirectories(dir.resolve("images"));
+        Files.createDirectories(images.resolve("more"));
+        for (int i = 0; i < 41; i++) {
+            Path f = (i % 3 == 0 ? images.resolve("more") : images).resolve(String.format("img%02d.png", i));
+            Files.write(f, TestImages.encode(TestImages.solid(40 + i, 30 + i % 7, BufferedImage.TYPE_INT_RGB,
+                    new Color(i * 6, 255 - i * 6, 40 + i)), "png"));
+        }
+        Files.writeString(images.resolve("damaged.jpg"), "\u00ff\u00d8 not a whole jpeg");
+        spark = SparkSession.builder().master("local[2]").appName("lennonnet test")
+                .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
+                .config("spark.driver.bindAddress", "127.0.0.1").config("spark.sql.shuffle.partitions", "2")
+                .getOrCreate();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (spark != null) {
+            spark.stop();
+        }
+    }
+
+    private static List<Map<String, String>> csv(Path file) throws IOException {
+        List<String> lines = Files.readAllLines(file);
+        String[] header = lines.get(0).split(",", -1);
+        List<Map<String, String>> rows = new ArrayList<>();
+        for (String line : lines.subList(1, lines.size())) {
+            String[] cells = line.split(",", -1);
+            Map<String, String> row = new HashMap<>();
+            for (int i = 0; i < header.length; i++) {
+                row.put(header[i], cells[i].replace("\"", ""));
+            }
+            rows.add(row);
+        }
+        return rows;
+    }
+
+    @Test
+    void answersEveryImageLikeLennonnetPredictAndADamagedFileIsARow() throws IOException {
+        Path out = dir.resolve("out");
+        PredictJob.Result result = PredictJob.run(spark, model, List.of(images.toString()), out);
+        assertThat(result.answered()).isEqualTo(42);
+        assertThat(result.failed()).isEqualTo(1);
+        List<Map<String, String>> rows = csv(out.resolve(PredictJob.CSV));
+        assertThat(rows).hasSize(42);
+        List<Path> files;
+        try (Stream<Path> walk = Files.walk(images)) {
+            files = walk.filter(Files::isRegularFile).sorted().toList();
+        }
+        Map<String, Outcome> expected = new HashMap<>();
+        try (LennonNet net = LennonNet.load(model)) {
+            for (Outcome o : net.predictFiles(files)) {
+                expected.put(Path.of(o.source()).toAbsolutePath().normalize().toString(), o);
+            }
+        }
+        for (Map<String, String> row : rows) {
+            String path = Path.of(java.net.URI.create(row.get("path"))).toString();
+            Outcome o = expected.get(path);
+            assertThat(o).as(path).isNotNull();
+            assertThat(row.get("sha256")).isEqualTo(Hashes.sha256(Path.of(path)));
+            if (o.prediction().isPresent()) {
+                assertThat(row.get("status")).isEqualTo("ok");
+                assertThat(Double.parseDouble(row.get("p_john"))).as(path)
+                        .isCloseTo(o.prediction().get().probabilityJohn(), org.assertj.core.data.Offset.offset(1e-6));
+                assertThat(row.get("label")).isEqualTo(o.prediction().get().label());
+            } else {
+                assertThat(path).endsWith("damaged.jpg");
+                assertThat(row.get("status")).isEqualTo("failed");
+                assertThat(row.get("reason")).isEqualTo(o.error().orElseThrow());
+            }
+        }
+
+        // a second run answers nothing twice
+        PredictJob.Result again = PredictJob.run(spark, model, List.of(images.toString()), out);
+        assertThat(again.skipped()).isEqualTo(42);
+        assertThat(again.answered()).isEqualTo(42);
+        assertThat(csv(out.resolve(PredictJob.CSV))).hasSize(42);
+    }
+
+    @Test
+    void answersOfAnotherModelAreNotMixedIn() throws IOException {
+        Path out = dir.resolve("mixed");
+        PredictJob.run(spark, model, List.of(images.resolve("more").toString()), out);
+        var other = TransferGraph.twoClass(TinyGraphs.imagenetShaped(32, 9), TinyGraphs.HEAD_OPTIONS);
+        Path otherModel = dir.resolve("other-model");
+        ModelBundle.write(otherModel, other, new ModelMetadata(ModelMetadata.FORMAT, Labels.ALL, InputContract.square(32),
+                0.5, "test", "0".repeat(64), TransferGraph.findHead(other), Provenance.unknown()));
+        assertThatThrownBy(() -> PredictJob.run(spark, otherModel, List.of(images.toString()), out))
+                .hasMessageContaining("holds answers of another model");
+    }
+}
