@@ -57,13 +57,17 @@ public final class LennonNet implements AutoCloseable {
     private final java.util.Optional<SoftmaxHead> javaHead;
 
     private LennonNet(ModelBundle bundle, long maxPixels, Engine.Choice engine) {
+        this(bundle, maxPixels, engine, Runtime.getRuntime().availableProcessors());
+    }
+
+    private LennonNet(ModelBundle bundle, long maxPixels, Engine.Choice engine, int engineThreads) {
         this.graph = bundle.graph();
         this.metadata = bundle.metadata();
         this.detector = bundle.detector();
         this.pipeline = new ImagePipeline(metadata.input(), maxPixels, detector);
         Dl4jDefaults.logStatusOnce();
         this.engine = Engines.open(engine, graph, metadata.head().featureVertex(), 3, metadata.input().height(),
-                metadata.input().width());
+                metadata.input().width(), engineThreads);
         this.javaHead = this.engine.kind() == Engine.Kind.DL4J ? java.util.Optional.empty()
                 : SoftmaxHead.of(graph, metadata.head().outputVertex());
     }
@@ -82,6 +86,14 @@ public final class LennonNet implements AutoCloseable {
     /** Loads a model folder or packed file, answering with the engine asked for. */
     public static LennonNet load(Path model, Engine.Choice engine) throws IOException {
         return new LennonNet(ModelBundle.read(model), Images.DEFAULT_MAX_PIXELS, engine);
+    }
+
+    /**
+     * Loads a model folder or packed file for callers that run several batches at once (a Spark executor's
+     * tasks): ONNX Runtime then uses {@code engineThreads} threads per batch instead of every core.
+     */
+    public static LennonNet load(Path model, Engine.Choice engine, int engineThreads) throws IOException {
+        return new LennonNet(ModelBundle.read(model), Images.DEFAULT_MAX_PIXELS, engine, engineThreads);
     }
 
     /** Loads a packed model ({@link ModelBundle#pack}) from a stream, for example a classpath resource. */

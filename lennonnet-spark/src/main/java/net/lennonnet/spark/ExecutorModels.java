@@ -7,6 +7,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import net.lennonnet.model.LennonNet;
 import net.lennonnet.model.io.Hashes;
+import net.lennonnet.model.engine.Engine;
+import org.apache.spark.SparkEnv;
 import org.apache.spark.SparkFiles;
 
 /**
@@ -30,7 +32,12 @@ final class ExecutorModels {
                     throw new IOException("the model file " + file + " on this executor has SHA-256 " + actual
                             + ", the driver shipped " + sha);
                 }
-                return LennonNet.load(file);
+                // each task slot of the executor runs its own batches: one ONNX Runtime thread each, so that the
+                // slots together use the executor's cores once, not each of them all
+                int slots = Math.max(1, SparkEnv.get().conf().getInt("spark.executor.cores",
+                        Runtime.getRuntime().availableProcessors()));
+                int threads = Math.max(1, Runtime.getRuntime().availableProcessors() / slots);
+                return LennonNet.load(file, Engine.Choice.AUTO, threads);
             } catch (IOException e) {
                 throw new UncheckedIOException("could not load the model on this executor: " + e.getMessage(), e);
             }

@@ -26,6 +26,18 @@ public final class Engines {
      */
     public static Engine open(Engine.Choice choice, ComputationGraph graph, String featureVertex, int channels,
             int height, int width) {
+        return open(choice, graph, featureVertex, channels, height, width, Runtime.getRuntime().availableProcessors());
+    }
+
+    /**
+     * The same, with ONNX Runtime's intra-op threads given: fewer than the cores where several callers run
+     * batches at once (Spark's tasks on one executor), so that together they do not oversubscribe the cores.
+     */
+    public static Engine open(Engine.Choice choice, ComputationGraph graph, String featureVertex, int channels,
+            int height, int width, int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("an engine needs at least one thread, got " + threads);
+        }
         if (choice == Engine.Choice.DL4J) {
             return new Dl4jEngine(graph, featureVertex);
         }
@@ -35,7 +47,7 @@ public final class Engines {
         }
         try {
             byte[] model = OnnxExport.export(graph, featureVertex, channels, height, width);
-            return OrtEngine.open(model, Runtime.getRuntime().availableProcessors());
+            return OrtEngine.open(model, threads);
         } catch (OnnxExport.UnsupportedGraphException | ai.onnxruntime.OrtException | LinkageError | RuntimeException e) {
             String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             if (choice == Engine.Choice.ONNXRUNTIME) {
