@@ -1,6 +1,5 @@
 package net.lennonnet.app;
 
-import net.lennonnet.model.engine.Engine;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -8,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.concurrent.Callable;
+import net.lennonnet.model.engine.Engine;
 import net.lennonnet.model.graph.Labels;
 import net.lennonnet.train.evaluation.Analysis;
 import net.lennonnet.train.evaluation.AnalysisReport;

@@ -1,6 +1,5 @@
 package net.lennonnet.app;
 
-import net.lennonnet.model.pipeline.Preparation;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import net.lennonnet.data.DatasetBuilder;
@@ -8,6 +7,7 @@ import net.lennonnet.data.DatasetCheck;
 import net.lennonnet.data.DatasetConfig;
 import net.lennonnet.data.DatasetReport;
 import net.lennonnet.model.image.Images;
+import net.lennonnet.model.pipeline.Preparation;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

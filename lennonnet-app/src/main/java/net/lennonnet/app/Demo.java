@@ -1,6 +1,5 @@
 package net.lennonnet.app;
 
-import net.lennonnet.model.pipeline.Preparation;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -10,17 +9,17 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.stream.Stream;
+import net.lennonnet.data.Dataset;
 import net.lennonnet.data.DatasetBuilder;
 import net.lennonnet.data.DatasetConfig;
-import net.lennonnet.data.Dataset;
 import net.lennonnet.data.DatasetReport;
-import net.lennonnet.train.run.RunFolder;
 import net.lennonnet.data.Split;
 import net.lennonnet.data.synthetic.DemoImages;
-import net.lennonnet.model.image.Images;
-import net.lennonnet.model.graph.Labels;
 import net.lennonnet.model.LennonNet;
 import net.lennonnet.model.Prediction;
+import net.lennonnet.model.graph.Labels;
+import net.lennonnet.model.image.Images;
+import net.lennonnet.model.pipeline.Preparation;
 import net.lennonnet.train.TrainConfig;
 import net.lennonnet.train.TrainResult;
 import net.lennonnet.train.TrainRun;
@@ -28,6 +27,7 @@ import net.lennonnet.train.evaluation.Analysis;
 import net.lennonnet.train.evaluation.AnalysisReport;
 import net.lennonnet.train.evaluation.Evaluation;
 import net.lennonnet.train.evaluation.EvaluationReport;
+import net.lennonnet.train.run.RunFolder;
 
 /**
  * Every stage of the real pipeline on generated images: generate, clean and split, train, test,

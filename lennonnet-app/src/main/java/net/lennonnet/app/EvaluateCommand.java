@@ -1,9 +1,9 @@
 package net.lennonnet.app;
 
-import net.lennonnet.model.engine.Engine;
-import net.lennonnet.data.Dataset;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import net.lennonnet.data.Dataset;
+import net.lennonnet.model.engine.Engine;
 import net.lennonnet.train.evaluation.Evaluation;
 import net.lennonnet.train.evaluation.EvaluationReport;
 import picocli.CommandLine.Command;

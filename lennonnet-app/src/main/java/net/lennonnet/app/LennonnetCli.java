@@ -1,8 +1,8 @@
 package net.lennonnet.app;
 
 import net.lennonnet.model.Dl4jDefaults;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** {@code java -jar lennonnet.jar <command>}. */
 @Command(name = "lennonnet", mixinStandardHelpOptions = true, version = "lennonnet 0.1.0",

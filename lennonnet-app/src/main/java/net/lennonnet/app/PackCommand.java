@@ -1,11 +1,11 @@
 package net.lennonnet.app;
 
-import net.lennonnet.model.pipeline.Preparation;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import net.lennonnet.backbones.face.FaceModels;
 import net.lennonnet.model.LennonNet;
 import net.lennonnet.model.bundle.ModelBundle;
+import net.lennonnet.model.pipeline.Preparation;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

@@ -2,6 +2,7 @@ package net.lennonnet.app;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,12 +16,11 @@ import net.lennonnet.model.FileAnswers;
 import net.lennonnet.model.LennonNet;
 import net.lennonnet.model.Prediction;
 import net.lennonnet.model.engine.Engine;
-import java.io.PrintWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** {@code lennonnet predict}: one line (or JSON object) per image. */
 @Command(name = "predict", mixinStandardHelpOptions = true,

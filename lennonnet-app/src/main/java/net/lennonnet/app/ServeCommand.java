@@ -1,10 +1,10 @@
 package net.lennonnet.app;
 
-import net.lennonnet.model.engine.Engine;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import net.lennonnet.app.serve.ServeConfig;
 import net.lennonnet.app.serve.WebServer;
+import net.lennonnet.model.engine.Engine;
 import net.lennonnet.model.image.Images;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

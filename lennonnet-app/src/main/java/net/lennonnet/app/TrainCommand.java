@@ -1,12 +1,12 @@
 package net.lennonnet.app;
 
-import java.nio.file.Path;
 import java.net.URI;
-import net.lennonnet.model.engine.Engine;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
 import net.lennonnet.backbones.WeightsChoice;
 import net.lennonnet.backbones.WeightsFetch;
 import net.lennonnet.backbones.WeightsSource;
-import java.util.concurrent.Callable;
+import net.lennonnet.model.engine.Engine;
 import net.lennonnet.train.Augmentation;
 import net.lennonnet.train.FineTuning;
 import net.lennonnet.train.TestReport;

@@ -1,6 +1,5 @@
 package net.lennonnet.app;
 
-import net.lennonnet.model.pipeline.Preparation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
@@ -9,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import net.lennonnet.backbones.RealPackages;
 import net.lennonnet.backbones.WeightsChoice;
+import net.lennonnet.model.pipeline.Preparation;
 import net.lennonnet.train.TrainConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,6 +1,5 @@
 package net.lennonnet.app;
 
-import net.lennonnet.model.pipeline.Preparation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
@@ -25,16 +24,17 @@ import net.lennonnet.data.DatasetConfig;
 import net.lennonnet.data.ManifestEntry;
 import net.lennonnet.data.synthetic.DemoImages;
 import net.lennonnet.model.BadImages;
-import net.lennonnet.model.image.Images;
-import net.lennonnet.model.pipeline.InputContract;
-import net.lennonnet.model.graph.Labels;
 import net.lennonnet.model.LennonNet;
+import net.lennonnet.model.TinyGraphs;
 import net.lennonnet.model.bundle.ModelBundle;
 import net.lennonnet.model.bundle.ModelMetadata;
 import net.lennonnet.model.bundle.Provenance;
-import net.lennonnet.model.TinyGraphs;
+import net.lennonnet.model.graph.Labels;
 import net.lennonnet.model.graph.TransferGraph;
+import net.lennonnet.model.image.Images;
 import net.lennonnet.model.image.UndecodableImageException;
+import net.lennonnet.model.pipeline.InputContract;
+import net.lennonnet.model.pipeline.Preparation;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

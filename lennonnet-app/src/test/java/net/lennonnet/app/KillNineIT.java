@@ -16,9 +16,9 @@ import net.lennonnet.data.scrape.FakeWeb;
 import net.lennonnet.data.scrape.ScrapeManifest;
 import net.lennonnet.data.scrape.ScrapeRecord;
 import net.lennonnet.data.synthetic.DemoImages;
-import net.lennonnet.model.image.Images;
 import net.lennonnet.model.LennonNet;
 import net.lennonnet.model.TestImages;
+import net.lennonnet.model.image.Images;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

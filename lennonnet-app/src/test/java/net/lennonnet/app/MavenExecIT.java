@@ -8,8 +8,8 @@ import java.util.concurrent.TimeUnit;
 import net.lennonnet.data.DatasetBuilder;
 import net.lennonnet.data.DatasetConfig;
 import net.lennonnet.data.synthetic.DemoImages;
-import net.lennonnet.model.image.Images;
 import net.lennonnet.model.LennonNet;
+import net.lennonnet.model.image.Images;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

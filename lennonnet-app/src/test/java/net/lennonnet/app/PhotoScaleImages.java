@@ -18,8 +18,8 @@ import javax.imageio.ImageIO;
 import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
 import javax.imageio.stream.ImageOutputStream;
-import net.lennonnet.model.image.Images;
 import net.lennonnet.backbones.RealPackages;
+import net.lennonnet.model.image.Images;
 
 /**
  * The original project's scale in photo-sized files, for {@code bench/photo-scale.sh}: N distinct

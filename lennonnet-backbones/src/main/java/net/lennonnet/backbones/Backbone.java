@@ -1,7 +1,7 @@
 package net.lennonnet.backbones;
 
-import net.lennonnet.model.pipeline.InputContract;
 import java.util.List;
+import net.lennonnet.model.pipeline.InputContract;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 
 /**

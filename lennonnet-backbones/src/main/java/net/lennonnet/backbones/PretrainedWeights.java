@@ -1,6 +1,5 @@
 package net.lennonnet.backbones;
 
-import net.lennonnet.model.io.AtomicFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -11,10 +10,11 @@ import java.net.http.HttpTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.zip.Adler32;
 import java.util.zip.CheckedInputStream;
-import java.util.Optional;
 import net.lennonnet.backbones.cache.BackboneCache;
+import net.lennonnet.model.io.AtomicFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,16 +1,16 @@
 package net.lennonnet.backbones;
 
-import net.lennonnet.backbones.tfjs.BackboneBundle;
-import net.lennonnet.backbones.tfjs.TfjsImport;
-import net.lennonnet.backbones.cache.BackboneCache;
-import net.lennonnet.backbones.npm.NpmPackages;
-import net.lennonnet.model.io.GraphFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import net.lennonnet.backbones.cache.BackboneCache;
+import net.lennonnet.backbones.npm.NpmPackages;
+import net.lennonnet.backbones.tfjs.BackboneBundle;
+import net.lennonnet.backbones.tfjs.TfjsImport;
+import net.lennonnet.model.io.GraphFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

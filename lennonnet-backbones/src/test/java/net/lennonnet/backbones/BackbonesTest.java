@@ -1,15 +1,15 @@
 package net.lennonnet.backbones;
 
-import net.lennonnet.model.TinyGraphs;
-import net.lennonnet.backbones.tfjs.BackboneBundle;
-import net.lennonnet.backbones.tfjs.BackboneInfo;
-import net.lennonnet.backbones.npm.NpmPackages;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import net.lennonnet.backbones.npm.NpmPackages;
+import net.lennonnet.backbones.tfjs.BackboneBundle;
+import net.lennonnet.backbones.tfjs.BackboneInfo;
+import net.lennonnet.model.TinyGraphs;
 import org.deeplearning4j.common.resources.DL4JResources;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

@@ -1,20 +1,20 @@
 package net.lennonnet.backbones;
 
-import net.lennonnet.model.TinyGraphs;
-import net.lennonnet.backbones.tfjs.BackboneBundle;
-import net.lennonnet.backbones.tfjs.BackboneInfo;
-import net.lennonnet.backbones.tfjs.TfjsImport;
-import net.lennonnet.backbones.npm.NpmPackages;
-import net.lennonnet.model.graph.GraphSurgery;
-import net.lennonnet.model.graph.TransferGraph;
-import net.lennonnet.model.pipeline.ImagePipeline;
-import net.lennonnet.model.pipeline.InputContract;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
+import net.lennonnet.backbones.npm.NpmPackages;
+import net.lennonnet.backbones.tfjs.BackboneBundle;
+import net.lennonnet.backbones.tfjs.BackboneInfo;
+import net.lennonnet.backbones.tfjs.TfjsImport;
+import net.lennonnet.model.TinyGraphs;
+import net.lennonnet.model.graph.GraphSurgery;
+import net.lennonnet.model.graph.TransferGraph;
+import net.lennonnet.model.pipeline.ImagePipeline;
+import net.lennonnet.model.pipeline.InputContract;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.BeforeAll;

@@ -1,7 +1,5 @@
 package net.lennonnet.backbones;
 
-import net.lennonnet.model.TinyGraphs;
-import net.lennonnet.model.graph.TransferGraph;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -11,6 +9,8 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
+import net.lennonnet.model.TinyGraphs;
+import net.lennonnet.model.graph.TransferGraph;
 import okhttp3.mockwebserver.MockResponse;
 import okhttp3.mockwebserver.MockWebServer;
 import okhttp3.mockwebserver.SocketPolicy;

@@ -1,13 +1,13 @@
 package net.lennonnet.backbones;
 
-import net.lennonnet.backbones.face.FaceModels;
-import net.lennonnet.backbones.npm.NpmPackages;
-import net.lennonnet.model.face.BlazeFace;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import net.lennonnet.backbones.face.FaceModels;
+import net.lennonnet.backbones.npm.NpmPackages;
+import net.lennonnet.model.face.BlazeFace;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 

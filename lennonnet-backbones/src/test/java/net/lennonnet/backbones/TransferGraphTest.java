@@ -1,12 +1,11 @@
 package net.lennonnet.backbones;
 
-import net.lennonnet.model.graph.TransferGraph;
-
-import net.lennonnet.model.TinyGraphs;
-import net.lennonnet.model.pipeline.InputContract;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import net.lennonnet.model.TinyGraphs;
+import net.lennonnet.model.graph.TransferGraph;
+import net.lennonnet.model.pipeline.InputContract;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;

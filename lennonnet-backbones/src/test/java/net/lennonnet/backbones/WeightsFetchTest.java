@@ -1,10 +1,5 @@
 package net.lennonnet.backbones;
 
-import net.lennonnet.model.TinyGraphs;
-import net.lennonnet.backbones.tfjs.BackboneBundle;
-import net.lennonnet.backbones.tfjs.BackboneInfo;
-import net.lennonnet.backbones.npm.NpmPackages;
-import net.lennonnet.model.io.GraphFiles;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -14,6 +9,11 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import java.util.Optional;
+import net.lennonnet.backbones.npm.NpmPackages;
+import net.lennonnet.backbones.tfjs.BackboneBundle;
+import net.lennonnet.backbones.tfjs.BackboneInfo;
+import net.lennonnet.model.TinyGraphs;
+import net.lennonnet.model.io.GraphFiles;
 import org.deeplearning4j.common.resources.DL4JResources;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

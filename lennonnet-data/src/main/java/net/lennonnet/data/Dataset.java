@@ -1,6 +1,5 @@
 package net.lennonnet.data;
 
-import net.lennonnet.model.pipeline.Preparation;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -13,6 +12,7 @@ import java.util.Optional;
 import java.util.stream.Stream;
 import net.lennonnet.model.io.AtomicFiles;
 import net.lennonnet.model.io.Hashes;
+import net.lennonnet.model.pipeline.Preparation;
 
 /**
  * A dataset folder as {@code lennonnet dataset} writes it, and the only code that knows its layout:

@@ -1,8 +1,5 @@
 package net.lennonnet.data;
 
-import net.lennonnet.backbones.face.FaceModels;
-import net.lennonnet.model.face.BlazeFace;
-import net.lennonnet.model.pipeline.Preparation;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.brachtendorf.jimagehash.hashAlgorithms.PerceptiveHash;
 import java.awt.image.BufferedImage;
@@ -27,17 +24,20 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import net.lennonnet.backbones.face.FaceModels;
 import net.lennonnet.data.report.Progress;
 import net.lennonnet.data.scrape.Recipe;
 import net.lennonnet.data.scrape.ScrapeManifest;
 import net.lennonnet.data.scrape.ScrapeRecord;
-import net.lennonnet.model.io.AtomicFiles;
+import net.lennonnet.model.face.BlazeFace;
 import net.lennonnet.model.face.FaceCrop;
+import net.lennonnet.model.graph.Labels;
+import net.lennonnet.model.image.Images;
+import net.lennonnet.model.image.UndecodableImageException;
+import net.lennonnet.model.io.AtomicFiles;
 import net.lennonnet.model.io.Hashes;
 import net.lennonnet.model.pipeline.ImagePipeline;
-import net.lennonnet.model.image.Images;
-import net.lennonnet.model.graph.Labels;
-import net.lennonnet.model.image.UndecodableImageException;
+import net.lennonnet.model.pipeline.Preparation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

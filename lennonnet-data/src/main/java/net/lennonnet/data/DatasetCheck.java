@@ -12,8 +12,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Stream;
-import net.lennonnet.model.io.Hashes;
 import net.lennonnet.model.image.Images;
+import net.lennonnet.model.io.Hashes;
 
 /**
  * Re-verifies a dataset folder from what is on disk, independently of the build that wrote it: every

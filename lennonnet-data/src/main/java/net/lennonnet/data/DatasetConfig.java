@@ -1,7 +1,7 @@
 package net.lennonnet.data;
 
-import net.lennonnet.model.pipeline.Preparation;
 import java.nio.file.Path;
+import net.lennonnet.model.pipeline.Preparation;
 
 /**
  * How {@link DatasetBuilder} turns raw images into a dataset.

@@ -1,9 +1,9 @@
 package net.lennonnet.data;
 
-import net.lennonnet.model.pipeline.Preparation;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.Map;
+import net.lennonnet.model.pipeline.Preparation;
 
 /**
  * The outcome of {@link DatasetBuilder#build}, also written as {@code report.json} (and shown in

@@ -12,8 +12,8 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import net.lennonnet.data.synthetic.DemoImages;
-import net.lennonnet.model.image.Images;
 import net.lennonnet.model.graph.Labels;
+import net.lennonnet.model.image.Images;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,6 +1,5 @@
 package net.lennonnet.data;
 
-import net.lennonnet.model.pipeline.Preparation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -8,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import net.lennonnet.data.synthetic.DemoImages;
 import net.lennonnet.model.image.Images;
+import net.lennonnet.model.pipeline.Preparation;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

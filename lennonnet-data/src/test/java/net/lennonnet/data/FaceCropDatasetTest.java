@@ -1,6 +1,5 @@
 package net.lennonnet.data;
 
-import net.lennonnet.model.pipeline.Preparation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -15,8 +14,9 @@ import java.util.List;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import net.lennonnet.data.synthetic.DemoImages;
-import net.lennonnet.model.image.Images;
 import net.lennonnet.model.TestImages;
+import net.lennonnet.model.image.Images;
+import net.lennonnet.model.pipeline.Preparation;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

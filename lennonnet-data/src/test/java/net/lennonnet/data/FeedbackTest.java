@@ -1,6 +1,5 @@
 package net.lennonnet.data;
 
-import net.lennonnet.model.pipeline.Preparation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -12,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import net.lennonnet.data.synthetic.DemoImages;
 import net.lennonnet.model.image.Images;
+import net.lennonnet.model.pipeline.Preparation;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,6 +1,5 @@
 package net.lennonnet.data;
 
-import net.lennonnet.model.pipeline.Preparation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -9,9 +8,10 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import net.lennonnet.data.synthetic.DemoImages;
-import net.lennonnet.model.pipeline.ImagePipeline;
 import net.lennonnet.model.image.Images;
+import net.lennonnet.model.pipeline.ImagePipeline;
 import net.lennonnet.model.pipeline.InputContract;
+import net.lennonnet.model.pipeline.Preparation;
 import org.datavec.api.records.metadata.RecordMetaDataURI;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -10,8 +10,8 @@ import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.stream.IntStream;
 import net.lennonnet.data.synthetic.DemoImages;
-import net.lennonnet.model.io.Hashes;
 import net.lennonnet.model.image.Images;
+import net.lennonnet.model.io.Hashes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

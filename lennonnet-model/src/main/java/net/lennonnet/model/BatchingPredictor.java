@@ -1,7 +1,5 @@
 package net.lennonnet.model;
 
-import net.lennonnet.model.face.NoFaceException;
-import net.lennonnet.model.image.Images;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,6 +7,8 @@ import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
+import net.lennonnet.model.face.NoFaceException;
+import net.lennonnet.model.image.Images;
 
 /**
  * Many callers, one forward pass: images submitted from any threads wait in a bounded queue, and one

@@ -1,5 +1,13 @@
 package net.lennonnet.model;
 
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import net.lennonnet.model.bundle.Decision;
 import net.lennonnet.model.bundle.ModelBundle;
 import net.lennonnet.model.bundle.ModelMetadata;
@@ -12,17 +20,9 @@ import net.lennonnet.model.graph.Labels;
 import net.lennonnet.model.image.Images;
 import net.lennonnet.model.image.UndecodableImageException;
 import net.lennonnet.model.pipeline.ImagePipeline;
-import java.awt.image.BufferedImage;
-import java.io.IOException;
-import java.io.InputStream;
-import java.util.ArrayList;
-import java.util.List;
-import org.nd4j.linalg.factory.Nd4j;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The front door for using a trained model: is this John Lennon?

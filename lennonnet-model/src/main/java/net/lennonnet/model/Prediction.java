@@ -1,10 +1,10 @@
 package net.lennonnet.model;
 
+import java.time.Duration;
+import java.util.Optional;
 import net.lennonnet.model.face.FaceBox;
 import net.lennonnet.model.face.FaceDetection;
 import net.lennonnet.model.graph.Labels;
-import java.time.Duration;
-import java.util.Optional;
 
 /**
  * The answer for one image.

@@ -1,12 +1,5 @@
 package net.lennonnet.model;
 
-import net.lennonnet.model.engine.Engine;
-import net.lennonnet.model.bundle.ModelBundle;
-import net.lennonnet.model.bundle.ModelMetadata;
-import net.lennonnet.model.bundle.Provenance;
-import net.lennonnet.model.graph.Labels;
-import net.lennonnet.model.graph.TransferGraph;
-import net.lennonnet.model.pipeline.InputContract;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.awt.Color;
@@ -18,6 +11,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import net.lennonnet.model.bundle.ModelBundle;
+import net.lennonnet.model.bundle.ModelMetadata;
+import net.lennonnet.model.bundle.Provenance;
+import net.lennonnet.model.engine.Engine;
+import net.lennonnet.model.graph.Labels;
+import net.lennonnet.model.graph.TransferGraph;
+import net.lennonnet.model.pipeline.InputContract;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

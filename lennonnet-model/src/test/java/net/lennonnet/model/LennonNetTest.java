@@ -1,17 +1,5 @@
 package net.lennonnet.model;
 
-import net.lennonnet.model.pipeline.Preparation;
-import net.lennonnet.model.engine.Engine;
-import net.lennonnet.model.bundle.Decision;
-import net.lennonnet.model.bundle.ModelBundle;
-import net.lennonnet.model.bundle.ModelMetadata;
-import net.lennonnet.model.bundle.Provenance;
-import net.lennonnet.model.face.FaceCrop;
-import net.lennonnet.model.graph.Labels;
-import net.lennonnet.model.graph.TransferGraph;
-import net.lennonnet.model.image.UndecodableImageException;
-import net.lennonnet.model.pipeline.ImagePipeline;
-import net.lennonnet.model.pipeline.InputContract;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -28,6 +16,18 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import net.lennonnet.model.bundle.Decision;
+import net.lennonnet.model.bundle.ModelBundle;
+import net.lennonnet.model.bundle.ModelMetadata;
+import net.lennonnet.model.bundle.Provenance;
+import net.lennonnet.model.engine.Engine;
+import net.lennonnet.model.face.FaceCrop;
+import net.lennonnet.model.graph.Labels;
+import net.lennonnet.model.graph.TransferGraph;
+import net.lennonnet.model.image.UndecodableImageException;
+import net.lennonnet.model.pipeline.ImagePipeline;
+import net.lennonnet.model.pipeline.InputContract;
+import net.lennonnet.model.pipeline.Preparation;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

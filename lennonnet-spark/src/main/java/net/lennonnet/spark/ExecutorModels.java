@@ -6,8 +6,8 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import net.lennonnet.model.LennonNet;
-import net.lennonnet.model.io.Hashes;
 import net.lennonnet.model.engine.Engine;
+import net.lennonnet.model.io.Hashes;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.SparkFiles;
 

@@ -1,6 +1,5 @@
 package net.lennonnet.train;
 
-import net.lennonnet.data.Dataset;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
@@ -20,13 +19,14 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import net.lennonnet.data.Dataset;
 import net.lennonnet.data.Split;
-import net.lennonnet.model.io.Hashes;
-import net.lennonnet.model.pipeline.ImagePipeline;
-import net.lennonnet.model.pipeline.InputContract;
 import net.lennonnet.model.engine.Engine;
 import net.lennonnet.model.engine.Engines;
 import net.lennonnet.model.graph.Labels;
+import net.lennonnet.model.io.Hashes;
+import net.lennonnet.model.pipeline.ImagePipeline;
+import net.lennonnet.model.pipeline.InputContract;
 import org.datavec.api.records.Record;
 import org.datavec.api.split.CollectionInputSplit;
 import org.datavec.api.writable.NDArrayWritable;

@@ -1,16 +1,16 @@
 package net.lennonnet.train;
 
-import net.lennonnet.data.Dataset;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import net.lennonnet.backbones.Backbone;
+import net.lennonnet.data.Dataset;
 import net.lennonnet.data.DatasetIterators;
 import net.lennonnet.data.Split;
-import net.lennonnet.backbones.Backbone;
-import net.lennonnet.model.pipeline.InputContract;
 import net.lennonnet.model.graph.TransferGraph;
+import net.lennonnet.model.pipeline.InputContract;
 import net.lennonnet.train.dashboard.Dashboard;
 import net.lennonnet.train.dashboard.EpochRecord;
 import net.lennonnet.train.dashboard.EpochStats;

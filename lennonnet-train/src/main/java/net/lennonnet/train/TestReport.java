@@ -9,8 +9,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import net.lennonnet.model.io.AtomicFiles;
 import net.lennonnet.model.graph.Labels;
+import net.lennonnet.model.io.AtomicFiles;
 import net.lennonnet.train.evaluation.Charts;
 import net.lennonnet.train.evaluation.Histogram;
 

@@ -1,8 +1,8 @@
 package net.lennonnet.train;
 
-import net.lennonnet.model.engine.Engine;
 import java.nio.file.Path;
 import net.lennonnet.backbones.WeightsChoice;
+import net.lennonnet.model.engine.Engine;
 
 /**
  * One training run.

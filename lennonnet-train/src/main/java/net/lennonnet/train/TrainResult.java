@@ -1,9 +1,9 @@
 package net.lennonnet.train;
 
-import net.lennonnet.train.dashboard.EpochStats;
-import net.lennonnet.train.run.RunFolder;
 import java.nio.file.Path;
 import java.util.List;
+import net.lennonnet.train.dashboard.EpochStats;
+import net.lennonnet.train.run.RunFolder;
 
 /**
  * What a training run produced.

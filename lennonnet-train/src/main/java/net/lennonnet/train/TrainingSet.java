@@ -4,8 +4,8 @@ import java.io.IOException;
 import java.util.List;
 import net.lennonnet.data.Dataset;
 import net.lennonnet.data.Split;
-import net.lennonnet.model.graph.Labels;
 import net.lennonnet.model.bundle.Provenance;
+import net.lennonnet.model.graph.Labels;
 
 /**
  * What training learns from, as the model's provenance records it.

@@ -1,7 +1,5 @@
 package net.lennonnet.train;
 
-import net.lennonnet.train.evaluation.CentreScore;
-import net.lennonnet.model.pipeline.Preparation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -12,16 +10,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import javax.imageio.ImageIO;
+import net.lennonnet.backbones.RealPackages;
+import net.lennonnet.backbones.WeightsChoice;
+import net.lennonnet.backbones.face.FaceDescriptorNet;
 import net.lennonnet.data.Dataset;
 import net.lennonnet.data.DatasetBuilder;
 import net.lennonnet.data.DatasetConfig;
 import net.lennonnet.data.DatasetReport;
-import net.lennonnet.backbones.face.FaceDescriptorNet;
-import net.lennonnet.model.image.Images;
 import net.lennonnet.model.LennonNet;
 import net.lennonnet.model.Prediction;
-import net.lennonnet.backbones.RealPackages;
-import net.lennonnet.backbones.WeightsChoice;
+import net.lennonnet.model.image.Images;
+import net.lennonnet.model.pipeline.Preparation;
+import net.lennonnet.train.evaluation.CentreScore;
 import net.lennonnet.train.evaluation.Evaluation;
 import net.lennonnet.train.evaluation.EvaluationReport;
 import org.junit.jupiter.api.Test;

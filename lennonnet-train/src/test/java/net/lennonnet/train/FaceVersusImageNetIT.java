@@ -1,7 +1,5 @@
 package net.lennonnet.train;
 
-import net.lennonnet.data.Dataset;
-import net.lennonnet.model.pipeline.Preparation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.awt.Color;
@@ -10,11 +8,13 @@ import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import javax.imageio.ImageIO;
+import net.lennonnet.backbones.RealPackages;
+import net.lennonnet.backbones.WeightsChoice;
+import net.lennonnet.data.Dataset;
 import net.lennonnet.data.DatasetBuilder;
 import net.lennonnet.data.DatasetConfig;
 import net.lennonnet.model.image.Images;
-import net.lennonnet.backbones.RealPackages;
-import net.lennonnet.backbones.WeightsChoice;
+import net.lennonnet.model.pipeline.Preparation;
 import net.lennonnet.train.evaluation.CentreScore;
 import net.lennonnet.train.evaluation.Evaluation;
 import net.lennonnet.train.evaluation.EvaluationReport;

@@ -1,7 +1,5 @@
 package net.lennonnet.train;
 
-import net.lennonnet.model.engine.Engine;
-import net.lennonnet.model.pipeline.Preparation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
@@ -12,17 +10,19 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import net.lennonnet.backbones.RealPackages;
+import net.lennonnet.backbones.WeightsChoice;
 import net.lennonnet.data.Dataset;
 import net.lennonnet.data.DatasetBuilder;
 import net.lennonnet.data.DatasetConfig;
 import net.lennonnet.data.ManifestEntry;
 import net.lennonnet.data.Split;
-import net.lennonnet.model.image.Images;
-import net.lennonnet.model.graph.Labels;
 import net.lennonnet.model.bundle.ModelBundle;
 import net.lennonnet.model.bundle.ModelMetadata;
-import net.lennonnet.backbones.RealPackages;
-import net.lennonnet.backbones.WeightsChoice;
+import net.lennonnet.model.engine.Engine;
+import net.lennonnet.model.graph.Labels;
+import net.lennonnet.model.image.Images;
+import net.lennonnet.model.pipeline.Preparation;
 import net.lennonnet.train.evaluation.Evaluation;
 import net.lennonnet.train.evaluation.Metrics;
 import org.junit.jupiter.api.Test;

@@ -1,7 +1,5 @@
 package net.lennonnet.train;
 
-import net.lennonnet.model.engine.Engine;
-import net.lennonnet.model.pipeline.Preparation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.awt.Color;
@@ -21,17 +19,19 @@ import net.lennonnet.data.DatasetConfig;
 import net.lennonnet.data.DatasetIterators;
 import net.lennonnet.data.ManifestEntry;
 import net.lennonnet.data.Split;
-import net.lennonnet.model.io.Hashes;
-import net.lennonnet.model.pipeline.ImagePipeline;
-import net.lennonnet.model.image.Images;
-import net.lennonnet.model.pipeline.InputContract;
-import net.lennonnet.model.graph.Labels;
 import net.lennonnet.model.LennonNet;
+import net.lennonnet.model.TinyGraphs;
 import net.lennonnet.model.bundle.ModelBundle;
 import net.lennonnet.model.bundle.ModelMetadata;
 import net.lennonnet.model.bundle.Provenance;
-import net.lennonnet.model.TinyGraphs;
+import net.lennonnet.model.engine.Engine;
+import net.lennonnet.model.graph.Labels;
 import net.lennonnet.model.graph.TransferGraph;
+import net.lennonnet.model.image.Images;
+import net.lennonnet.model.io.Hashes;
+import net.lennonnet.model.pipeline.ImagePipeline;
+import net.lennonnet.model.pipeline.InputContract;
+import net.lennonnet.model.pipeline.Preparation;
 import net.lennonnet.train.evaluation.Evaluation;
 import org.datavec.api.records.metadata.RecordMetaDataURI;
 import org.deeplearning4j.nn.graph.ComputationGraph;

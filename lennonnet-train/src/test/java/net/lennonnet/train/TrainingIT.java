@@ -1,10 +1,7 @@
 package net.lennonnet.train;
 
-import net.lennonnet.data.Dataset;
-import net.lennonnet.train.dashboard.EpochStats;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -19,21 +16,23 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import net.lennonnet.backbones.PretrainedWeights;
+import net.lennonnet.backbones.WeightsChoice;
+import net.lennonnet.backbones.WeightsSource;
+import net.lennonnet.data.Dataset;
 import net.lennonnet.data.DatasetBuilder;
 import net.lennonnet.data.DatasetConfig;
 import net.lennonnet.data.synthetic.DemoImages;
-import net.lennonnet.model.image.Images;
-import net.lennonnet.train.run.RunFolder;
 import net.lennonnet.model.LennonNet;
+import net.lennonnet.model.TinyGraphs;
+import net.lennonnet.model.image.Images;
 import net.lennonnet.train.dashboard.Dashboard;
+import net.lennonnet.train.dashboard.EpochStats;
 import net.lennonnet.train.evaluation.Analysis;
 import net.lennonnet.train.evaluation.AnalysisReport;
 import net.lennonnet.train.evaluation.Evaluation;
 import net.lennonnet.train.evaluation.EvaluationReport;
-import net.lennonnet.backbones.WeightsChoice;
-import net.lennonnet.backbones.PretrainedWeights;
-import net.lennonnet.model.TinyGraphs;
-import net.lennonnet.backbones.WeightsSource;
+import net.lennonnet.train.run.RunFolder;
 import okhttp3.mockwebserver.MockResponse;
 import okhttp3.mockwebserver.MockWebServer;
 import okio.Buffer;

@@ -1,12 +1,14 @@
 package net.lennonnet.app.bench;
 
-import net.lennonnet.data.Dataset;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import net.lennonnet.backbones.WeightsChoice;
+import net.lennonnet.data.Dataset;
 import net.lennonnet.data.Split;
+import net.lennonnet.model.graph.TransferGraph;
 import net.lennonnet.model.pipeline.InputContract;
 import net.lennonnet.train.Augmentation;
 import net.lennonnet.train.FeatureCache;
@@ -15,8 +17,6 @@ import net.lennonnet.train.FineTuning;
 import net.lennonnet.train.HeadTraining;
 import net.lennonnet.train.TrainConfig;
 import net.lennonnet.train.TrainingSet;
-import net.lennonnet.model.graph.TransferGraph;
-import net.lennonnet.backbones.WeightsChoice;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;

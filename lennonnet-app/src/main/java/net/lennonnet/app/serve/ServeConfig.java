@@ -1,7 +1,7 @@
 package net.lennonnet.app.serve;
 
-import net.lennonnet.model.engine.Engine;
 import java.nio.file.Path;
+import net.lennonnet.model.engine.Engine;
 
 /**
  * The web server's settings.

@@ -1,11 +1,5 @@
 package net.lennonnet.backbones.face;
 
-import net.lennonnet.backbones.npm.PackageFiles;
-import net.lennonnet.backbones.tfjs.TfjsWeights;
-import net.lennonnet.model.face.FaceAlign;
-import net.lennonnet.model.graph.TransferGraph;
-import net.lennonnet.model.pipeline.ImagePipeline;
-import net.lennonnet.model.pipeline.InputContract;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -13,8 +7,14 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.deeplearning4j.nn.conf.ConvolutionMode;
+import net.lennonnet.backbones.npm.PackageFiles;
+import net.lennonnet.backbones.tfjs.TfjsWeights;
+import net.lennonnet.model.face.FaceAlign;
+import net.lennonnet.model.graph.TransferGraph;
+import net.lennonnet.model.pipeline.ImagePipeline;
+import net.lennonnet.model.pipeline.InputContract;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;

@@ -1,11 +1,5 @@
 package net.lennonnet.backbones.face;
 
-import net.lennonnet.backbones.cache.BackboneCache;
-import net.lennonnet.backbones.npm.NpmPackages;
-import net.lennonnet.backbones.npm.PackageFiles;
-import net.lennonnet.model.face.BlazeFace;
-import net.lennonnet.model.io.AtomicFiles;
-import net.lennonnet.model.io.Hashes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +7,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import net.lennonnet.backbones.cache.BackboneCache;
+import net.lennonnet.backbones.npm.NpmPackages;
+import net.lennonnet.backbones.npm.PackageFiles;
+import net.lennonnet.model.face.BlazeFace;
+import net.lennonnet.model.io.AtomicFiles;
+import net.lennonnet.model.io.Hashes;
 
 /**
  * The face models, got the way the ImageNet weights are got: from Lennonnet's folder in the one cache

@@ -1,6 +1,5 @@
 package net.lennonnet.backbones.tfjs;
 
-import net.lennonnet.model.io.GraphFiles;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -9,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
+import net.lennonnet.model.io.GraphFiles;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 
 /**

@@ -1,8 +1,8 @@
 package net.lennonnet.backbones.tfjs;
 
-import net.lennonnet.model.pipeline.Preparation;
-import net.lennonnet.model.pipeline.InputContract;
 import java.util.List;
+import net.lennonnet.model.pipeline.InputContract;
+import net.lennonnet.model.pipeline.Preparation;
 
 /**
  * What a backbone bundle says about itself ({@value BackboneBundle#INFO_ENTRY} inside the zip):

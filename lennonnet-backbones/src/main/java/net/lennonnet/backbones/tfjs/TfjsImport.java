@@ -1,9 +1,5 @@
 package net.lennonnet.backbones.tfjs;
 
-import net.lennonnet.backbones.npm.NpmPackages;
-import net.lennonnet.backbones.npm.PackageFiles;
-import net.lennonnet.model.io.ArrayFiles;
-import net.lennonnet.model.io.GraphFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -15,6 +11,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import net.lennonnet.backbones.npm.NpmPackages;
+import net.lennonnet.backbones.npm.PackageFiles;
+import net.lennonnet.model.io.ArrayFiles;
+import net.lennonnet.model.io.GraphFiles;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;

@@ -1,11 +1,5 @@
 package net.lennonnet.backbones.face;
 
-import net.lennonnet.backbones.RealPackages;
-import net.lennonnet.model.face.BlazeFace;
-import net.lennonnet.model.face.FaceAlign;
-import net.lennonnet.model.face.FaceCrop;
-import net.lennonnet.model.face.FaceDetection;
-import net.lennonnet.model.image.Images;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.awt.image.BufferedImage;
@@ -13,6 +7,12 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import net.lennonnet.backbones.RealPackages;
+import net.lennonnet.model.face.BlazeFace;
+import net.lennonnet.model.face.FaceAlign;
+import net.lennonnet.model.face.FaceCrop;
+import net.lennonnet.model.face.FaceDetection;
+import net.lennonnet.model.image.Images;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

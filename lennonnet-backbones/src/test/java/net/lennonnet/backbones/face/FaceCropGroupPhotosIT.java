@@ -1,9 +1,5 @@
 package net.lennonnet.backbones.face;
 
-import net.lennonnet.backbones.RealPackages;
-import net.lennonnet.model.face.FaceBox;
-import net.lennonnet.model.face.FaceCrop;
-import net.lennonnet.model.image.Images;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.awt.image.BufferedImage;
@@ -12,6 +8,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import net.lennonnet.backbones.RealPackages;
+import net.lennonnet.model.face.FaceBox;
+import net.lennonnet.model.face.FaceCrop;
+import net.lennonnet.model.image.Images;
 import org.junit.jupiter.api.Test;
 
 /**

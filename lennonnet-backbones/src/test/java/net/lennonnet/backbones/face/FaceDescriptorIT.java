@@ -1,10 +1,5 @@
 package net.lennonnet.backbones.face;
 
-import net.lennonnet.backbones.RealPackages;
-import net.lennonnet.model.face.BlazeFace;
-import net.lennonnet.model.face.FaceAlign;
-import net.lennonnet.model.face.FaceDetection;
-import net.lennonnet.model.image.Images;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.awt.Graphics2D;
@@ -17,6 +12,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import net.lennonnet.backbones.RealPackages;
+import net.lennonnet.model.face.BlazeFace;
+import net.lennonnet.model.face.FaceAlign;
+import net.lennonnet.model.face.FaceDetection;
+import net.lennonnet.model.image.Images;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -1,17 +1,17 @@
 package net.lennonnet.backbones.face;
 
-import net.lennonnet.backbones.cache.BackboneCache;
-import net.lennonnet.backbones.RealPackages;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
 import net.lennonnet.backbones.Backbone;
 import net.lennonnet.backbones.Backbones;
+import net.lennonnet.backbones.RealPackages;
+import net.lennonnet.backbones.cache.BackboneCache;
 import net.lennonnet.backbones.npm.NpmPackages;
 import net.lennonnet.model.face.BlazeFace;
 import net.lennonnet.model.face.FaceAlign;
 import net.lennonnet.model.image.Images;
 import net.lennonnet.model.io.Hashes;
-import static org.assertj.core.api.Assertions.assertThat;
-
-import java.nio.file.Path;
 import org.deeplearning4j.common.resources.DL4JResources;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

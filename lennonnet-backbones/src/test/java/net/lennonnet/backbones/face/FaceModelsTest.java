@@ -1,13 +1,13 @@
 package net.lennonnet.backbones.face;
 
-import net.lennonnet.backbones.cache.BackboneCache;
-import net.lennonnet.backbones.npm.NpmPackages;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import net.lennonnet.backbones.cache.BackboneCache;
+import net.lennonnet.backbones.npm.NpmPackages;
 import org.deeplearning4j.common.resources.DL4JResources;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

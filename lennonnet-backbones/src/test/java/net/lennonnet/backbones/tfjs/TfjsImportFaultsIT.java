@@ -1,9 +1,5 @@
 package net.lennonnet.backbones.tfjs;
 
-import net.lennonnet.backbones.RealPackages;
-import net.lennonnet.backbones.Backbones;
-import net.lennonnet.backbones.npm.NpmPackages;
-import net.lennonnet.model.io.GraphFiles;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -11,6 +7,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import net.lennonnet.backbones.Backbones;
+import net.lennonnet.backbones.RealPackages;
+import net.lennonnet.backbones.npm.NpmPackages;
+import net.lennonnet.model.io.GraphFiles;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -28,10 +28,10 @@ import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
 import javax.imageio.stream.ImageOutputStream;
 import net.lennonnet.data.report.Progress;
-import net.lennonnet.model.io.AtomicFiles;
-import net.lennonnet.model.io.Hashes;
 import net.lennonnet.model.image.Images;
 import net.lennonnet.model.image.UndecodableImageException;
+import net.lennonnet.model.io.AtomicFiles;
+import net.lennonnet.model.io.Hashes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,6 +1,5 @@
 package net.lennonnet.data.scrape;
 
-import net.lennonnet.model.pipeline.Preparation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -19,8 +18,9 @@ import net.lennonnet.data.DatasetReport;
 import net.lennonnet.data.ManifestEntry;
 import net.lennonnet.data.Split;
 import net.lennonnet.data.synthetic.DemoImages;
-import net.lennonnet.model.image.Images;
 import net.lennonnet.model.TestImages;
+import net.lennonnet.model.image.Images;
+import net.lennonnet.model.pipeline.Preparation;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

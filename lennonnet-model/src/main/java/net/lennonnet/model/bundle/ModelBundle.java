@@ -1,10 +1,5 @@
 package net.lennonnet.model.bundle;
 
-import net.lennonnet.model.face.BlazeFace;
-import net.lennonnet.model.pipeline.Preparation;
-import net.lennonnet.model.io.AtomicFiles;
-import net.lennonnet.model.io.GraphFiles;
-import net.lennonnet.model.io.Hashes;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -17,6 +12,11 @@ import java.util.Properties;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
+import net.lennonnet.model.face.BlazeFace;
+import net.lennonnet.model.io.AtomicFiles;
+import net.lennonnet.model.io.GraphFiles;
+import net.lennonnet.model.io.Hashes;
+import net.lennonnet.model.pipeline.Preparation;
 import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 

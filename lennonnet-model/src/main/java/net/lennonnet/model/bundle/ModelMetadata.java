@@ -1,9 +1,9 @@
 package net.lennonnet.model.bundle;
 
+import java.util.List;
 import net.lennonnet.model.graph.Labels;
 import net.lennonnet.model.graph.TransferGraph;
 import net.lennonnet.model.pipeline.InputContract;
-import java.util.List;
 
 /**
  * Everything a saved model needs besides its weights, stored as {@code lennonnet.json} next to

@@ -1,11 +1,11 @@
 package net.lennonnet.model.face;
 
-import net.lennonnet.model.image.Images;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.geom.AffineTransform;
 import java.awt.geom.Point2D;
 import java.awt.image.BufferedImage;
+import net.lennonnet.model.image.Images;
 
 /**
  * Face chips like dlib's: a face turned upright, scaled and placed so that its eyes and nose tip land

@@ -1,5 +1,12 @@
 package net.lennonnet.model.pipeline;
 
+import java.awt.image.BufferedImage;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.Optional;
 import net.lennonnet.model.face.BlazeFace;
 import net.lennonnet.model.face.FaceAlign;
 import net.lennonnet.model.face.FaceBox;
@@ -8,13 +15,6 @@ import net.lennonnet.model.face.FaceDetection;
 import net.lennonnet.model.face.NoFaceException;
 import net.lennonnet.model.image.Images;
 import net.lennonnet.model.image.UndecodableImageException;
-import java.awt.image.BufferedImage;
-import java.io.File;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Path;
-import java.util.Optional;
 import org.datavec.api.io.labels.PathLabelGenerator;
 import org.datavec.image.loader.Java2DNativeImageLoader;
 import org.datavec.image.recordreader.ImageRecordReader;

@@ -1,10 +1,5 @@
 package net.lennonnet.model.bundle;
 
-import net.lennonnet.model.TinyGraphs;
-import net.lennonnet.model.graph.Labels;
-import net.lennonnet.model.graph.TransferGraph;
-import net.lennonnet.model.io.Hashes;
-import net.lennonnet.model.pipeline.InputContract;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -12,6 +7,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import net.lennonnet.model.TinyGraphs;
+import net.lennonnet.model.graph.Labels;
+import net.lennonnet.model.graph.TransferGraph;
+import net.lennonnet.model.io.Hashes;
+import net.lennonnet.model.pipeline.InputContract;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

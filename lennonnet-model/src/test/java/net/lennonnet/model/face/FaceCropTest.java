@@ -1,11 +1,6 @@
 package net.lennonnet.model.face;
 
-import net.lennonnet.model.pipeline.Preparation;
 import static net.lennonnet.model.TestImages.astronaut;
-import net.lennonnet.model.TestImages;
-import net.lennonnet.model.image.Images;
-import net.lennonnet.model.pipeline.ImagePipeline;
-import net.lennonnet.model.pipeline.InputContract;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.awt.Color;
@@ -13,6 +8,11 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Optional;
+import net.lennonnet.model.TestImages;
+import net.lennonnet.model.image.Images;
+import net.lennonnet.model.pipeline.ImagePipeline;
+import net.lennonnet.model.pipeline.InputContract;
+import net.lennonnet.model.pipeline.Preparation;
 import org.junit.jupiter.api.Test;
 
 class FaceCropTest {

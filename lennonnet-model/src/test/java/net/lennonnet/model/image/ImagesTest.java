@@ -2,7 +2,6 @@ package net.lennonnet.model.image;
 
 import static net.lennonnet.model.TestImages.encode;
 import static net.lennonnet.model.TestImages.solid;
-import net.lennonnet.model.TestImages;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -15,6 +14,7 @@ import java.util.Arrays;
 import java.util.Random;
 import java.util.zip.CRC32;
 import javax.imageio.ImageIO;
+import net.lennonnet.model.TestImages;
 import org.junit.jupiter.api.Test;
 
 class ImagesTest {

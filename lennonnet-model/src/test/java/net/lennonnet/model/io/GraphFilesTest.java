@@ -1,13 +1,5 @@
 package net.lennonnet.model.io;
 
-import net.lennonnet.model.TinyGraphs;
-import net.lennonnet.model.LennonNet;
-import net.lennonnet.model.bundle.ModelBundle;
-import net.lennonnet.model.bundle.ModelMetadata;
-import net.lennonnet.model.bundle.Provenance;
-import net.lennonnet.model.graph.Labels;
-import net.lennonnet.model.graph.TransferGraph;
-import net.lennonnet.model.pipeline.InputContract;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -20,6 +12,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import net.lennonnet.model.LennonNet;
+import net.lennonnet.model.TinyGraphs;
+import net.lennonnet.model.bundle.ModelBundle;
+import net.lennonnet.model.bundle.ModelMetadata;
+import net.lennonnet.model.bundle.Provenance;
+import net.lennonnet.model.graph.Labels;
+import net.lennonnet.model.graph.TransferGraph;
+import net.lennonnet.model.pipeline.InputContract;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.Test;

@@ -1,13 +1,5 @@
 package net.lennonnet.model.io;
 
-import net.lennonnet.model.TinyGraphs;
-import net.lennonnet.model.LennonNet;
-import net.lennonnet.model.bundle.ModelBundle;
-import net.lennonnet.model.bundle.ModelMetadata;
-import net.lennonnet.model.bundle.Provenance;
-import net.lennonnet.model.graph.Labels;
-import net.lennonnet.model.graph.TransferGraph;
-import net.lennonnet.model.pipeline.InputContract;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -22,6 +14,14 @@ import java.util.Random;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
+import net.lennonnet.model.LennonNet;
+import net.lennonnet.model.TinyGraphs;
+import net.lennonnet.model.bundle.ModelBundle;
+import net.lennonnet.model.bundle.ModelMetadata;
+import net.lennonnet.model.bundle.Provenance;
+import net.lennonnet.model.graph.Labels;
+import net.lennonnet.model.graph.TransferGraph;
+import net.lennonnet.model.pipeline.InputContract;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

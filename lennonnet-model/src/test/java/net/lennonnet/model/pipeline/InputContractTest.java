@@ -1,11 +1,11 @@
 package net.lennonnet.model.pipeline;
 
-import net.lennonnet.model.pipeline.Preparation;
-import net.lennonnet.model.TestImages;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.awt.Color;
+import net.lennonnet.model.TestImages;
+import net.lennonnet.model.pipeline.Preparation;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
 

@@ -1,9 +1,5 @@
 package net.lennonnet.train.evaluation;
 
-import net.lennonnet.model.engine.Engine;
-import net.lennonnet.data.Dataset;
-import net.lennonnet.model.io.AtomicFiles;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
@@ -16,8 +12,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.regex.Pattern;
-import net.lennonnet.model.graph.Labels;
+import net.lennonnet.data.Dataset;
 import net.lennonnet.model.LennonNet;
+import net.lennonnet.model.engine.Engine;
+import net.lennonnet.model.graph.Labels;
+import net.lennonnet.model.io.AtomicFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,6 +1,5 @@
 package net.lennonnet.train.evaluation;
 
-import net.lennonnet.model.pipeline.Preparation;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -8,10 +7,11 @@ import java.util.List;
 import java.util.Optional;
 import net.lennonnet.data.Dataset;
 import net.lennonnet.data.Split;
-import net.lennonnet.model.bundle.Decision;
 import net.lennonnet.model.LennonNet;
-import net.lennonnet.model.graph.Labels;
+import net.lennonnet.model.bundle.Decision;
 import net.lennonnet.model.face.NoFaceException;
+import net.lennonnet.model.graph.Labels;
+import net.lennonnet.model.pipeline.Preparation;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**

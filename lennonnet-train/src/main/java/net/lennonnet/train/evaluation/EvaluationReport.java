@@ -2,10 +2,9 @@ package net.lennonnet.train.evaluation;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import java.util.Optional;
-
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * What {@code lennonnet evaluate} found on the held-out test set, written as {@code evaluation.json}.

@@ -8,8 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import net.lennonnet.model.io.AtomicFiles;
 import net.lennonnet.model.image.Images;
+import net.lennonnet.model.io.AtomicFiles;
 
 /**
  * The error gallery: an HTML contact sheet of the most confident mistakes and the highest-loss

@@ -1,11 +1,10 @@
 package net.lennonnet.train.evaluation;
 
-import net.lennonnet.model.io.AtomicFiles;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
 import net.lennonnet.model.graph.Labels;
+import net.lennonnet.model.io.AtomicFiles;
 
 /** {@code evaluation.html} and {@code analysis.html}: the JSON reports, for people, with their charts. */
 final class ReportPages {

@@ -1,6 +1,5 @@
 package net.lennonnet.train.evaluation;
 
-import net.lennonnet.model.pipeline.Preparation;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +14,7 @@ import net.lennonnet.data.ManifestEntry;
 import net.lennonnet.data.report.Progress;
 import net.lennonnet.model.LennonNet;
 import net.lennonnet.model.Outcome;
+import net.lennonnet.model.pipeline.Preparation;
 
 /**
  * Scores image files with a model through the same path users get ({@link LennonNet#predictFiles}),

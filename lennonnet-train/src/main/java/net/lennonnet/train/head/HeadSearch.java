@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
-import net.lennonnet.model.bundle.Decision;
 import net.lennonnet.model.bundle.Decision.Score;
+import net.lennonnet.model.bundle.Decision;
 import net.lennonnet.train.evaluation.Metrics;
 
 /**

@@ -1,6 +1,5 @@
 package net.lennonnet.train.evaluation;
 
-import net.lennonnet.model.pipeline.Preparation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -14,16 +13,17 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
-import net.lennonnet.model.face.FaceCrop;
-import net.lennonnet.model.image.Images;
-import net.lennonnet.model.pipeline.InputContract;
-import net.lennonnet.model.graph.Labels;
 import net.lennonnet.model.LennonNet;
+import net.lennonnet.model.TinyGraphs;
 import net.lennonnet.model.bundle.ModelBundle;
 import net.lennonnet.model.bundle.ModelMetadata;
 import net.lennonnet.model.bundle.Provenance;
-import net.lennonnet.model.TinyGraphs;
+import net.lennonnet.model.face.FaceCrop;
+import net.lennonnet.model.graph.Labels;
 import net.lennonnet.model.graph.TransferGraph;
+import net.lennonnet.model.image.Images;
+import net.lennonnet.model.pipeline.InputContract;
+import net.lennonnet.model.pipeline.Preparation;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
