@@ -81,13 +81,18 @@ public final class HeadTraining {
         HeadData validationData = headData(validation);
         List<EpochStats> history = new ArrayList<>();
         long[] stepStart = {System.nanoTime()};
+        // the UI's storage keys a session's records by their millisecond: solver steps come faster than that,
+        // so each gets the next free millisecond, or a step would replace the one before it on the dashboard
+        long[] lastStamp = {0};
         LogisticHead.Listener steps = (iteration, loss, step, fit) -> {
             double[] validationFigures = lossAndAccuracy(fit, validationData);
             EpochStats stats = new EpochStats(iteration, loss, validation.size() == 0 ? loss : validationFigures[0],
                     validationFigures[1], step, (System.nanoTime() - stepStart[0]) / 1e9, fit.gradientNorm());
             stepStart[0] = System.nanoTime();
             history.add(stats);
-            dashboard.ifPresent(d -> d.storage().putUpdate(new EpochRecord(session, System.currentTimeMillis(), stats)));
+            lastStamp[0] = Math.max(System.currentTimeMillis(), lastStamp[0] + 1);
+            long stamp = lastStamp[0];
+            dashboard.ifPresent(d -> d.storage().putUpdate(new EpochRecord(session, stamp, stats)));
             listener.ifPresent(l -> {
                 fit.foldInto(headGraph.getLayer(outputVertex), 1, 0);
                 headGraph.setInputs(sampleRows);
