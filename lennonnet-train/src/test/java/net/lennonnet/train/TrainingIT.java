@@ -230,9 +230,10 @@ class TrainingIT {
         return addresses;
     }
 
+    /** A GET that fails after a minute instead of waiting for ever (one CI run hung on a dashboard file). */
     static HttpResponse<String> get(String url) throws IOException, InterruptedException {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
+                .timeout(java.time.Duration.ofMinutes(1)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     static JsonNode epochsOfOnlySession(int port) throws IOException, InterruptedException {
