@@ -10,13 +10,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import net.lennonnet.model.FileAnswers;
-import net.lennonnet.model.Prediction;
 
 /**
  * {@code predict}'s table of answers, one row per file, as CSV or as JSON lines, with the columns
@@ -27,8 +25,7 @@ import net.lennonnet.model.Prediction;
 final class AnswerTable implements AutoCloseable {
 
     /** The columns, in order. */
-    static final List<String> COLUMNS = List.of("path", "sha256", "status", "reason", "face_x", "face_y", "face_width",
-            "face_height", "p_john", "label", "threshold", "model_sha256");
+    static final List<String> COLUMNS = FileAnswers.COLUMNS;
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -115,20 +112,11 @@ final class AnswerTable implements AutoCloseable {
 
     /** One answer as the table's row: every column, empty ones as null. */
     static Map<String, Object> row(FileAnswers.Answer a, double threshold, String modelSha256) {
+        List<Object> cells = a.cells(threshold, modelSha256);
         Map<String, Object> row = new LinkedHashMap<>();
-        row.put("path", a.file().toString());
-        row.put("sha256", a.sha256().isEmpty() ? null : a.sha256());
-        row.put("status", a.prediction().isPresent() ? "ok" : "failed");
-        row.put("reason", a.reason().orElse(null));
-        var face = a.prediction().flatMap(Prediction::face);
-        row.put("face_x", face.map(f -> (Object) f.x()).orElse(null));
-        row.put("face_y", face.map(f -> (Object) f.y()).orElse(null));
-        row.put("face_width", face.map(f -> (Object) f.width()).orElse(null));
-        row.put("face_height", face.map(f -> (Object) f.height()).orElse(null));
-        row.put("p_john", a.prediction().map(p -> (Object) p.probabilityJohn()).orElse(null));
-        row.put("label", a.prediction().map(Prediction::label).orElse(null));
-        row.put("threshold", threshold);
-        row.put("model_sha256", modelSha256);
+        for (int i = 0; i < COLUMNS.size(); i++) {
+            row.put(COLUMNS.get(i), cells.get(i));
+        }
         return row;
     }
 
@@ -206,13 +194,6 @@ final class AnswerTable implements AutoCloseable {
                 raf.setLength(keep);
             }
         }
-    }
-
-    /** Paths as the table writes them, for the resume check. */
-    static Set<String> paths(List<Path> files) {
-        Set<String> out = new HashSet<>();
-        files.forEach(f -> out.add(f.toString()));
-        return out;
     }
 
     @Override

@@ -129,7 +129,7 @@ final class BenchmarkCommand implements Callable<Integer> {
         table.put("peak RSS of the whole run", ProcessStats.peakRssMib() + " MiB");
 
         if (peerResults != null) {
-            peers(table, fwd.get(16).imagesPerSecond());
+            peers(table);
         }
         print(table);
         return 0;
@@ -225,7 +225,7 @@ final class BenchmarkCommand implements Callable<Integer> {
      * The harness's figures, and each Lennonnet engine's ratio to ONNX Runtime Java run by the harness in the
      * same session, under the same malloc mode, at batch 16 and 1: the ratios issue 21 sets targets for.
      */
-    private void peers(Map<String, String> table, double ours) throws IOException {
+    private void peers(Map<String, String> table) throws IOException {
         Map<String, Double> rates = new LinkedHashMap<>();
         for (String line : Files.readAllLines(peerResults)) {
             Matcher m = RESULT.matcher(line);

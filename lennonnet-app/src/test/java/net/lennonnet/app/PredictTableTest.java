@@ -17,13 +17,9 @@ import net.lennonnet.model.Outcome;
 import net.lennonnet.model.TestImages;
 import net.lennonnet.model.TinyGraphs;
 import net.lennonnet.model.bundle.ModelBundle;
-import net.lennonnet.model.bundle.ModelMetadata;
-import net.lennonnet.model.bundle.Provenance;
 import net.lennonnet.model.engine.Engine;
-import net.lennonnet.model.graph.Labels;
 import net.lennonnet.model.graph.TransferGraph;
 import net.lennonnet.model.io.Hashes;
-import net.lennonnet.model.pipeline.InputContract;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,9 +37,7 @@ class PredictTableTest {
     @BeforeAll
     static void modelAndImages() throws IOException {
         var graph = TransferGraph.twoClass(TinyGraphs.imagenetShaped(32, 1), TinyGraphs.HEAD_OPTIONS);
-        model = dir.resolve("model");
-        ModelBundle.write(model, graph, new ModelMetadata(ModelMetadata.FORMAT, Labels.ALL, InputContract.square(32),
-                0.5, "test", "0".repeat(64), TransferGraph.findHead(graph), Provenance.unknown()));
+        model = TinyGraphs.save(graph, dir.resolve("model"), 32);
         images = Files.createDirectories(dir.resolve("images, \"quoted\""));
         for (int i = 0; i < 37; i++) {
             Files.write(images.resolve(String.format("img%02d.png", i)), TestImages.encode(TestImages.solid(40 + i, 30,

@@ -1,6 +1,5 @@
 package net.lennonnet.model;
 
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -9,23 +8,37 @@ import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.function.Consumer;
-import net.lennonnet.model.face.NoFaceException;
+import net.lennonnet.model.face.FaceBox;
 import net.lennonnet.model.image.Images;
 import net.lennonnet.model.io.Hashes;
-import net.lennonnet.model.pipeline.ImagePipeline;
 
 /**
  * Answers many image files at the engine's rate: one reader thread reads, hashes, decodes and prepares
- * the next batch of {@value #BATCH} while the engine answers the current one. Answers come back batch by
+ * the next batch of {@value LennonNet#BATCH} while the engine answers the current one. Answers come back batch by
  * batch, in input order; a file that cannot be used gets its one-line reason instead of a prediction,
  * and the others go on. At most two prepared batches wait in memory.
  */
 public final class FileAnswers {
 
-    /** Images per forward pass. */
-    public static final int BATCH = 16;
-
     private FileAnswers() {}
+
+    /** The columns of a table of answers ({@code lennonnet predict --csv}, the Spark job), in order. */
+    public static final List<String> COLUMNS = List.of("path", "sha256", "status", "reason", "face_x", "face_y",
+            "face_width", "face_height", "p_john", "label", "threshold", "model_sha256");
+
+    /**
+     * One answer's cells in {@link #COLUMNS} order, absent values as null: the status is {@code ok} or
+     * {@code failed}, the face box and P(john) are numbers.
+     */
+    public static List<Object> cells(String path, String sha256, Outcome outcome, double threshold, String modelSha256) {
+        var face = outcome.prediction().flatMap(Prediction::face);
+        return java.util.Arrays.asList(path, sha256.isEmpty() ? null : sha256,
+                outcome.prediction().isPresent() ? "ok" : "failed", outcome.error().orElse(null),
+                face.map(FaceBox::x).orElse(null), face.map(FaceBox::y).orElse(null),
+                face.map(FaceBox::width).orElse(null), face.map(FaceBox::height).orElse(null),
+                outcome.prediction().map(Prediction::probabilityJohn).orElse(null),
+                outcome.prediction().map(Prediction::label).orElse(null), threshold, modelSha256);
+    }
 
     /**
      * One file's answer.
@@ -43,6 +56,11 @@ public final class FileAnswers {
             }
         }
 
+        /** This answer's cells in {@link #COLUMNS} order. */
+        public List<Object> cells(double threshold, String modelSha256) {
+            return FileAnswers.cells(file.toString(), sha256, outcome(), threshold, modelSha256);
+        }
+
         /** The same, as the {@link Outcome} of the batch methods. */
         public Outcome outcome() {
             return prediction.map(p -> Outcome.of(file.toString(), p))
@@ -50,9 +68,8 @@ public final class FileAnswers {
         }
     }
 
-    /** A batch as the reader left it: each file's prepared input, or its reason. */
-    private record Batch(List<Path> files, List<String> hashes, List<ImagePipeline.Input> inputs, List<String> reasons,
-            long started) {}
+    /** A batch as the reader left it: each file's hash, and its prepared input or reason. */
+    private record Batch(List<Path> files, List<String> hashes, List<LennonNet.Ready> ready, long started) {}
 
     private static final Object END = new Object();
 
@@ -69,8 +86,9 @@ public final class FileAnswers {
         BlockingQueue<Object> ready = new ArrayBlockingQueue<>(2);
         Thread reader = new Thread(() -> {
             try {
-                for (int from = 0; from < files.size(); from += BATCH) {
-                    ready.put(read(net, files.subList(from, Math.min(files.size(), from + BATCH)), alreadyPrepared));
+                for (int from = 0; from < files.size(); from += LennonNet.BATCH) {
+                    ready.put(read(net, files.subList(from, Math.min(files.size(), from + LennonNet.BATCH)),
+                            alreadyPrepared));
                 }
                 ready.put(END);
             } catch (InterruptedException e) {
@@ -106,42 +124,27 @@ public final class FileAnswers {
 
     private static Batch read(LennonNet net, List<Path> files, boolean alreadyPrepared) {
         long started = System.nanoTime();
-        ImagePipeline pipeline = net.pipeline();
         List<String> hashes = new ArrayList<>();
-        List<ImagePipeline.Input> inputs = new ArrayList<>();
-        List<String> reasons = new ArrayList<>();
+        List<LennonNet.Ready> ready = new ArrayList<>();
         for (Path file : files) {
-            String sha = "";
-            ImagePipeline.Input input = null;
-            String reason = null;
             try {
                 byte[] bytes = Images.read(file);
-                sha = Hashes.sha256(bytes);
-                BufferedImage image = pipeline.decode(bytes);
-                input = alreadyPrepared ? new ImagePipeline.Input(pipeline.toInput(image), Optional.empty())
-                        : pipeline.input(image);
+                hashes.add(Hashes.sha256(bytes));
+                ready.add(net.prepare(bytes, alreadyPrepared));
             } catch (IOException e) {
-                reason = LennonNet.reason(e);
-            } catch (NoFaceException e) {
-                reason = NoFaceException.REASON;
+                hashes.add("");
+                ready.add(LennonNet.Ready.refused(LennonNet.reason(e)));
             }
-            hashes.add(sha);
-            inputs.add(input);
-            reasons.add(reason);
         }
-        return new Batch(files, hashes, inputs, reasons, started);
+        return new Batch(files, hashes, ready, started);
     }
 
     private static List<Answer> answer(LennonNet net, Batch batch) {
-        List<ImagePipeline.Input> usable = batch.inputs().stream().filter(i -> i != null).toList();
-        List<Prediction> predictions = usable.isEmpty() ? List.of() : net.forward(usable, batch.started());
+        List<Optional<Prediction>> predictions = net.forwardReady(batch.ready(), batch.started());
         List<Answer> out = new ArrayList<>(batch.files().size());
-        int next = 0;
         for (int i = 0; i < batch.files().size(); i++) {
-            out.add(batch.inputs().get(i) != null
-                    ? new Answer(batch.files().get(i), batch.hashes().get(i), Optional.of(predictions.get(next++)), Optional.empty())
-                    : new Answer(batch.files().get(i), batch.hashes().get(i), Optional.empty(),
-                            Optional.of(batch.reasons().get(i))));
+            out.add(new Answer(batch.files().get(i), batch.hashes().get(i), predictions.get(i),
+                    predictions.get(i).isPresent() ? Optional.empty() : Optional.of(batch.ready().get(i).reason())));
         }
         return out;
     }

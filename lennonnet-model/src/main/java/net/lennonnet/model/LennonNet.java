@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import net.lennonnet.model.bundle.Decision;
 import net.lennonnet.model.bundle.ModelBundle;
 import net.lennonnet.model.bundle.ModelMetadata;
@@ -44,8 +45,8 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public final class LennonNet implements AutoCloseable {
 
-    /** Images per forward pass in the batch methods. */
-    private static final int BATCH = 16;
+    /** Images per forward pass in the batch methods ({@link FileAnswers}, Spark's executors). */
+    public static final int BATCH = 16;
 
     private final ComputationGraph graph;
     private final ModelMetadata metadata;
@@ -195,7 +196,8 @@ public final class LennonNet implements AutoCloseable {
     /**
      * P(john) of each row of a network input, the way the model's {@link Decision} says: the graph's output
      * for a head decision, else the decision's score of the head's input. With DL4J as the engine a head
-     * decision runs the whole graph; with another engine the backbone runs there and the head in DL4J.
+     * decision runs the whole graph; with another engine the backbone runs there and the head in plain Java
+     * ({@link SoftmaxHead}; in DL4J only for a head that is not a softmax layer).
      */
     private double[] probabilitiesJohn(INDArray input) {
         Decision decision = metadata.decision();
@@ -259,28 +261,50 @@ public final class LennonNet implements AutoCloseable {
         }
         List<Outcome> out = new ArrayList<>(encoded.size());
         for (int from = 0; from < encoded.size(); from += BATCH) {
-            int to = Math.min(encoded.size(), from + BATCH);
             long start = System.nanoTime();
-            List<ImagePipeline.Input> inputs = new ArrayList<>();
-            Outcome[] outcomes = new Outcome[to - from];
-            List<Integer> positions = new ArrayList<>();
-            for (int i = from; i < to; i++) {
-                try {
-                    inputs.add(pipeline.input(pipeline.decode(encoded.get(i))));
-                    positions.add(i - from);
-                } catch (UndecodableImageException e) {
-                    outcomes[i - from] = Outcome.failed(sources.get(i), reason(e));
-                } catch (NoFaceException e) {
-                    outcomes[i - from] = Outcome.failed(sources.get(i), NoFaceException.REASON);
-                }
+            List<Ready> batch = encoded.subList(from, Math.min(encoded.size(), from + BATCH)).stream()
+                    .map(bytes -> prepare(bytes, false)).toList();
+            List<Optional<Prediction>> predictions = forwardReady(batch, start);
+            for (int i = 0; i < batch.size(); i++) {
+                String source = sources.get(from + i);
+                String reason = batch.get(i).reason();
+                out.add(predictions.get(i).map(p -> Outcome.of(source, p)).orElseGet(() -> Outcome.failed(source, reason)));
             }
-            List<Prediction> predictions = inputs.isEmpty() ? List.of() : forward(inputs, start);
-            for (int k = 0; k < positions.size(); k++) {
-                outcomes[positions.get(k)] = Outcome.of(sources.get(from + positions.get(k)), predictions.get(k));
-            }
-            out.addAll(List.of(outcomes));
         }
         return out;
+    }
+
+    /** One encoded image made ready for the network, or the one-line reason it cannot be (input null then). */
+    record Ready(ImagePipeline.Input input, String reason) {
+
+        static Ready refused(String reason) {
+            return new Ready(null, reason);
+        }
+    }
+
+    /**
+     * Decodes and prepares one encoded image; {@code alreadyPrepared} images (a dataset's stored ones) are
+     * decoded and converted only.
+     */
+    Ready prepare(byte[] encoded, boolean alreadyPrepared) {
+        try {
+            BufferedImage image = pipeline.decode(encoded);
+            return new Ready(alreadyPrepared ? new ImagePipeline.Input(pipeline.toInput(image), Optional.empty())
+                    : pipeline.input(image), null);
+        } catch (UndecodableImageException e) {
+            return Ready.refused(reason(e));
+        } catch (NoFaceException e) {
+            return Ready.refused(NoFaceException.REASON);
+        }
+    }
+
+    /** One forward pass over the ready images of a batch: each one's prediction, empty for the refused ones. */
+    List<Optional<Prediction>> forwardReady(List<Ready> batch, long start) {
+        List<ImagePipeline.Input> usable = batch.stream().map(Ready::input).filter(i -> i != null).toList();
+        java.util.Iterator<Prediction> predictions = usable.isEmpty() ? java.util.Collections.emptyIterator()
+                : forward(usable, start).iterator();
+        return batch.stream().map(r -> r.input() == null ? Optional.<Prediction>empty() : Optional.of(predictions.next()))
+                .toList();
     }
 
     /**

@@ -11,13 +11,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import net.lennonnet.model.bundle.ModelBundle;
-import net.lennonnet.model.bundle.ModelMetadata;
-import net.lennonnet.model.bundle.Provenance;
 import net.lennonnet.model.engine.Engine;
 import net.lennonnet.model.graph.Labels;
 import net.lennonnet.model.graph.TransferGraph;
-import net.lennonnet.model.pipeline.InputContract;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,10 +29,7 @@ class BatchingPredictorTest {
 
     private LennonNet smallModel(Engine.Choice engine) throws Exception {
         ComputationGraph graph = TransferGraph.twoClass(TinyGraphs.imagenetShaped(32, 1), TinyGraphs.HEAD_OPTIONS);
-        Path model = dir.resolve("model");
-        ModelBundle.write(model, graph, new ModelMetadata(ModelMetadata.FORMAT, Labels.ALL, InputContract.square(32),
-                0.5, "test", "0".repeat(64), TransferGraph.findHead(graph), Provenance.unknown()));
-        return LennonNet.load(model, engine);
+        return LennonNet.load(TinyGraphs.save(graph, dir.resolve("model"), 32), engine);
     }
 
     /** Whether a predictor thread waits for a monitor this thread holds. */

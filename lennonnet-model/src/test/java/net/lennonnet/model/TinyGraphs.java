@@ -20,6 +20,20 @@ public final class TinyGraphs {
 
     private TinyGraphs() {}
 
+    /**
+     * {@code graph} saved as a model with the tests' metadata: a square input of {@code size}, threshold 0.5,
+     * the head {@link net.lennonnet.model.graph.TransferGraph#findHead} finds, unknown provenance.
+     */
+    public static java.nio.file.Path save(ComputationGraph graph, java.nio.file.Path dir, int size)
+            throws java.io.IOException {
+        net.lennonnet.model.bundle.ModelBundle.write(dir, graph, new net.lennonnet.model.bundle.ModelMetadata(
+                net.lennonnet.model.bundle.ModelMetadata.FORMAT, net.lennonnet.model.graph.Labels.ALL,
+                net.lennonnet.model.pipeline.InputContract.square(size), 0.5, "test", "0".repeat(64),
+                net.lennonnet.model.graph.TransferGraph.findHead(graph), net.lennonnet.model.bundle.Provenance.unknown()));
+        return dir;
+    }
+
+
     /** A graph ending {@code flatten_1 -> fc1000} like the ImageNet ResNet-50, with one small convolution. */
     public static ComputationGraph imagenetShaped(int size, long seed) {
         var conf = new NeuralNetConfiguration.Builder().seed(seed).graphBuilder()

@@ -4,40 +4,42 @@ import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import net.lennonnet.model.FileAnswers;
 import net.lennonnet.model.LennonNet;
 import net.lennonnet.model.Outcome;
-import net.lennonnet.model.Prediction;
 import net.lennonnet.model.io.Hashes;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
  * Rows of {@code binaryFile} ({@code path}, {@code content}) to answer rows: each partition's images in
- * batches of {@value #BATCH} through the executor's one model ({@link ExecutorModels}), decoded by
+ * batches of {@value LennonNet#BATCH} through the executor's one model ({@link ExecutorModels}), decoded by
  * Lennonnet's own pipeline. An image that cannot be used is a row with its reason; the job goes on.
  */
 final class AnswerRows implements MapPartitionsFunction<Row, Row>, Serializable {
 
     private static final long serialVersionUID = 1L;
-    static final int BATCH = 16;
 
-    /** The answer table's columns: those of {@code lennonnet predict --csv}. */
-    static final StructType SCHEMA = new StructType()
-            .add("path", DataTypes.StringType, false)
-            .add("sha256", DataTypes.StringType, false)
-            .add("status", DataTypes.StringType, false)
-            .add("reason", DataTypes.StringType, true)
-            .add("face_x", DataTypes.IntegerType, true)
-            .add("face_y", DataTypes.IntegerType, true)
-            .add("face_width", DataTypes.IntegerType, true)
-            .add("face_height", DataTypes.IntegerType, true)
-            .add("p_john", DataTypes.DoubleType, true)
-            .add("label", DataTypes.StringType, true)
-            .add("threshold", DataTypes.DoubleType, false)
-            .add("model_sha256", DataTypes.StringType, false);
+    /** The answer table's columns ({@link FileAnswers#COLUMNS}, those of {@code lennonnet predict --csv}) and their types. */
+    static final StructType SCHEMA = schema();
+
+    private static StructType schema() {
+        Map<String, DataType> types = Map.of("face_x", DataTypes.IntegerType, "face_y", DataTypes.IntegerType,
+                "face_width", DataTypes.IntegerType, "face_height", DataTypes.IntegerType, "p_john", DataTypes.DoubleType,
+                "threshold", DataTypes.DoubleType);
+        Set<String> always = Set.of("path", "sha256", "status", "threshold", "model_sha256");
+        StructType schema = new StructType();
+        for (String column : FileAnswers.COLUMNS) {
+            schema = schema.add(column, types.getOrDefault(column, DataTypes.StringType), !always.contains(column));
+        }
+        return schema;
+    }
 
     private final String modelFile;
     private final String modelFileSha256;
@@ -71,12 +73,12 @@ final class AnswerRows implements MapPartitionsFunction<Row, Row>, Serializable 
         };
     }
 
-    /** The next batch of the partition, answered: only {@value #BATCH} images' bytes are held at once. */
+    /** The next batch of the partition, answered: only {@value LennonNet#BATCH} images' bytes are held at once. */
     private static List<Row> answer(LennonNet net, Iterator<Row> input) {
-        List<String> paths = new ArrayList<>(BATCH);
-        List<byte[]> images = new ArrayList<>(BATCH);
-        List<String> hashes = new ArrayList<>(BATCH);
-        while (input.hasNext() && paths.size() < BATCH) {
+        List<String> paths = new ArrayList<>(LennonNet.BATCH);
+        List<byte[]> images = new ArrayList<>(LennonNet.BATCH);
+        List<String> hashes = new ArrayList<>(LennonNet.BATCH);
+        while (input.hasNext() && paths.size() < LennonNet.BATCH) {
             Row row = input.next();
             byte[] content = row.getAs("content");
             paths.add(row.getAs("path"));
@@ -88,18 +90,8 @@ final class AnswerRows implements MapPartitionsFunction<Row, Row>, Serializable 
         String model = net.metadata().modelSha256();
         List<Row> rows = new ArrayList<>(outcomes.size());
         for (int i = 0; i < outcomes.size(); i++) {
-            Outcome o = outcomes.get(i);
-            if (o.prediction().isPresent()) {
-                Prediction p = o.prediction().get();
-                var face = p.face();
-                rows.add(RowFactory.create(paths.get(i), hashes.get(i), "ok", null,
-                        face.map(f -> f.x()).orElse(null), face.map(f -> f.y()).orElse(null),
-                        face.map(f -> f.width()).orElse(null), face.map(f -> f.height()).orElse(null),
-                        p.probabilityJohn(), p.label(), threshold, model));
-            } else {
-                rows.add(RowFactory.create(paths.get(i), hashes.get(i), "failed", o.error().orElseThrow(), null, null, null,
-                        null, null, null, threshold, model));
-            }
+            rows.add(RowFactory.create(FileAnswers.cells(paths.get(i), hashes.get(i), outcomes.get(i), threshold, model)
+                    .toArray()));
         }
         return rows;
     }

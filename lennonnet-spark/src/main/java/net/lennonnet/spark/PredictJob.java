@@ -69,17 +69,22 @@ public final class PredictJob {
                 throw new IOException(parquet + " holds answers of another model " + models + ", this one is "
                         + modelSha256 + ": write to another --out");
             }
-            long before = images.count();
-            images = images.join(earlier.select("path"), images.col("path").equalTo(earlier.col("path")), "left_anti");
-            skipped = before - images.count();
+            // the paths only: counting them does not read the images' bytes
+            Dataset<Row> answeredPaths = earlier.select("path");
+            skipped = images.select("path").join(answeredPaths, "path").count();
+            images = images.join(answeredPaths, images.col("path").equalTo(answeredPaths.col("path")), "left_anti");
             log.info("{} images already answered in {}: skipped", skipped, parquet);
         }
         Dataset<Row> answers = images.mapPartitions(new AnswerRows(packed.getFileName().toString(), sha),
                 Encoders.row(AnswerRows.SCHEMA));
         answers.write().mode(SaveMode.Append).parquet(parquet.toString());
         Dataset<Row> all = spark.read().parquet(parquet.toString());
-        long answered = all.count();
-        long failed = all.filter("status = 'failed'").count();
+        long answered = 0;
+        long failed = 0;
+        for (Row byStatus : all.groupBy("status").count().collectAsList()) {
+            answered += byStatus.getLong(1);
+            failed += "failed".equals(byStatus.getString(0)) ? byStatus.getLong(1) : 0;
+        }
         writeCsv(all, out);
         return new Result(answered, failed, skipped, out);
     }
@@ -113,13 +118,13 @@ public final class PredictJob {
             boolean header = false;
             try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
                 for (Path part : files) {
-                    List<String> lines = Files.readAllLines(part, StandardCharsets.UTF_8);
-                    for (int i = 0; i < lines.size(); i++) {
-                        if (i == 0 && header) {
-                            continue;
+                    try (java.io.BufferedReader r = Files.newBufferedReader(part, StandardCharsets.UTF_8)) {
+                        String first = r.readLine();
+                        if (first != null && !header) {
+                            w.write(first);
+                            w.newLine();
                         }
-                        w.write(lines.get(i));
-                        w.newLine();
+                        r.transferTo(w); // part by part, never a whole table in memory
                     }
                     header = true;
                 }

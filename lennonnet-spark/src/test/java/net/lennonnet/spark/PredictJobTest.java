@@ -17,13 +17,8 @@ import net.lennonnet.model.LennonNet;
 import net.lennonnet.model.Outcome;
 import net.lennonnet.model.TestImages;
 import net.lennonnet.model.TinyGraphs;
-import net.lennonnet.model.bundle.ModelBundle;
-import net.lennonnet.model.bundle.ModelMetadata;
-import net.lennonnet.model.bundle.Provenance;
-import net.lennonnet.model.graph.Labels;
 import net.lennonnet.model.graph.TransferGraph;
 import net.lennonnet.model.io.Hashes;
-import net.lennonnet.model.pipeline.InputContract;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -47,9 +42,7 @@ class PredictJobTest {
     static void start() throws IOException {
         var graph = TransferGraph.twoClass(TinyGraphs.imagenetShaped(32, 1), TinyGraphs.HEAD_OPTIONS);
         graph.getLayer(TransferGraph.findHead(graph).outputVertex()).params().muli(0.1); // P(john) away from 0 and 1
-        model = dir.resolve("model");
-        ModelBundle.write(model, graph, new ModelMetadata(ModelMetadata.FORMAT, Labels.ALL, InputContract.square(32),
-                0.5, "test", "0".repeat(64), TransferGraph.findHead(graph), Provenance.unknown()));
+        model = TinyGraphs.save(graph, dir.resolve("model"), 32);
         images = Files.createDirectories(dir.resolve("images"));
         Files.createDirectories(images.resolve("more"));
         for (int i = 0; i < 41; i++) {
@@ -133,9 +126,7 @@ class PredictJobTest {
         Path out = dir.resolve("mixed");
         PredictJob.run(spark, model, List.of(images.resolve("more").toString()), out);
         var other = TransferGraph.twoClass(TinyGraphs.imagenetShaped(32, 9), TinyGraphs.HEAD_OPTIONS);
-        Path otherModel = dir.resolve("other-model");
-        ModelBundle.write(otherModel, other, new ModelMetadata(ModelMetadata.FORMAT, Labels.ALL, InputContract.square(32),
-                0.5, "test", "0".repeat(64), TransferGraph.findHead(other), Provenance.unknown()));
+        Path otherModel = TinyGraphs.save(other, dir.resolve("other-model"), 32);
         assertThatThrownBy(() -> PredictJob.run(spark, otherModel, List.of(images.toString()), out))
                 .hasMessageContaining("holds answers of another model");
     }

@@ -18,12 +18,7 @@ import net.lennonnet.model.LennonNet;
 import net.lennonnet.model.Outcome;
 import net.lennonnet.model.TestImages;
 import net.lennonnet.model.TinyGraphs;
-import net.lennonnet.model.bundle.ModelBundle;
-import net.lennonnet.model.bundle.ModelMetadata;
-import net.lennonnet.model.bundle.Provenance;
-import net.lennonnet.model.graph.Labels;
 import net.lennonnet.model.graph.TransferGraph;
-import net.lennonnet.model.pipeline.InputContract;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -96,9 +91,7 @@ class StandaloneClusterIT {
         assertThat(jobJar).as("the job jar, built by the package phase").exists();
         var graph = TransferGraph.twoClass(TinyGraphs.imagenetShaped(32, 2), TinyGraphs.HEAD_OPTIONS);
         graph.getLayer(TransferGraph.findHead(graph).outputVertex()).params().muli(0.1);
-        Path model = dir.resolve("model");
-        ModelBundle.write(model, graph, new ModelMetadata(ModelMetadata.FORMAT, Labels.ALL, InputContract.square(32),
-                0.5, "test", "0".repeat(64), TransferGraph.findHead(graph), Provenance.unknown()));
+        Path model = TinyGraphs.save(graph, dir.resolve("model"), 32);
         Path images = Files.createDirectories(dir.resolve("images"));
         for (int i = 0; i < 24; i++) {
             Files.write(images.resolve(String.format("img%02d.png", i)), TestImages.encode(TestImages.solid(50 + i, 40,

@@ -77,12 +77,16 @@ public final class Training {
         FeatureCache cache = new FeatureCache(config.featureCache(), backboneKey);
         log.info("feature cache: {}", cache.dir());
         long featureStart = System.nanoTime();
-        Featurizer featurizer = new Featurizer(graph, head.featureVertex(), contract, cache, config.batchSize(), engine);
-        Features train = featurizer.featurize(dataset, Split.TRAIN, config.augmentation());
-        Features validation = featurizer.featurize(dataset, Split.VALIDATION);
-        Features test = featurizer.featurize(dataset, Split.TEST);
+        Features train;
+        Features validation;
+        Features test;
+        try (engine) {
+            Featurizer featurizer = new Featurizer(graph, head.featureVertex(), contract, cache, config.batchSize(), engine);
+            train = featurizer.featurize(dataset, Split.TRAIN, config.augmentation());
+            validation = featurizer.featurize(dataset, Split.VALIDATION);
+            test = featurizer.featurize(dataset, Split.TEST);
+        }
         double featureSeconds = seconds(featureStart);
-        engine.close();
 
         // 2. the head, fitted to convergence on them; answering score, calibration and threshold on held-out scores
         long headStart = System.nanoTime();

@@ -35,12 +35,14 @@ public final class ForwardBench {
     /** The engine answering runs the backbone with (the head after it in plain Java); empty: the whole graph in DL4J. */
     private final java.util.Optional<net.lennonnet.model.engine.Engine> engine;
 
+    /** The head after the engine, in plain Java as LennonNet runs it; null when DL4J runs the whole graph. */
+    private final net.lennonnet.model.engine.SoftmaxHead head;
+
     public ForwardBench(ComputationGraph graph) {
         this.graph = graph;
         this.engine = java.util.Optional.empty();
+        this.head = null;
     }
-
-    private net.lennonnet.model.engine.SoftmaxHead head;
 
     private ForwardBench(ComputationGraph graph, net.lennonnet.model.engine.Engine engine) {
         this.graph = graph;
