@@ -64,7 +64,7 @@ final class DemoCommand implements Callable<Integer> {
                 randomBackbone ? new WeightsChoice.RandomInit()
                         : weights == null ? new WeightsChoice.FetchOrRandom(WeightsFetch.Ways.all())
                         : new WeightsChoice.LocalFile(weights), analysisPerSet,
-                net.lennonnet.train.TrainConfig.BackboneKind.parse(backbone));
+                net.lennonnet.backbones.BackboneKind.parse(backbone));
         Demo.Result result = Demo.run(config, dashboard.host(), System.out);
         if (keepDashboard && dashboard.port() != 0) {
             DashboardCommand.serveUntilStopped(dashboard.port(), dashboard.host(),

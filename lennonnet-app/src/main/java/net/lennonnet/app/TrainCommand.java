@@ -131,7 +131,7 @@ public final class TrainCommand implements Callable<Integer> {
                 .uiPort(dashboard.port()).featureCache(featureCache)
                 .augmentation(new Augmentation(views, !noFlip, crop, jitter))
                 .fineTuning(new FineTuning(fineTuneEpochs, fineTuneLr))
-                .backbone(TrainConfig.BackboneKind.parse(backbone)).engine(Engine.Choice.parse(engine));
+                .backbone(net.lennonnet.backbones.BackboneKind.parse(backbone)).engine(Engine.Choice.parse(engine));
         if (weights != null) {
             builder.weights(weights.choice());
         }

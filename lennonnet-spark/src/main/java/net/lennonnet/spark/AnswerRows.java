@@ -9,6 +9,7 @@ import java.util.Set;
 import net.lennonnet.model.FileAnswers;
 import net.lennonnet.model.LennonNet;
 import net.lennonnet.model.Outcome;
+import net.lennonnet.model.engine.Engine;
 import net.lennonnet.model.io.Hashes;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Row;
@@ -19,7 +20,7 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * Rows of {@code binaryFile} ({@code path}, {@code content}) to answer rows: each partition's images in
- * batches of {@value LennonNet#BATCH} through the executor's one model ({@link ExecutorModels}), decoded by
+ * batches of {@value LennonNet#BATCH} through the executor's one model ({@link ExecutorFiles}), decoded by
  * Lennonnet's own pipeline. An image that cannot be used is a row with its reason; the job goes on.
  */
 final class AnswerRows implements MapPartitionsFunction<Row, Row>, Serializable {
@@ -51,7 +52,8 @@ final class AnswerRows implements MapPartitionsFunction<Row, Row>, Serializable 
 
     @Override
     public Iterator<Row> call(Iterator<Row> input) {
-        LennonNet net = ExecutorModels.get(modelFile, modelFileSha256);
+        LennonNet net = ExecutorFiles.get(modelFile, modelFileSha256, LennonNet.class,
+                (file, threads) -> LennonNet.load(file, Engine.Choice.AUTO, threads));
         return new Iterator<>() {
             private Iterator<Row> batch = java.util.Collections.emptyIterator();
 

@@ -9,14 +9,11 @@ import java.util.List;
 import java.util.stream.Stream;
 import net.lennonnet.model.bundle.ModelBundle;
 import net.lennonnet.model.io.AtomicFiles;
-import net.lennonnet.model.io.Hashes;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * {@code predict} as a Spark job: images (folders, globs, or the paths in a text file) to a table of
@@ -27,7 +24,7 @@ import org.slf4j.LoggerFactory;
  *   <li>The bytes come from Spark's {@code binaryFile} source and are decoded by Lennonnet's own pipeline
  *       on the executors (never Spark's {@code image} source, which decodes differently).</li>
  *   <li>The model travels as one packed file ({@code addFile}); each executor loads it once
- *       ({@link ExecutorModels}) and answers 16 images per forward pass ({@link AnswerRows}).</li>
+ *       ({@link ExecutorFiles}) and answers 16 images per forward pass ({@link AnswerRows}).</li>
  *   <li>A bad image is a row with its reason, never a failed job.</li>
  *   <li>A run into an {@code OUT} that already has answers of the same model answers only the other images
  *       and appends; answers of another model there are an error.</li>
@@ -35,74 +32,51 @@ import org.slf4j.LoggerFactory;
  */
 public final class PredictJob {
 
-    private static final Logger log = LoggerFactory.getLogger(PredictJob.class);
     static final String PARQUET = "predictions";
     static final String CSV = "predictions.csv";
 
     private PredictJob() {}
 
-    /** What a run did. */
-    public record Result(long answered, long failed, long skipped, Path out) {}
+    /**
+     * What a run did: rows in the table, failed among them, skipped as already answered, and the seconds the
+     * new images took (read, decoded, answered and written: the job's steady rate, without Spark's start).
+     */
+    public record Result(long answered, long failed, long skipped, Path out, double seconds) {}
 
     /**
-     * @param model  a model folder or packed {@code .lennonnet} file (a folder is packed first)
-     * @param inputs folders (walked), files or globs, as Spark's file sources take them
+     * @param modelPath a model folder or packed {@code .lennonnet} file (a folder is packed first)
+     * @param inputs    folders (walked), files or globs, as Spark's file sources take them
      */
-    public static Result run(SparkSession spark, Path model, List<String> inputs, Path out) throws IOException {
+    public static Result run(SparkSession spark, Path modelPath, List<String> inputs, Path out) throws IOException {
         if (inputs.isEmpty()) {
             throw new IllegalArgumentException("name the images: folders, files or globs");
         }
         Files.createDirectories(out);
-        Path packed = packed(model, out);
-        String sha = Hashes.sha256(packed);
-        spark.sparkContext().addFile(packed.toString());
-        String modelSha256 = ModelBundle.read(packed).metadata().modelSha256();
+        ExecutorFiles.Shipped model = ExecutorFiles.ship(spark, staged(modelPath, out), "model-", ".lennonnet");
+        String modelSha256 = ModelBundle.read(model.file()).metadata().modelSha256();
 
         Dataset<Row> images = spark.read().format("binaryFile").option("recursiveFileLookup", "true")
                 .load(inputs.toArray(String[]::new)).select("path", "content");
-        long skipped = 0;
-        Path parquet = out.resolve(PARQUET);
-        if (Files.isDirectory(parquet)) {
-            Dataset<Row> earlier = spark.read().parquet(parquet.toString());
-            List<String> models = earlier.select("model_sha256").distinct().as(Encoders.STRING()).collectAsList();
-            if (!models.isEmpty() && !models.equals(List.of(modelSha256))) {
-                throw new IOException(parquet + " holds answers of another model " + models + ", this one is "
-                        + modelSha256 + ": write to another --out");
-            }
-            // the paths only: counting them does not read the images' bytes
-            Dataset<Row> answeredPaths = earlier.select("path");
-            skipped = images.select("path").join(answeredPaths, "path").count();
-            images = images.join(answeredPaths, images.col("path").equalTo(answeredPaths.col("path")), "left_anti");
-            log.info("{} images already answered in {}: skipped", skipped, parquet);
-        }
-        Dataset<Row> answers = images.mapPartitions(new AnswerRows(packed.getFileName().toString(), sha),
-                Encoders.row(AnswerRows.SCHEMA));
-        answers.write().mode(SaveMode.Append).parquet(parquet.toString());
-        Dataset<Row> all = spark.read().parquet(parquet.toString());
-        long answered = 0;
-        long failed = 0;
-        for (Row byStatus : all.groupBy("status").count().collectAsList()) {
-            answered += byStatus.getLong(1);
-            failed += "failed".equals(byStatus.getString(0)) ? byStatus.getLong(1) : 0;
-        }
+        OutputTable table = new OutputTable(out.resolve(PARQUET), "model_sha256", modelSha256);
+        OutputTable.Remaining remaining = table.remaining(spark, images);
+        long start = System.nanoTime();
+        Dataset<Row> all = table.append(spark, remaining.images().mapPartitions(new AnswerRows(model.name(),
+                model.sha256()), Encoders.row(AnswerRows.SCHEMA)));
+        double seconds = (System.nanoTime() - start) / 1e9;
+        OutputTable.Counts counts = OutputTable.counts(all);
         writeCsv(all, out);
-        return new Result(answered, failed, skipped, out);
+        return new Result(counts.rows(), counts.failed(), remaining.skipped(), out, seconds);
     }
 
-    /**
-     * The model as one file inside {@code out}, named by its SHA-256 (Spark ships files by name, and refuses a
-     * second file of the same name with other bytes): packed from a folder, or copied.
-     */
-    private static Path packed(Path model, Path out) throws IOException {
+    /** The model as one file inside {@code out}, to be shipped: packed from a folder, or copied. */
+    private static Path staged(Path model, Path out) throws IOException {
         Path staged = out.resolve(".model.lennonnet.part");
         if (Files.isDirectory(model)) {
             ModelBundle.pack(model, staged);
         } else {
             Files.copy(model, staged, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         }
-        Path file = out.resolve("model-" + Hashes.sha256(staged).substring(0, 16) + ".lennonnet");
-        Files.move(staged, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        return file;
+        return staged;
     }
 
     /** {@code OUT/predictions.csv}: Spark's CSV parts, joined under one header, by path. */

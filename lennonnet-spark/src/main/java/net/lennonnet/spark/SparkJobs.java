@@ -1,51 +1,135 @@
 package net.lennonnet.spark;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import net.lennonnet.backbones.Backbone;
+import net.lennonnet.backbones.BackboneKind;
+import net.lennonnet.backbones.Backbones;
+import net.lennonnet.backbones.WeightsChoice;
+import net.lennonnet.backbones.WeightsFetch;
+import net.lennonnet.backbones.features.FeatureCache;
+import net.lennonnet.model.engine.Engine;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * The entry point of {@code spark-submit} and {@code mvn exec:java}: {@code predict [--master URL] --model
- * MODEL --out OUT IMAGES...}. Without {@code --master}, the master {@code spark-submit} set.
+ * The entry point of {@code spark-submit} and {@code mvn exec:java}, one of two jobs:
+ * <pre>
+ * predict   [--master URL] --model MODEL --out OUT IMAGES...
+ * featurise [--master URL] [--backbone resnet50|face] [--weights FILE] [--engine auto|onnxruntime|dl4j]
+ *           [--cache DIR | --no-import] --out OUT DATASET
+ * </pre>
+ * Without {@code --master}, the master {@code spark-submit} set.
  */
 public final class SparkJobs {
 
+    private static final String USAGE = """
+            usage: predict   [--master URL] --model MODEL --out OUT IMAGES...
+                   featurise [--master URL] [--backbone resnet50|face] [--weights FILE] [--engine auto|onnxruntime|dl4j]
+                             [--cache DIR | --no-import] --out OUT DATASET""";
+
     private SparkJobs() {}
 
+    /** The options of both jobs; each job checks the ones it needs. */
+    private static final class Options {
+        String job;
+        String master;
+        Path model;
+        Path out;
+        String backbone = "resnet50";
+        Path weights;
+        String engine = "auto";
+        Path cache;
+        boolean noImport;
+        final List<String> inputs = new ArrayList<>();
+    }
+
     public static void main(String[] args) throws Exception {
-        if (args.length == 0 || !args[0].equals("predict")) {
-            usage("the job is 'predict'");
+        Options o = parse(args);
+        SparkSession.Builder builder = SparkSession.builder().appName("lennonnet " + o.job);
+        if (o.master != null) {
+            builder.master(o.master);
         }
-        String master = null;
-        Path model = null;
-        Path out = null;
-        List<String> inputs = new ArrayList<>();
+        if (o.job.equals("predict")) {
+            if (o.model == null || o.out == null || o.inputs.isEmpty()) {
+                usage("predict needs --model, --out and at least one folder of images");
+            }
+            try (SparkSession spark = builder.getOrCreate()) {
+                PredictJob.Result r = PredictJob.run(spark, o.model, o.inputs, o.out);
+                System.out.printf("%d images answered in %s (%d failed, see the reason column; %d skipped as already "
+                        + "answered)%n%s%n", r.answered(), r.out(), r.failed(), r.skipped(),
+                        rate(r.answered() - r.skipped(), r.seconds(), spark));
+            }
+            return;
+        }
+        if (o.out == null || o.inputs.size() != 1) {
+            usage("featurise needs --out and one dataset folder");
+        }
+        Path dataset = Path.of(o.inputs.get(0));
+        BackboneKind kind = null;
+        Engine.Choice engine = null;
+        try {
+            kind = BackboneKind.parse(o.backbone);
+            engine = Engine.Choice.parse(o.engine);
+        } catch (IllegalArgumentException e) {
+            usage(e.getMessage());
+        }
+        Path cache = o.noImport ? null : o.cache != null ? o.cache : FeatureCache.defaultRoot(dataset);
+        Backbone backbone = backbone(kind, o.weights);
+        try (SparkSession spark = builder.getOrCreate()) {
+            FeaturiseJob.Result r = FeaturiseJob.run(spark, backbone, kind, engine, dataset, o.out, cache);
+            System.out.printf("%d feature rows of backbone %s in %s (%d failed, see the reason column; %d skipped as "
+                    + "already there); %s%n%s%n", r.rows(), r.backboneKey(), r.out(), r.failed(), r.skipped(),
+                    cache == null ? "not imported (--no-import)" : r.imported() + " imported into " + cache,
+                    rate(r.rows() - r.skipped(), r.seconds(), spark));
+        }
+    }
+
+    /** The run's rate over its new images, in all and per core of the executors (the figure to size a cluster by). */
+    private static String rate(long images, double seconds, SparkSession spark) {
+        int cores = spark.sparkContext().defaultParallelism();
+        return String.format("new images: %d in %.1f s, %.1f images/s on %d executor cores, %.2f images/s per core",
+                images, seconds, images / Math.max(seconds, 1e-9), cores, images / Math.max(seconds, 1e-9) / cores);
+    }
+
+    /** The backbone train would use: the face descriptor, or ResNet-50 from {@code weights} or the usual ways. */
+    private static Backbone backbone(BackboneKind kind, Path weights) throws IOException {
+        if (kind == BackboneKind.FACE) {
+            return Backbones.face();
+        }
+        WeightsChoice choice = weights != null ? new WeightsChoice.LocalFile(weights)
+                : new WeightsChoice.Fetch(WeightsFetch.Ways.all());
+        return Backbones.pretrained(choice).orElseThrow(() -> new IOException("featurise needs the ImageNet ResNet-50 "
+                + "weights ('lennonnet weights fetch', or --weights FILE): features of a random backbone are not worth "
+                + "a cluster"));
+    }
+
+    private static Options parse(String[] args) {
+        Options o = new Options();
+        if (args.length == 0 || !(args[0].equals("predict") || args[0].equals("featurise"))) {
+            usage("the job is 'predict' or 'featurise'");
+        }
+        o.job = args[0];
         for (int i = 1; i < args.length; i++) {
             switch (args[i]) {
-                case "--master" -> master = value(args, ++i, "--master");
-                case "--model" -> model = Path.of(value(args, ++i, "--model"));
-                case "--out" -> out = Path.of(value(args, ++i, "--out"));
+                case "--master" -> o.master = value(args, ++i, "--master");
+                case "--model" -> o.model = Path.of(value(args, ++i, "--model"));
+                case "--out" -> o.out = Path.of(value(args, ++i, "--out"));
+                case "--backbone" -> o.backbone = value(args, ++i, "--backbone");
+                case "--weights" -> o.weights = Path.of(value(args, ++i, "--weights"));
+                case "--engine" -> o.engine = value(args, ++i, "--engine");
+                case "--cache" -> o.cache = Path.of(value(args, ++i, "--cache"));
+                case "--no-import" -> o.noImport = true;
                 default -> {
                     if (args[i].startsWith("--")) {
                         usage("unknown option " + args[i]);
                     }
-                    inputs.add(args[i]);
+                    o.inputs.add(args[i]);
                 }
             }
         }
-        if (model == null || out == null || inputs.isEmpty()) {
-            usage("--model, --out and at least one folder of images are needed");
-        }
-        SparkSession.Builder builder = SparkSession.builder().appName("lennonnet predict");
-        if (master != null) {
-            builder.master(master);
-        }
-        try (SparkSession spark = builder.getOrCreate()) {
-            PredictJob.Result r = PredictJob.run(spark, model, inputs, out);
-            System.out.printf("%d images answered in %s (%d failed, see the reason column; %d skipped as already answered)%n",
-                    r.answered(), r.out(), r.failed(), r.skipped());
-        }
+        return o;
     }
 
     private static String value(String[] args, int i, String option) {
@@ -56,7 +140,7 @@ public final class SparkJobs {
     }
 
     private static void usage(String problem) {
-        System.err.println(problem + "\nusage: predict [--master URL] --model MODEL --out OUT IMAGES...");
+        System.err.println(problem + "\n" + USAGE);
         System.exit(2);
     }
 }

@@ -128,6 +128,6 @@ class PredictJobTest {
         var other = TransferGraph.twoClass(TinyGraphs.imagenetShaped(32, 9), TinyGraphs.HEAD_OPTIONS);
         Path otherModel = TinyGraphs.save(other, dir.resolve("other-model"), 32);
         assertThatThrownBy(() -> PredictJob.run(spark, otherModel, List.of(images.toString()), out))
-                .hasMessageContaining("holds answers of another model");
+                .hasMessageContaining("holds rows of another model_sha256");
     }
 }

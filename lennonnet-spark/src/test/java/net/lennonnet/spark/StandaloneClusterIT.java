@@ -14,19 +14,34 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import net.lennonnet.backbones.Backbone;
+import net.lennonnet.backbones.BackboneKind;
+import net.lennonnet.backbones.Backbones;
+import net.lennonnet.backbones.features.FeatureCache;
+import net.lennonnet.backbones.tfjs.BackboneBundle;
+import net.lennonnet.backbones.tfjs.BackboneInfo;
+import net.lennonnet.data.Split;
 import net.lennonnet.model.LennonNet;
 import net.lennonnet.model.Outcome;
 import net.lennonnet.model.TestImages;
 import net.lennonnet.model.TinyGraphs;
+import net.lennonnet.model.engine.Engine;
+import net.lennonnet.model.engine.Engines;
+import net.lennonnet.model.graph.Labels;
 import net.lennonnet.model.graph.TransferGraph;
+import net.lennonnet.model.io.Hashes;
+import net.lennonnet.model.pipeline.ImagePipeline;
+import net.lennonnet.model.pipeline.InputContract;
+import net.lennonnet.model.pipeline.Preparation;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The predict job on a real standalone cluster: a Master and a Worker started from the Maven jars in their
- * own JVMs ({@code SPARK_HOME} is a folder whose {@code jars/} holds the class path), the job jar shipped to
- * the executor, which loads the model file and ND4J's natives itself, as only a separate JVM can show.
+ * Both jobs on a real standalone cluster: a Master and a Worker started from the Maven jars in their own JVMs
+ * ({@code SPARK_HOME} is a folder whose {@code jars/} holds the class path), the job jar shipped to the
+ * executor, which loads the model file, the backbone file, ND4J's and ONNX Runtime's natives itself, as only a
+ * separate JVM can show.
  */
 class StandaloneClusterIT {
 
@@ -85,8 +100,54 @@ class StandaloneClusterIT {
         throw new AssertionError("'" + text + "' not in " + log + " within " + limit + ":\n" + Files.readString(log));
     }
 
+    private Backbone backbone;
+
+    /** A small backbone file, loaded as {@code train --weights FILE} loads one. */
+    private Backbone backbone() throws IOException {
+        var graph = TinyGraphs.imagenetShaped(32, 5);
+        Path file = dir.resolve("backbone.zip");
+        BackboneBundle.write(file, graph, new BackboneInfo(BackboneInfo.FORMAT, "tiny", "a drawn test backbone",
+                "sha512-none", graph.numParams(), "0".repeat(64), 32, 32, BackboneInfo.CAFFE, List.of()));
+        return Backbones.load(file);
+    }
+
+    /** Two drawn images per class and split. */
+    private static Path dataset(Path folder) throws IOException {
+        int n = 0;
+        for (Split split : Split.values()) {
+            for (String label : Labels.ALL) {
+                Path classFolder = Files.createDirectories(folder.resolve(split.folder()).resolve(label));
+                for (int i = 0; i < 2; i++, n++) {
+                    Files.write(classFolder.resolve("img" + n + ".png"), TestImages.encode(TestImages.solid(36 + n, 33,
+                            BufferedImage.TYPE_INT_RGB, new Color(20 * n, 250 - 20 * n, 90)), "png"));
+                }
+            }
+        }
+        return folder;
+    }
+
+    /** The executor's imported features against this JVM's ONNX Runtime on the same images, to 1e-5. */
+    private void assertFeaturesAsComputedHere(Path data, FeatureCache cache) throws IOException {
+        InputContract contract = backbone.input().with(Preparation.WHOLE);
+        ImagePipeline pipeline = ImagePipeline.of(contract);
+        String vertex = TransferGraph.findHead(backbone.graph()).featureVertex();
+        try (Engine engine = Engines.open(Engine.Choice.ONNXRUNTIME, backbone.graph(), vertex, 3, 32, 32);
+                var files = Files.walk(data)) {
+            for (Path png : files.filter(p -> p.toString().endsWith(".png")).toList()) {
+                float[] here = engine.features(pipeline.storedInput(png))[0];
+                float[] there = cache.get(Hashes.sha256(png)).orElseThrow(() -> new AssertionError(png + " not imported"));
+                assertThat(there).hasSameSizeAs(here);
+                for (int i = 0; i < here.length; i++) {
+                    assertThat(there[i]).as(png + " feature " + i).isCloseTo(here[i],
+                            org.assertj.core.data.Offset.offset(1e-5f * Math.max(1f, Math.abs(here[i]))));
+                }
+            }
+        }
+    }
+
     @Test
-    void aMasterAndAWorkerInTheirOwnJvmsAnswerLikeLennonnetPredict() throws Exception {
+    void aMasterAndAWorkerInTheirOwnJvmsAnswerAndFeaturiseLikeLennonnet() throws Exception {
+        backbone = backbone();
         Path jobJar = Path.of("target", "lennonnet-spark-job.jar").toAbsolutePath();
         assertThat(jobJar).as("the job jar, built by the package phase").exists();
         var graph = TransferGraph.twoClass(TinyGraphs.imagenetShaped(32, 2), TinyGraphs.HEAD_OPTIONS);
@@ -121,11 +182,19 @@ class StandaloneClusterIT {
                             + " -Dorg.bytedeco.javacpp.maxbytes=2g -Dorg.bytedeco.javacpp.platform.extension=-onednn")
                     .getOrCreate();
             PredictJob.Result result;
+            Path data = dataset(dir.resolve("data"));
+            Path cache = dir.resolve("feature-cache");
+            FeaturiseJob.Result features;
             try {
                 result = PredictJob.run(spark, model, List.of(images.toString()), out);
+                features = FeaturiseJob.run(spark, backbone, BackboneKind.RESNET50, Engine.Choice.AUTO, data,
+                        dir.resolve("features"), cache);
             } finally {
                 spark.stop();
             }
+            assertThat(features.rows()).isEqualTo(12);
+            assertThat(features.imported()).isEqualTo(12);
+            assertFeaturesAsComputedHere(data, new FeatureCache(cache, features.backboneKey()));
             assertThat(result.answered()).isEqualTo(25);
             assertThat(result.failed()).isEqualTo(1);
             Map<String, Double> expected = new HashMap<>();

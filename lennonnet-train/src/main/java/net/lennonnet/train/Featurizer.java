@@ -2,14 +2,11 @@ package net.lennonnet.train;
 
 import java.io.IOException;
 import java.net.URI;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -19,6 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import net.lennonnet.backbones.features.FeatureCache;
 import net.lennonnet.data.Dataset;
 import net.lennonnet.data.Split;
 import net.lennonnet.model.engine.Engine;
@@ -67,8 +65,7 @@ public final class Featurizer {
     }
 
     /**
-     * @param engine what runs the backbone; the cache must be keyed with its kind ({@link #backboneKey(ComputationGraph,
-     *               InputContract, String, Engine.Kind)}), since engines agree to about 1e-5, not exactly
+     * @param engine what runs the backbone; the cache must be keyed with its kind ({@link FeatureCache#key}), since engines agree to about 1e-5, not exactly
      */
     public Featurizer(ComputationGraph graph, String featureVertex, InputContract contract, FeatureCache cache,
             int batchSize, Engine engine) {
@@ -86,25 +83,6 @@ public final class Featurizer {
         public int size() {
             return files.size();
         }
-    }
-
-    /**
-     * A key that changes whenever features would: a hash of the backbone's weights, the input
-     * contract and the vertex the features are read from.
-     */
-    public static String backboneKey(ComputationGraph backbone, InputContract contract, String featureVertex) {
-        return backboneKey(backbone, contract, featureVertex, Engine.Kind.DL4J);
-    }
-
-    /** The key of features computed by {@code engine} (DL4J's keys are those of earlier versions). */
-    public static String backboneKey(ComputationGraph backbone, InputContract contract, String featureVertex,
-            Engine.Kind engine) {
-        MessageDigest digest = Hashes.digest();
-        digest.update(("lennonnet-features-v1|" + contract + "|" + featureVertex + "|"
-                + (engine == Engine.Kind.DL4J ? "" : engine.flag() + "|")).getBytes(StandardCharsets.UTF_8));
-        ByteBuffer weights = backbone.params().data().asNio();
-        digest.update(weights.duplicate());
-        return HexFormat.of().formatHex(digest.digest()).substring(0, 24);
     }
 
     /** Features of a split's images as they are. */

@@ -1,6 +1,7 @@
 package net.lennonnet.train;
 
 import java.nio.file.Path;
+import net.lennonnet.backbones.BackboneKind;
 import net.lennonnet.backbones.WeightsChoice;
 import net.lennonnet.model.engine.Engine;
 
@@ -31,24 +32,6 @@ public record TrainConfig(Path data, Path out, int inputSize, int epochs, int ba
         int patience, long seed, WeightsChoice weights, int uiPort,
         Path featureCache, Augmentation augmentation,
         FineTuning fineTuning, BackboneKind backbone, Engine.Choice engine) {
-
-    /** The backbones a head can be trained on. */
-    public enum BackboneKind {
-        /** ResNet-50 with ImageNet weights ({@code weights} says where they come from). */
-        RESNET50,
-        /** dlib's face descriptor: 128 numbers per aligned face; needs a {@code dataset --face-align} dataset. */
-        FACE;
-
-        /** {@code resnet50} or {@code face}, as the command line writes it. */
-        public static BackboneKind parse(String name) {
-            for (BackboneKind k : values()) {
-                if (k.name().equalsIgnoreCase(name)) {
-                    return k;
-                }
-            }
-            throw new IllegalArgumentException("backbone must be resnet50 or face, got " + name);
-        }
-    }
 
     /** A ResNet-50 configuration. */
     /** With the faster engine that loads for the features. */
@@ -147,7 +130,7 @@ public record TrainConfig(Path data, Path out, int inputSize, int epochs, int ba
 
     /** The default feature cache: {@code feature-cache/} inside the dataset folder. */
     public static Path defaultFeatureCache(Path data) {
-        return data.resolve("feature-cache");
+        return net.lennonnet.backbones.features.FeatureCache.defaultRoot(data);
     }
 
     public TrainConfig {

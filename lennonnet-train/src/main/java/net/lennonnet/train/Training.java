@@ -6,7 +6,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import net.lennonnet.backbones.Backbone;
+import net.lennonnet.backbones.BackboneKind;
 import net.lennonnet.backbones.Backbones;
+import net.lennonnet.backbones.features.FeatureCache;
 import net.lennonnet.data.Dataset;
 import net.lennonnet.data.DatasetIterators;
 import net.lennonnet.data.Split;
@@ -59,8 +61,7 @@ public final class Training {
         TrainingSet trainingSet = TrainingSet.of(dataset);
         double[] classWeights = trainingSet.classWeights();
         Backbone backbone = backbone(config, dataset);
-        InputContract contract = config.backbone() == TrainConfig.BackboneKind.FACE ? backbone.input()
-                : backbone.input().with(dataset.preparation());
+        InputContract contract = config.backbone().contract(backbone, dataset.preparation());
         log.info("input {}x{} {}, {}{}", contract.width(), contract.height(), contract.channelOrder(),
                 contract.normalisation(), contract.preparation().findsFaces() ? ", " + contract.preparation() : "");
         log.info("training images: {} john, {} not_john; class weights {} / {}", trainingSet.john(),
@@ -72,7 +73,7 @@ public final class Training {
         TransferGraph.Head head = TransferGraph.findHead(graph);
         // the backbone runs on the engine answering will use, and the cache knows which computed its rows
         Engine engine = Engines.open(config.engine(), graph, head.featureVertex(), 3, contract.height(), contract.width());
-        String backboneKey = Featurizer.backboneKey(backbone.graph(), contract,
+        String backboneKey = FeatureCache.key(backbone.graph(), contract,
                 TransferGraph.findHead(backbone.graph()).featureVertex(), engine.kind());
         FeatureCache cache = new FeatureCache(config.featureCache(), backboneKey);
         log.info("feature cache: {}", cache.dir());
@@ -91,7 +92,7 @@ public final class Training {
         // 2. the head, fitted to convergence on them; answering score, calibration and threshold on held-out scores
         long headStart = System.nanoTime();
         HeadTraining.Result headFit = new HeadTraining(config, dashboard).run(graph, head, train,
-                validation, config.backbone() == TrainConfig.BackboneKind.FACE);
+                validation, config.backbone() == BackboneKind.FACE);
         double headSeconds = seconds(headStart);
         List<EpochStats> history = headFit.history();
         int bestEpoch = headFit.lastStep();
@@ -136,18 +137,11 @@ public final class Training {
      * images (read with the dataset's face-crop setting).
      */
     private static Backbone backbone(TrainConfig config, Dataset dataset) throws IOException {
-        if (config.backbone() == TrainConfig.BackboneKind.FACE) {
-            if (dataset.preparation() != Preparation.FACE_ALIGN) {
-                throw new IllegalArgumentException("--backbone face reads aligned face chips: build the dataset with "
-                        + "'lennonnet dataset --face-align' (" + config.data() + " was built without it)");
-            }
+        config.backbone().check(dataset.preparation(), config.data());
+        if (config.backbone() == BackboneKind.FACE) {
             Backbone face = Backbones.face();
             log.info("backbone: {}", face.origin());
             return face;
-        }
-        if (dataset.preparation() == Preparation.FACE_ALIGN) {
-            throw new IllegalArgumentException(config.data() + " holds aligned face chips ('dataset --face-align'): "
-                    + "train on it with --backbone face");
         }
         Optional<Backbone> pretrained = Backbones.pretrained(config.weights());
         if (pretrained.isPresent()) {

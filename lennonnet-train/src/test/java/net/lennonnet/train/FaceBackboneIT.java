@@ -90,7 +90,7 @@ class FaceBackboneIT {
                 .hasMessageContaining("train on it with --backbone face");
 
         Path model = tmp.resolve("model");
-        TrainResult result = Training.run(TrainConfig.builder(data, model).backbone(TrainConfig.BackboneKind.FACE)
+        TrainResult result = Training.run(TrainConfig.builder(data, model).backbone(net.lennonnet.backbones.BackboneKind.FACE)
                 .epochs(60).patience(60).learningRate(0.01).batchSize(8).seed(3).build());
         System.out.printf("held out: john %d/%d, not_john %d/%d%n", result.test().johnCorrect(), result.test().johnTotal(),
                 result.test().notJohnCorrect(), result.test().notJohnTotal());

@@ -70,7 +70,7 @@ class FaceVersusImageNetIT {
             TrainConfig.Builder config = TrainConfig.builder(data, model).epochs(80).patience(20).learningRate(0.005)
                     .batchSize(16).seed(5);
             if (face) {
-                config.backbone(TrainConfig.BackboneKind.FACE);
+                config.backbone(net.lennonnet.backbones.BackboneKind.FACE);
             } else {
                 config.weights(new WeightsChoice.LocalFile(RealPackages.resnet50()));
             }

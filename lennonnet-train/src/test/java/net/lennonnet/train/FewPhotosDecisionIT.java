@@ -167,7 +167,7 @@ class FewPhotosDecisionIT {
         TrainConfig.Builder config = TrainConfig.builder(data, model)
                 .featureCache(tmp.resolve(face ? "face-cache" : "resnet-cache"));
         if (face) {
-            config.backbone(TrainConfig.BackboneKind.FACE);
+            config.backbone(net.lennonnet.backbones.BackboneKind.FACE);
         } else {
             config.weights(new WeightsChoice.LocalFile(resnet));
         }

@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
+import net.lennonnet.backbones.features.FeatureCache;
 import net.lennonnet.data.Dataset;
 import net.lennonnet.data.DatasetBuilder;
 import net.lennonnet.data.DatasetConfig;
@@ -114,7 +115,7 @@ class OnePreprocessingPathTest {
 
         // features: what the feature cache gets equals the backbone on the training tensor
         Featurizer featurizer = new Featurizer(graph, head.featureVertex(), contract,
-                new FeatureCache(tmp.resolve("cache-" + faceCrop), Featurizer.backboneKey(graph, contract, head.featureVertex())), 4);
+                new FeatureCache(tmp.resolve("cache-" + faceCrop), FeatureCache.key(graph, contract, head.featureVertex(), Engine.Kind.DL4J)), 4);
         Featurizer.Features features = featurizer.featurize(Dataset.open(ds), Split.TEST);
         for (int row = 0; row < features.size(); row++) {
             INDArray tensor = training.get(features.files().get(row).toAbsolutePath());

@@ -11,7 +11,7 @@ import net.lennonnet.data.Split;
 import net.lennonnet.model.graph.TransferGraph;
 import net.lennonnet.model.pipeline.InputContract;
 import net.lennonnet.train.Augmentation;
-import net.lennonnet.train.FeatureCache;
+import net.lennonnet.backbones.features.FeatureCache;
 import net.lennonnet.train.Featurizer;
 import net.lennonnet.train.FineTuning;
 import net.lennonnet.train.HeadTraining;

@@ -1,4 +1,4 @@
-package net.lennonnet.train;
+package net.lennonnet.backbones.features;
 
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -7,12 +7,19 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
 import java.util.Optional;
 import java.util.zip.CRC32;
+import net.lennonnet.model.engine.Engine;
 import net.lennonnet.model.io.AtomicFiles;
+import net.lennonnet.model.io.Hashes;
+import net.lennonnet.model.pipeline.InputContract;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,12 +31,16 @@ import org.slf4j.LoggerFactory;
  * <p>Each entry holds a magic number, the feature count, the floats and their CRC32. An entry is
  * written to a temporary file and renamed, so a crash leaves either no entry or a whole one; an entry
  * that fails its checks anyway is reported as missing and recomputed.
+ *
+ * <p>{@code train} fills it on one machine; the Spark {@code featurise} job computes the same rows on a
+ * cluster and imports them here, under the same {@link #key}.
  */
 public final class FeatureCache {
 
     private static final Logger log = LoggerFactory.getLogger(FeatureCache.class);
     private static final int MAGIC = 0x4C4E4631; // "LNF1"
 
+    private final String key;
     private final Path dir;
 
     /**
@@ -40,7 +51,33 @@ public final class FeatureCache {
         if (!backboneKey.matches("[0-9a-f]{16,64}")) {
             throw new IllegalArgumentException("backbone key must be 16..64 hex digits, got " + backboneKey);
         }
+        this.key = backboneKey;
         this.dir = root.resolve(backboneKey);
+    }
+
+    /** The backbone key this cache's entries are under. */
+    public String key() {
+        return key;
+    }
+
+    /** The default cache root of a dataset: {@code feature-cache/} inside its folder. */
+    public static Path defaultRoot(Path dataset) {
+        return dataset.resolve("feature-cache");
+    }
+
+    /**
+     * The key of the features {@code engine} computes from {@code backbone} (the backbone with its own
+     * head, as it was imported): a hash of its weights, the input contract and the vertex the features are
+     * read from, so that it changes whenever the features would (DL4J's keys are those of earlier versions;
+     * engines agree to about 1e-5, not exactly, so the others are keyed apart).
+     */
+    public static String key(ComputationGraph backbone, InputContract contract, String featureVertex, Engine.Kind engine) {
+        MessageDigest digest = Hashes.digest();
+        digest.update(("lennonnet-features-v1|" + contract + "|" + featureVertex + "|"
+                + (engine == Engine.Kind.DL4J ? "" : engine.flag() + "|")).getBytes(StandardCharsets.UTF_8));
+        ByteBuffer weights = backbone.params().data().asNio();
+        digest.update(weights.duplicate());
+        return HexFormat.of().formatHex(digest.digest()).substring(0, 24);
     }
 
     /** The folder this backbone's entries live in. */

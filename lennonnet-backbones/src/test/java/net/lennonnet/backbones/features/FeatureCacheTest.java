@@ -1,4 +1,4 @@
-package net.lennonnet.train;
+package net.lennonnet.backbones.features;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

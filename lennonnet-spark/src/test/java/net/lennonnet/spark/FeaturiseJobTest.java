@@ -1,0 +1,152 @@
+package net.lennonnet.spark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.awt.Color;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import net.lennonnet.backbones.Backbone;
+import net.lennonnet.backbones.BackboneKind;
+import net.lennonnet.backbones.Backbones;
+import net.lennonnet.backbones.WeightsChoice;
+import net.lennonnet.backbones.features.FeatureCache;
+import net.lennonnet.backbones.tfjs.BackboneBundle;
+import net.lennonnet.backbones.tfjs.BackboneInfo;
+import net.lennonnet.data.Split;
+import net.lennonnet.model.TestImages;
+import net.lennonnet.model.TinyGraphs;
+import net.lennonnet.model.engine.Engine;
+import net.lennonnet.model.graph.Labels;
+import net.lennonnet.model.io.Hashes;
+import net.lennonnet.train.TrainConfig;
+import net.lennonnet.train.TrainResult;
+import net.lennonnet.train.Training;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The featurise job on a local[2] master, on a dataset of drawn images and a small backbone file: its rows,
+ * imported into the dataset's feature cache, are the ones {@code train} reads (it computes none of them), and
+ * equal to 1e-5 what {@code train} computes itself into an empty cache; a damaged image is a row with its
+ * reason, a re-run skips what is there, and another backbone's table is refused.
+ */
+class FeaturiseJobTest {
+
+    @TempDir
+    static Path dir;
+    static SparkSession spark;
+    static Path weights;
+    static Backbone backbone;
+
+    @BeforeAll
+    static void start() throws IOException {
+        var graph = TinyGraphs.imagenetShaped(32, 7);
+        weights = dir.resolve("backbone.zip");
+        BackboneBundle.write(weights, graph, new BackboneInfo(BackboneInfo.FORMAT, "tiny", "a drawn test backbone",
+                "sha512-none", graph.numParams(), "0".repeat(64), 32, 32, BackboneInfo.CAFFE, List.of()));
+        backbone = Backbones.load(weights);
+        spark = SparkSession.builder().master("local[2]").appName("lennonnet featurise test")
+                .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
+                .config("spark.driver.bindAddress", "127.0.0.1").config("spark.sql.shuffle.partitions", "2")
+                .getOrCreate();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (spark != null) {
+            spark.stop();
+        }
+    }
+
+    /** A dataset of drawn images: john reddish, not_john bluish, {@code perClass} per class in train. */
+    private static Path dataset(Path folder, int perClass) throws IOException {
+        int n = 0;
+        for (Split split : Split.values()) {
+            for (String label : Labels.ALL) {
+                Path classFolder = Files.createDirectories(folder.resolve(split.folder()).resolve(label));
+                int count = split == Split.TRAIN ? perClass : 3;
+                for (int i = 0; i < count; i++, n++) {
+                    Color c = label.equals(Labels.JOHN) ? new Color(200 + i * 5, 40 + n % 50, 30)
+                            : new Color(30, 40 + n % 50, 200 + i * 5);
+                    Files.write(classFolder.resolve(String.format("%s-%03d.png", label, n)), TestImages.encode(
+                            TestImages.solid(32 + n % 9, 32 + n % 5, BufferedImage.TYPE_INT_RGB, c), "png"));
+                }
+            }
+        }
+        return folder;
+    }
+
+    @Test
+    void trainReadsEveryImportedFeatureAndComputesTheSame() throws IOException {
+        Path data = dataset(dir.resolve("data"), 9);
+        Path out = dir.resolve("out");
+        FeaturiseJob.Result result = FeaturiseJob.run(spark, backbone, BackboneKind.RESNET50, Engine.Choice.AUTO, data, out,
+                FeatureCache.defaultRoot(data));
+        int images = 2 * (9 + 3 + 3);
+        assertThat(result.rows()).isEqualTo(images);
+        assertThat(result.failed()).isZero();
+        assertThat(result.imported()).isEqualTo(images);
+
+        // train on the dataset: every feature comes from the imported rows
+        TrainResult trained = Training.run(TrainConfig.builder(data, dir.resolve("model"))
+                .weights(new WeightsChoice.LocalFile(weights)).build());
+        assertThat(trained.featuresComputed()).as("features train computed itself").isZero();
+        assertThat(trained.test().johnTotal() + trained.test().notJohnTotal()).isEqualTo(6);
+
+        // and they are what train computes when it has none
+        Path ownCache = dir.resolve("own-cache");
+        TrainResult own = Training.run(TrainConfig.builder(data, dir.resolve("model-own"))
+                .weights(new WeightsChoice.LocalFile(weights)).featureCache(ownCache).build());
+        assertThat(own.featuresComputed()).isEqualTo(images);
+        FeatureCache imported = new FeatureCache(FeatureCache.defaultRoot(data), result.backboneKey());
+        FeatureCache computed = new FeatureCache(ownCache, result.backboneKey());
+        try (var files = Files.walk(data.resolve("train"))) {
+            for (Path png : files.filter(p -> p.toString().endsWith(".png")).toList()) {
+                String sha = Hashes.sha256(png);
+                float[] a = imported.get(sha).orElseThrow();
+                float[] b = computed.get(sha).orElseThrow(() -> new AssertionError("train keyed " + png + " elsewhere"));
+                assertThat(a).hasSameSizeAs(b);
+                for (int i = 0; i < a.length; i++) {
+                    assertThat(a[i]).as(png + " feature " + i).isCloseTo(b[i],
+                            org.assertj.core.data.Offset.offset(1e-5f * Math.max(1f, Math.abs(b[i]))));
+                }
+            }
+        }
+    }
+
+    @Test
+    void aDamagedImageIsARowAReRunSkipsAndAnotherBackboneIsRefused() throws IOException {
+        Path data = dataset(dir.resolve("damaged-data"), 3);
+        Files.writeString(data.resolve("train/john/damaged.png"), "\u0089PNG not a whole png");
+        Path out = dir.resolve("damaged-out");
+        FeaturiseJob.Result first = FeaturiseJob.run(spark, backbone, BackboneKind.RESNET50, Engine.Choice.DL4J, data, out,
+                null);
+        assertThat(first.rows()).isEqualTo(2 * 9 + 1);
+        assertThat(first.failed()).isEqualTo(1);
+        assertThat(first.imported()).isZero();
+        Row damaged = spark.read().parquet(out.resolve(FeaturiseJob.PARQUET).toString())
+                .filter("status = 'failed'").collectAsList().get(0);
+        assertThat(damaged.<String>getAs("path")).endsWith("damaged.png");
+        assertThat(damaged.<String>getAs("reason")).isNotBlank();
+        assertThat(damaged.<Object>getAs("features")).isNull();
+
+        FeaturiseJob.Result again = FeaturiseJob.run(spark, backbone, BackboneKind.RESNET50, Engine.Choice.DL4J, data, out,
+                null);
+        assertThat(again.skipped()).isEqualTo(2 * 9 + 1);
+        assertThat(again.rows()).isEqualTo(2 * 9 + 1);
+
+        // ONNX Runtime's features are keyed apart from DL4J's: into this table they would mix
+        assertThatThrownBy(() -> FeaturiseJob.run(spark, backbone, BackboneKind.RESNET50, Engine.Choice.ONNXRUNTIME, data,
+                out, null)).hasMessageContaining("another backbone_key");
+        assertThatThrownBy(() -> FeaturiseJob.run(spark, backbone, BackboneKind.FACE, Engine.Choice.DL4J, data, out, null))
+                .hasMessageContaining("--face-align");
+    }
+}
