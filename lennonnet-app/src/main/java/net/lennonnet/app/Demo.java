@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.stream.Stream;
+import net.lennonnet.backbones.BackboneKind;
 import net.lennonnet.data.Dataset;
 import net.lennonnet.data.DatasetBuilder;
 import net.lennonnet.data.DatasetConfig;
@@ -69,7 +70,7 @@ public final class Demo {
 
         console.printf("2/8 cleaning and splitting into %s (%d test images per class, 10%% of the rest for validation)%n",
                 dataset, config.testPerClass());
-        boolean face = config.backbone() == net.lennonnet.backbones.BackboneKind.FACE;
+        boolean face = config.backbone() == BackboneKind.FACE;
         DatasetReport report = new DatasetBuilder(new DatasetConfig(raw, dataset, config.testPerClass(), 0.1,
                 config.seed(), Images.DEFAULT_MAX_PIXELS, DatasetConfig.DEFAULT_NEAR_DUPLICATE_DISTANCE,
                 face ? Preparation.FACE_ALIGN : Preparation.WHOLE))

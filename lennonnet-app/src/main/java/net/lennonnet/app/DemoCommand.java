@@ -2,6 +2,7 @@ package net.lennonnet.app;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import net.lennonnet.backbones.BackboneKind;
 import net.lennonnet.backbones.WeightsChoice;
 import net.lennonnet.backbones.WeightsFetch;
 import picocli.CommandLine.Command;
@@ -64,7 +65,7 @@ final class DemoCommand implements Callable<Integer> {
                 randomBackbone ? new WeightsChoice.RandomInit()
                         : weights == null ? new WeightsChoice.FetchOrRandom(WeightsFetch.Ways.all())
                         : new WeightsChoice.LocalFile(weights), analysisPerSet,
-                net.lennonnet.backbones.BackboneKind.parse(backbone));
+                BackboneKind.parse(backbone));
         Demo.Result result = Demo.run(config, dashboard.host(), System.out);
         if (keepDashboard && dashboard.port() != 0) {
             DashboardCommand.serveUntilStopped(dashboard.port(), dashboard.host(),

@@ -1,6 +1,7 @@
 package net.lennonnet.app;
 
 import java.nio.file.Path;
+import net.lennonnet.backbones.BackboneKind;
 import net.lennonnet.backbones.WeightsChoice;
 import net.lennonnet.backbones.WeightsFetch;
 
@@ -21,13 +22,13 @@ import net.lennonnet.backbones.WeightsFetch;
  * @param backbone   ResNet-50 (the design's default) or the face descriptor on aligned faces
  */
 public record DemoConfig(Path work, int perClass, int inputSize, int epochs, double learningRate, int patience, long seed,
-        int uiPort, WeightsChoice weights, int analysisPerSet, net.lennonnet.backbones.BackboneKind backbone) {
+        int uiPort, WeightsChoice weights, int analysisPerSet, BackboneKind backbone) {
 
     /** A ResNet-50 demo. */
     public DemoConfig(Path work, int perClass, int inputSize, int epochs, double learningRate, int patience, long seed,
             int uiPort, WeightsChoice weights, int analysisPerSet) {
         this(work, perClass, inputSize, epochs, learningRate, patience, seed, uiPort, weights, analysisPerSet,
-                net.lennonnet.backbones.BackboneKind.RESNET50);
+                BackboneKind.RESNET50);
     }
 
     public DemoConfig {
@@ -41,7 +42,7 @@ public record DemoConfig(Path work, int perClass, int inputSize, int epochs, dou
             throw new IllegalArgumentException("analysis images per set must be 0..100000, got " + analysisPerSet);
         }
         weights = weights == null ? new WeightsChoice.FetchOrRandom(WeightsFetch.Ways.all()) : weights;
-        backbone = backbone == null ? net.lennonnet.backbones.BackboneKind.RESNET50 : backbone;
+        backbone = backbone == null ? BackboneKind.RESNET50 : backbone;
     }
 
     /** Test images per class: a fifth of each class, at most the original's 100. */

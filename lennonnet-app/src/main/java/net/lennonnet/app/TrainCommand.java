@@ -3,6 +3,7 @@ package net.lennonnet.app;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import net.lennonnet.backbones.BackboneKind;
 import net.lennonnet.backbones.WeightsChoice;
 import net.lennonnet.backbones.WeightsFetch;
 import net.lennonnet.backbones.WeightsSource;
@@ -131,7 +132,7 @@ public final class TrainCommand implements Callable<Integer> {
                 .uiPort(dashboard.port()).featureCache(featureCache)
                 .augmentation(new Augmentation(views, !noFlip, crop, jitter))
                 .fineTuning(new FineTuning(fineTuneEpochs, fineTuneLr))
-                .backbone(net.lennonnet.backbones.BackboneKind.parse(backbone)).engine(Engine.Choice.parse(engine));
+                .backbone(BackboneKind.parse(backbone)).engine(Engine.Choice.parse(engine));
         if (weights != null) {
             builder.weights(weights.choice());
         }

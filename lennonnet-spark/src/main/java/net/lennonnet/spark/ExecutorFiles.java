@@ -11,6 +11,8 @@ import net.lennonnet.model.io.Hashes;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.SparkFiles;
 import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Files a job ships with {@code addFile} (a model, a backbone), loaded once per executor JVM by the file's
@@ -19,6 +21,7 @@ import org.apache.spark.sql.SparkSession;
  */
 final class ExecutorFiles {
 
+    private static final Logger log = LoggerFactory.getLogger(ExecutorFiles.class);
     private static final Map<String, Object> LOADED = new ConcurrentHashMap<>();
 
     private ExecutorFiles() {}
@@ -57,7 +60,10 @@ final class ExecutorFiles {
                     throw new IOException("the file " + file + " on this executor has SHA-256 " + actual
                             + ", the driver shipped " + sha);
                 }
-                return loader.load(file, engineThreads());
+                long start = System.nanoTime();
+                T loaded = loader.load(file, engineThreads());
+                log.info("{} loaded on this executor in {} s", fileName, String.format("%.1f", (System.nanoTime() - start) / 1e9));
+                return loaded;
             } catch (IOException e) {
                 throw new UncheckedIOException("could not load " + fileName + " on this executor: " + e.getMessage(), e);
             }

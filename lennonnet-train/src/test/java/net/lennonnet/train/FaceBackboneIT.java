@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import javax.imageio.ImageIO;
+import net.lennonnet.backbones.BackboneKind;
 import net.lennonnet.backbones.RealPackages;
 import net.lennonnet.backbones.WeightsChoice;
 import net.lennonnet.backbones.face.FaceDescriptorNet;
@@ -90,7 +91,7 @@ class FaceBackboneIT {
                 .hasMessageContaining("train on it with --backbone face");
 
         Path model = tmp.resolve("model");
-        TrainResult result = Training.run(TrainConfig.builder(data, model).backbone(net.lennonnet.backbones.BackboneKind.FACE)
+        TrainResult result = Training.run(TrainConfig.builder(data, model).backbone(BackboneKind.FACE)
                 .epochs(60).patience(60).learningRate(0.01).batchSize(8).seed(3).build());
         System.out.printf("held out: john %d/%d, not_john %d/%d%n", result.test().johnCorrect(), result.test().johnTotal(),
                 result.test().notJohnCorrect(), result.test().notJohnTotal());

@@ -8,6 +8,7 @@ import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import javax.imageio.ImageIO;
+import net.lennonnet.backbones.BackboneKind;
 import net.lennonnet.backbones.RealPackages;
 import net.lennonnet.backbones.WeightsChoice;
 import net.lennonnet.data.Dataset;
@@ -70,7 +71,7 @@ class FaceVersusImageNetIT {
             TrainConfig.Builder config = TrainConfig.builder(data, model).epochs(80).patience(20).learningRate(0.005)
                     .batchSize(16).seed(5);
             if (face) {
-                config.backbone(net.lennonnet.backbones.BackboneKind.FACE);
+                config.backbone(BackboneKind.FACE);
             } else {
                 config.weights(new WeightsChoice.LocalFile(RealPackages.resnet50()));
             }

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import net.lennonnet.backbones.BackboneKind;
 import net.lennonnet.backbones.RealPackages;
 import net.lennonnet.backbones.WeightsChoice;
 import net.lennonnet.data.Dataset;
@@ -167,7 +168,7 @@ class FewPhotosDecisionIT {
         TrainConfig.Builder config = TrainConfig.builder(data, model)
                 .featureCache(tmp.resolve(face ? "face-cache" : "resnet-cache"));
         if (face) {
-            config.backbone(net.lennonnet.backbones.BackboneKind.FACE);
+            config.backbone(BackboneKind.FACE);
         } else {
             config.weights(new WeightsChoice.LocalFile(resnet));
         }
