@@ -69,9 +69,20 @@ final class BenchmarkCommand implements Callable<Integer> {
             description = "Measure the face path instead, on a photo with a face: descriptors per second, and the photo end to end (decode, detect, align, describe, head).")
     Path facePhoto;
 
+    @Option(names = "--latency-only", description = "Only the warm single-photo figures: predict, and explain (the "
+            + "class activation map) beside it.")
+    boolean latencyOnly;
+
     @Override
     public Integer call() throws Exception {
         Dl4jDefaults.apply();
+        if (latencyOnly) {
+            Path dir = work != null ? Files.createDirectories(work) : Files.createTempDirectory("lennonnet-benchmark");
+            Map<String, String> table = new LinkedHashMap<>();
+            latencyRows(table, dir, ForwardBench.of(graph));
+            print(table);
+            return 0;
+        }
         if (facePhoto != null) {
             print(net.lennonnet.app.bench.FaceBench.run(facePhoto, samples));
             return 0;
@@ -123,9 +134,7 @@ final class BenchmarkCommand implements Callable<Integer> {
         table.put("predict DIR: 96 224x224 PNGs through LennonNet (read and prepare overlapped with batches of 16)",
                 String.format("%.1f images/s (%.2fx its own batch-16 forward rate)", folder, folder / ort.get(16).imagesPerSecond()));
 
-        double[] latency = latency(dir, forward, samples);
-        table.put("warm single-image prediction (LennonNet.predict, 640x480 JPEG, 224 input)",
-                String.format("p50 %.0f ms, p99 %.0f ms (%d samples)", latency[0], latency[1], samples));
+        latencyRows(table, dir, forward);
         table.put("peak RSS of the whole run", ProcessStats.peakRssMib() + " MiB");
 
         if (peerResults != null) {
@@ -188,8 +197,21 @@ final class BenchmarkCommand implements Callable<Integer> {
         return dataset;
     }
 
-    /** p50 and p99 of LennonNet.predict(byte[]) on a saved whole ResNet-50 two-class model. */
-    static double[] latency(Path dir, ForwardBench forward, int samples) throws IOException {
+    /** The warm single-photo rows: predict, and explain beside it (timed alternately, under the same conditions). */
+    private void latencyRows(Map<String, String> table, Path dir, ForwardBench forward) throws IOException {
+        double[][] latency = latency(dir, forward, samples);
+        table.put("warm single-image prediction (LennonNet.predict, 640x480 JPEG, 224 input)",
+                String.format("p50 %.0f ms, p99 %.0f ms (%d samples)", latency[0][0], latency[0][1], samples));
+        table.put("warm single-image explanation (LennonNet.explain on the decoded JPEG: answer and class activation map)",
+                String.format("p50 %.0f ms, p99 %.0f ms (%d samples); p50 %.2fx predict's", latency[1][0], latency[1][1],
+                        samples, latency[1][0] / latency[0][0]));
+    }
+
+    /**
+     * p50 and p99 of LennonNet.predict(byte[]), then of decoding and LennonNet.explain, on a saved whole ResNet-50
+     * two-class model, the two timed alternately.
+     */
+    static double[][] latency(Path dir, ForwardBench forward, int samples) throws IOException {
         var graph = TransferGraph.twoClass(forward.graph(), new TransferGraph.HeadOptions(1e-3, new double[] {1, 1}, 1));
         Path model = dir.resolve("model");
         ModelBundle.write(model, graph, new ModelMetadata(ModelMetadata.FORMAT, Labels.ALL, InputContract.imagenet(), 0.5,
@@ -201,19 +223,28 @@ final class BenchmarkCommand implements Callable<Integer> {
         javax.imageio.ImageIO.write(wide, "jpg", jpeg);
         byte[] bytes = jpeg.toByteArray();
         List<Double> ms = new ArrayList<>();
+        List<Double> explained = new ArrayList<>();
         try (LennonNet net = LennonNet.load(model)) {
             for (int i = 0; i < 5; i++) {
                 net.predict(bytes);
+                net.explain(net.pipeline().decode(bytes));
             }
             for (int i = 0; i < samples; i++) {
                 long t = System.nanoTime();
                 net.predict(bytes);
                 ms.add((System.nanoTime() - t) / 1e6);
+                t = System.nanoTime();
+                net.explain(net.pipeline().decode(bytes));
+                explained.add((System.nanoTime() - t) / 1e6);
             }
         }
+        return new double[][] {percentiles(ms), percentiles(explained)};
+    }
+
+    /** p50 and p99. */
+    private static double[] percentiles(List<Double> ms) {
         Collections.sort(ms);
-        return new double[] {ms.get((int) Math.floor(0.5 * (ms.size() - 1))),
-            ms.get((int) Math.ceil(0.99 * (ms.size() - 1)))};
+        return new double[] {ms.get((int) Math.floor(0.5 * (ms.size() - 1))), ms.get((int) Math.ceil(0.99 * (ms.size() - 1)))};
     }
 
     /** The harness's name for ONNX Runtime Java. */

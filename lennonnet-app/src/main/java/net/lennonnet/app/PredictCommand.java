@@ -16,6 +16,9 @@ import net.lennonnet.model.FileAnswers;
 import net.lennonnet.model.LennonNet;
 import net.lennonnet.model.Prediction;
 import net.lennonnet.model.engine.Engine;
+import net.lennonnet.model.explain.Overlay;
+import net.lennonnet.model.io.AtomicFiles;
+import net.lennonnet.model.io.Hashes;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -55,6 +58,11 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--all-faces", description = "For a model trained on faces: a line per face in each photo, with its box (x,y,width,height), largest first; without it, the largest face answers.")
     boolean allFaces;
 
+    @Option(names = "--explain", paramLabel = "DIR", description = "Also say why: write each image with its heatmap "
+            + "drawn over it (red: read as john, blue: as not_john) to DIR as NAME.explain.png; with --json, each line "
+            + "carries the heatmap's grid and its box on the photo. One image at a time.")
+    Path explain;
+
     @Parameters(arity = "1..*", paramLabel = "IMAGE_OR_DIR", description = "Images, or folders to walk.")
     List<Path> inputs;
 
@@ -71,7 +79,14 @@ final class PredictCommand implements Callable<Integer> {
         if (allFaces && (csv != null || jsonl != null)) {
             throw new IllegalArgumentException("--all-faces writes a line per face, not the table of --csv or --jsonl");
         }
+        if (explain != null && (allFaces || csv != null || jsonl != null)) {
+            throw new IllegalArgumentException("--explain answers one image at a time, with --json or text; "
+                    + "not with --csv, --jsonl or --all-faces");
+        }
         try (LennonNet net = LennonNet.load(model, Engine.Choice.parse(engine))) {
+            if (explain != null) {
+                return explained(net, expand(inputs), out, err);
+            }
             if (allFaces) {
                 return everyFace(net, expand(inputs), out, err);
             }
@@ -104,6 +119,15 @@ final class PredictCommand implements Callable<Integer> {
 
     /** {@code --json}: the table's columns, with the names earlier versions printed ({@code pJohn}, {@code error}, ...). */
     private static String jsonLine(FileAnswers.Answer a, double threshold, String modelSha256) {
+        try {
+            return JSON.writeValueAsString(jsonRow(a, threshold, modelSha256));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The object of one {@code --json} line. */
+    private static Map<String, Object> jsonRow(FileAnswers.Answer a, double threshold, String modelSha256) {
         Map<String, Object> row = new LinkedHashMap<>(AnswerTable.row(a, threshold, modelSha256));
         if (a.prediction().isPresent()) {
             Prediction p = a.prediction().get();
@@ -117,11 +141,7 @@ final class PredictCommand implements Callable<Integer> {
         } else {
             row.put("error", a.reason().orElseThrow());
         }
-        try {
-            return JSON.writeValueAsString(row);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return row;
     }
 
     /** {@code --csv} / {@code --jsonl}: the table, batch by batch, with a progress bar; {@code --resume} skips what it has. */
@@ -160,6 +180,59 @@ final class PredictCommand implements Callable<Integer> {
             failures = failed[0];
         }
         err.println(file + ": " + files.size() + " images" + (failures > 0 ? ", " + failures + " failed (see the reason column)" : ""));
+        err.flush();
+        return failures == 0 ? 0 : 1;
+    }
+
+    /**
+     * {@code --explain DIR}: each image answered with its heatmap, the overlay written to DIR (named by the
+     * file, and by a hash of its path when two files share a name).
+     */
+    private int explained(LennonNet net, List<Path> files, PrintWriter out, PrintWriter err) throws IOException {
+        java.nio.file.Files.createDirectories(explain);
+        double threshold = net.metadata().threshold();
+        String modelSha256 = net.metadata().modelSha256();
+        java.util.Set<String> names = new java.util.HashSet<>();
+        int failures = 0;
+        for (Path file : files) {
+            String sha256 = Hashes.sha256(file);
+            net.lennonnet.model.Explanation explanation;
+            java.awt.image.BufferedImage image;
+            try {
+                image = net.pipeline().decode(file);
+                explanation = net.explain(image);
+            } catch (IOException | net.lennonnet.model.face.NoFaceException e) {
+                failures++;
+                String reason = e instanceof IOException io ? LennonnetCli.describe(io) : e.getMessage();
+                FileAnswers.Answer a = new FileAnswers.Answer(file, sha256, java.util.Optional.empty(), java.util.Optional.of(reason));
+                if (json) {
+                    out.println(jsonLine(a, threshold, modelSha256));
+                } else {
+                    err.println(file + ": " + reason);
+                }
+                continue;
+            }
+            String name = file.getFileName().toString();
+            if (!names.add(name)) {
+                name = name + "-" + Hashes.sha256(file.toAbsolutePath().toString()
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8)).substring(0, 8);
+                names.add(name);
+            }
+            Path overlay = explain.resolve(name + ".explain.png");
+            java.awt.image.BufferedImage drawn = Overlay.render(image, explanation.heatmap());
+            AtomicFiles.write(overlay, tmp -> javax.imageio.ImageIO.write(drawn, "png", tmp.toFile()));
+            Prediction p = explanation.prediction();
+            if (json) {
+                FileAnswers.Answer a = new FileAnswers.Answer(file, sha256, java.util.Optional.of(p), java.util.Optional.empty());
+                Map<String, Object> row = jsonRow(a, threshold, modelSha256);
+                row.put("heatmap", Map.of("grid", explanation.heatmap().grid(), "box", explanation.heatmap().box()));
+                row.put("overlay", overlay.toString());
+                out.println(JSON.writeValueAsString(row));
+            } else {
+                out.printf("%s\t%s\t%.4f\t%s%n", file, p.label(), p.probabilityJohn(), overlay);
+            }
+            out.flush();
+        }
         err.flush();
         return failures == 0 ? 0 : 1;
     }

@@ -378,6 +378,34 @@ class DemoJarIT {
         });
     }
 
+    /** The page's heatmap: drawn over the whole photo (this model reads it whole), and the toggle hides it. */
+    @Test
+    void theServePageDrawsTheHeatmapAndItsToggleHidesIt() throws Exception {
+        inBrowser(work.resolve("model"), browser -> {
+            Path photo = Files.list(work.resolve("dataset/test/john")).sorted().findFirst().orElseThrow();
+            browser.findElement(org.openqa.selenium.By.id("file")).sendKeys(photo.toAbsolutePath().toString());
+            waitForText(browser, "p-john", "");
+            var heat = new org.openqa.selenium.support.ui.WebDriverWait(browser, java.time.Duration.ofSeconds(30))
+                    .until(d -> d.findElement(org.openqa.selenium.By.id("heat")).isDisplayed()
+                            ? d.findElement(org.openqa.selenium.By.id("heat")) : null);
+            var preview = browser.findElement(org.openqa.selenium.By.id("preview"));
+            assertThat(heat.getSize()).isEqualTo(preview.getSize());
+            assertThat(heat.getLocation()).isEqualTo(preview.getLocation());
+            // the whole canvas painted: the box is the whole photo for a model that reads it whole
+            Number painted = (Number) ((org.openqa.selenium.JavascriptExecutor) browser).executeScript(
+                    "const c = document.getElementById('heat'); const d = c.getContext('2d').getImageData(0, 0, c.width, "
+                    + "c.height).data; let n = 0; for (let i = 3; i < d.length; i += 4) { if (d[i] > 0) n++; } "
+                    + "return n / (c.width * c.height);");
+            assertThat(painted.doubleValue()).isGreaterThan(0.95);
+            Files.write(Path.of("target", "serve-page-heatmap.png"),
+                    ((org.openqa.selenium.TakesScreenshot) browser).getScreenshotAs(org.openqa.selenium.OutputType.BYTES));
+            browser.findElement(org.openqa.selenium.By.id("why")).click();
+            assertThat(browser.findElement(org.openqa.selenium.By.id("heat")).isDisplayed()).as("toggled off").isFalse();
+            browser.findElement(org.openqa.selenium.By.id("why")).click();
+            assertThat(browser.findElement(org.openqa.selenium.By.id("heat")).isDisplayed()).as("toggled on").isTrue();
+        });
+    }
+
     /** A face-crop model: the page draws the face box over the uploaded portrait, where the API says it is. */
     @Test
     void theServePageDrawsTheFaceBoxOfAFaceCropModel() throws Exception {

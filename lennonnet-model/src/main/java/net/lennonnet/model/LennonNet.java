@@ -15,12 +15,17 @@ import net.lennonnet.model.bundle.ModelMetadata;
 import net.lennonnet.model.engine.Engine;
 import net.lennonnet.model.engine.Engines;
 import net.lennonnet.model.engine.SoftmaxHead;
+import net.lennonnet.model.explain.ClassActivationMap;
+import net.lennonnet.model.explain.Heatmap;
 import net.lennonnet.model.face.BlazeFace;
+import net.lennonnet.model.face.FaceBox;
+import net.lennonnet.model.face.FaceCrop;
 import net.lennonnet.model.face.NoFaceException;
 import net.lennonnet.model.graph.Labels;
 import net.lennonnet.model.image.Images;
 import net.lennonnet.model.image.UndecodableImageException;
 import net.lennonnet.model.pipeline.ImagePipeline;
+import net.lennonnet.model.pipeline.Preparation;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -56,6 +61,9 @@ public final class LennonNet implements AutoCloseable {
     private final Engine engine;
     /** The head in plain Java, after an engine other than DL4J; empty when DL4J computes it. */
     private final java.util.Optional<SoftmaxHead> javaHead;
+    private final int engineThreads;
+    /** The class activation map, opened at the first {@link #explain}. */
+    private ClassActivationMap activationMap;
 
     private LennonNet(ModelBundle bundle, long maxPixels, Engine.Choice engine) {
         this(bundle, maxPixels, engine, Runtime.getRuntime().availableProcessors());
@@ -71,6 +79,7 @@ public final class LennonNet implements AutoCloseable {
                 metadata.input().width(), engineThreads);
         this.javaHead = this.engine.kind() == Engine.Kind.DL4J ? java.util.Optional.empty()
                 : SoftmaxHead.of(graph, metadata.head().outputVertex());
+        this.engineThreads = engineThreads;
     }
 
     /** Largest encoded image {@link #predict(InputStream)} reads: 50 MB. */
@@ -243,6 +252,55 @@ public final class LennonNet implements AutoCloseable {
     }
 
     /**
+     * Predicts for a decoded image and says why: the {@link Heatmap} over the photo (over the part the model
+     * read: the whole photo, or the square cut around the face) whose mean is the answer's log-odds. Exact
+     * class activation mapping, one forward pass to the last convolution's maps, so it costs about what
+     * {@link #predict(BufferedImage)} does; the prediction is that one's (P(john) to about 1e-6).
+     *
+     * @throws UnsupportedOperationException for a model whose answer is not a softmax head on average-pooled
+     *                                       maps (the face descriptor's, or a decision by distances), with why
+     */
+    public Explanation explain(BufferedImage image) {
+        if (metadata.decision().readsFeatures()) {
+            throw new UnsupportedOperationException("this model answers by " + metadata.decision().score()
+                    + " on its features, which has no class activation map (heatmaps explain a head's answer)");
+        }
+        ClassActivationMap map = activationMap();
+        long start = System.nanoTime();
+        ImagePipeline.Input input = pipeline.input(image);
+        ClassActivationMap.Result result = map.map(input.tensor())[0];
+        input.tensor().close();
+        double pJohn = result.probabilities()[Labels.ALL.indexOf(Labels.JOHN)];
+        Prediction prediction = new Prediction(pJohn >= metadata.threshold() ? Labels.JOHN : Labels.NOT_JOHN, pJohn,
+                Duration.ofNanos(System.nanoTime() - start), input.face(), input.keypoints());
+        return new Explanation(prediction, new Heatmap(result.grid(), readRegion(image, input.face())));
+    }
+
+    /** The part of {@code image} the network read: all of it, or the square cut around the face. */
+    private Heatmap.Box readRegion(BufferedImage image, java.util.Optional<FaceBox> face) {
+        if (face.isPresent() && metadata.input().preparation() == Preparation.FACE_CROP) {
+            FaceBox r = FaceCrop.region(image.getWidth(), image.getHeight(), face.get());
+            return new Heatmap.Box(r.x(), r.y(), r.width(), r.height());
+        }
+        if (face.isPresent() && metadata.input().preparation() == Preparation.FACE_ALIGN) {
+            FaceBox r = face.get(); // the aligned chip is turned and scaled: its box on the photo, approximately
+            return new Heatmap.Box(r.x(), r.y(), r.width(), r.height());
+        }
+        return new Heatmap.Box(0, 0, image.getWidth(), image.getHeight());
+    }
+
+    private synchronized ClassActivationMap activationMap() {
+        if (activationMap == null) {
+            ClassActivationMap.unsupported(graph, metadata.head()).ifPresent(why -> {
+                throw new UnsupportedOperationException("this model has no class activation map: " + why);
+            });
+            activationMap = ClassActivationMap.open(graph, metadata.head(), engine.kind(), engineThreads,
+                    metadata.input().height(), metadata.input().width(), engine::features);
+        }
+        return activationMap;
+    }
+
+    /**
      * The backbone's features (the head's input) for a batch of network input, one row per image, from the
      * model's engine: what evaluation scores beside the head, and what a decision other than the head reads.
      */
@@ -352,6 +410,11 @@ public final class LennonNet implements AutoCloseable {
     @Override
     public void close() {
         engine.close();
+        synchronized (this) {
+            if (activationMap != null) {
+                activationMap.close();
+            }
+        }
         synchronized (graph) {
             graph.close();
         }

@@ -21,8 +21,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import net.lennonnet.model.BatchingPredictor;
+import net.lennonnet.model.Explanation;
 import net.lennonnet.model.LennonNet;
 import net.lennonnet.model.Prediction;
+import net.lennonnet.model.explain.Heatmap;
 import net.lennonnet.model.image.Images;
 import net.lennonnet.model.image.UndecodableImageException;
 import org.slf4j.Logger;
@@ -34,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * memory only, capped in bytes as they arrive and in pixels before decoding; the type is decided
  * from the bytes. Images are decoded on Vert.x worker threads, never on the event loop; a
  * {@link BatchingPredictor} answers whatever requests are waiting with one forward pass, so
- * concurrent clients share the model's batch throughput.
+ * concurrent clients share the model's batch throughput. With {@code ?explain=1} the answer also carries
+ * its heatmap ({@code LennonNet.explain}, one image per pass), or why the model has none.
  */
 public final class WebServer implements AutoCloseable {
 
@@ -189,7 +192,7 @@ public final class WebServer implements AutoCloseable {
             if (rc.response().ended()) {
                 return;
             }
-            answer(rc, body.toByteArray(), multipart ? type : null);
+            answer(rc, body.toByteArray(), multipart ? type : null, "1".equals(request.getParam("explain")));
         });
     }
 
@@ -211,8 +214,8 @@ public final class WebServer implements AutoCloseable {
     private static final long LINGER_MILLIS = 1000;
 
     /** Finds the image in the body (a multipart form when {@code formType} is set), decodes and answers it, off the event loop. */
-    private void answer(RoutingContext rc, byte[] body, String formType) {
-        vertx.<Prediction>executeBlocking(promise -> {
+    private void answer(RoutingContext rc, byte[] body, String formType, boolean explain) {
+        vertx.<Answered>executeBlocking(promise -> {
             try {
                 byte[] bytes = body;
                 if (formType != null) {
@@ -234,12 +237,27 @@ public final class WebServer implements AutoCloseable {
                     return;
                 }
                 BufferedImage image = Images.decode(bytes, config.maxPixels());
+                if (explain) {
+                    try {
+                        Explanation e = net.explain(image);
+                        promise.complete(new Answered(e.prediction(), e.heatmap(), null));
+                        return;
+                    } catch (UnsupportedOperationException e) {
+                        var answer = predictor.offer(image);
+                        if (answer.isEmpty()) {
+                            promise.fail(new Busy());
+                            return;
+                        }
+                        promise.complete(new Answered(answer.get().get(5, TimeUnit.MINUTES), null, e.getMessage()));
+                        return;
+                    }
+                }
                 var answer = predictor.offer(image);
                 if (answer.isEmpty()) {
                     promise.fail(new Busy());
                     return;
                 }
-                promise.complete(answer.get().get(5, TimeUnit.MINUTES));
+                promise.complete(new Answered(answer.get().get(5, TimeUnit.MINUTES), null, null));
             } catch (java.util.concurrent.ExecutionException e) {
                 promise.fail(e.getCause());
             } catch (Exception e) {
@@ -247,7 +265,7 @@ public final class WebServer implements AutoCloseable {
             }
         }, false, result -> {
             if (result.succeeded()) {
-                Prediction p = result.result();
+                Prediction p = result.result().prediction();
                 Map<String, Object> json = new LinkedHashMap<>();
                 json.put("label", p.label());
                 json.put("pJohn", p.probabilityJohn());
@@ -257,6 +275,13 @@ public final class WebServer implements AutoCloseable {
                 json.put("face", p.face().orElse(null));
                 if (!p.keypoints().isEmpty()) {
                     json.put("keypoints", p.keypoints().stream().map(k -> new double[] {k.x(), k.y()}).toList());
+                }
+                if (explain) {
+                    Heatmap heatmap = result.result().heatmap();
+                    json.put("heatmap", heatmap == null ? null : Map.of("grid", heatmap.grid(), "box", heatmap.box()));
+                    if (heatmap == null) {
+                        json.put("heatmapUnavailable", result.result().noHeatmap());
+                    }
                 }
                 send(rc, 200, json);
             } else if (result.cause() instanceof BadRequest e) {
@@ -273,6 +298,9 @@ public final class WebServer implements AutoCloseable {
             }
         });
     }
+
+    /** An answer, with its heatmap when one was asked for and the model has one (else why not). */
+    private record Answered(Prediction prediction, Heatmap heatmap, String noHeatmap) {}
 
     /** A request without a usable image in it. */
     private static final class BadRequest extends Exception {

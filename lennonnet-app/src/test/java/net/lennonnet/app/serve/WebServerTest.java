@@ -108,6 +108,29 @@ class WebServerTest {
     }
 
     @Test
+    void explainAddsTheHeatmapOfLennonNetExplainAndPlainAnswersHaveNone() throws Exception {
+        byte[] image = png(5);
+        HttpResponse<String> explained = HTTP.send(HttpRequest.newBuilder(uri("/api/predict?explain=1"))
+                .header("content-type", "image/png").POST(HttpRequest.BodyPublishers.ofByteArray(image)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(explained.statusCode()).as(explained.body()).isEqualTo(200);
+        var json = JSON.readTree(explained.body());
+        net.lennonnet.model.Explanation expected;
+        try (LennonNet net = LennonNet.load(model)) {
+            expected = net.explain(ImageIO.read(new java.io.ByteArrayInputStream(image)));
+        }
+        var grid = json.at("/heatmap/grid");
+        assertThat(grid.size()).isEqualTo(expected.heatmap().rows());
+        assertThat(grid.get(0).size()).isEqualTo(expected.heatmap().columns());
+        assertThat(grid.get(1).get(2).asDouble()).isCloseTo(expected.heatmap().grid()[1][2], org.assertj.core.data.Offset.offset(1e-4));
+        assertThat(json.at("/heatmap/box/width").asInt()).isEqualTo(45); // the whole 45 x 35 image
+        assertThat(json.at("/heatmap/box/height").asInt()).isEqualTo(35);
+        assertThat(json.get("pJohn").asDouble()).isCloseTo(expected.prediction().probabilityJohn(),
+                org.assertj.core.data.Offset.offset(1e-6));
+        assertThat(JSON.readTree(post(image, "image/png").body()).has("heatmap")).isFalse();
+    }
+
+    @Test
     void aMultipartUploadIsAnsweredLikeARawOne() throws Exception {
         byte[] image = png(3);
         String boundary = "lennonnet-test-boundary";

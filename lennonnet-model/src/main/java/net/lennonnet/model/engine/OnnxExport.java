@@ -23,8 +23,6 @@ import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.conf.layers.ZeroPaddingLayer;
-import org.deeplearning4j.nn.conf.layers.misc.FrozenLayer;
-import org.deeplearning4j.nn.conf.layers.misc.FrozenLayerWithBackprop;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.params.BatchNormalizationParamInitializer;
 import org.nd4j.linalg.activations.IActivation;
@@ -185,7 +183,7 @@ public final class OnnxExport {
             if (inputs.size() != 1) {
                 throw new UnsupportedGraphException("layer " + name + " has " + inputs.size() + " inputs");
             }
-            layer(g, name, unwrap(lv.getLayerConf().getLayer()), inputs.get(0));
+            layer(g, name, net.lennonnet.model.graph.GraphSurgery.unfrozen(lv.getLayerConf().getLayer()), inputs.get(0));
         }
 
         void layer(ComputationGraph g, String name, Layer layer, String in) throws UnsupportedGraphException {
@@ -346,7 +344,7 @@ public final class OnnxExport {
                         || lv.getPreProcessor() != null) {
                     return false;
                 }
-                Layer reader = unwrap(lv.getLayerConf().getLayer());
+                Layer reader = net.lennonnet.model.graph.GraphSurgery.unfrozen(lv.getLayerConf().getLayer());
                 if (reader instanceof ConvolutionLayer conv && conv.getClass() == ConvolutionLayer.class) {
                     return conv.getConvolutionMode() != ConvolutionMode.Same;
                 }
@@ -399,18 +397,6 @@ public final class OnnxExport {
             graph.addInitializer(Onnx.TensorProto.newBuilder().setName(name).setDataType(Onnx.TensorProto.DataType.INT64_VALUE)
                     .addDims(values.length).setRawData(ByteString.copyFrom(bytes.array())));
             return name;
-        }
-    }
-
-    private static Layer unwrap(Layer layer) {
-        while (true) {
-            if (layer instanceof FrozenLayer frozen) {
-                layer = frozen.getLayer();
-            } else if (layer instanceof FrozenLayerWithBackprop frozen) {
-                layer = frozen.getUnderlying();
-            } else {
-                return layer;
-            }
         }
     }
 

@@ -48,6 +48,21 @@ public final class SoftmaxHead {
         return Optional.of(new SoftmaxHead(weights, bias));
     }
 
+    /** A linear function of the features: {@code weights . f + bias}. */
+    public record Linear(double[] weights, double bias) {}
+
+    /**
+     * Output {@code a}'s logit minus output {@code b}'s, which is linear in the features: the log-odds of
+     * {@code a} against {@code b}, what a class activation map spreads over the image.
+     */
+    public Linear difference(int a, int b) {
+        double[] w = new double[weights.length];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = weights[i][a] - weights[i][b];
+        }
+        return new Linear(w, bias[a] - bias[b]);
+    }
+
     /** The softmax of one row of features: a probability per output, in the layer's order. */
     public double[] probabilities(float[] features) {
         if (features.length != weights.length) {

@@ -100,12 +100,10 @@ public final class FaceCrop {
 
     /** A square of {@link #CONTEXT} times the face's size around its centre, kept inside the image. */
     public static BufferedImage crop(BufferedImage image, FaceBox face) {
-        int side = (int) Math.min(Math.min(image.getWidth(), image.getHeight()),
-                Math.round(CONTEXT * Math.max(face.width(), face.height())));
-        int cx = face.x() + face.width() / 2;
-        int cy = face.y() + face.height() / 2;
-        int x = Math.max(0, Math.min(image.getWidth() - side, cx - side / 2));
-        int y = Math.max(0, Math.min(image.getHeight() - side, cy - side / 2));
+        FaceBox region = region(image.getWidth(), image.getHeight(), face);
+        int side = region.width();
+        int x = region.x();
+        int y = region.y();
         BufferedImage out = new BufferedImage(side, side, BufferedImage.TYPE_3BYTE_BGR);
         Graphics2D g = out.createGraphics();
         try {
@@ -114,6 +112,19 @@ public final class FaceCrop {
             g.dispose();
         }
         return out;
+    }
+
+    /**
+     * The square {@link #crop} cuts from an image of {@code width} x {@code height} around {@code face}: {@link
+     * #CONTEXT} times the face's size, centred on it, kept inside the image.
+     */
+    public static FaceBox region(int width, int height, FaceBox face) {
+        int side = (int) Math.min(Math.min(width, height), Math.round(CONTEXT * Math.max(face.width(), face.height())));
+        int cx = face.x() + face.width() / 2;
+        int cy = face.y() + face.height() / 2;
+        int x = Math.max(0, Math.min(width - side, cx - side / 2));
+        int y = Math.max(0, Math.min(height - side, cy - side / 2));
+        return new FaceBox(x, y, side, side);
     }
 
     /** A BGR copy whose raster is one tightly packed byte array, scaled by {@code scale}. */

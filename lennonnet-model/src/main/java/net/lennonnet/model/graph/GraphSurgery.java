@@ -307,4 +307,17 @@ public final class GraphSurgery {
         conf.putNull("topologicalOrderStr");
         return new ComputationGraph(ComputationGraphConfiguration.fromJson(conf.toString()));
     }
+
+    /** The layer a frozen wrapper ({@code FrozenLayer}, {@code FrozenLayerWithBackprop}, nested) holds; the layer itself otherwise. */
+    public static org.deeplearning4j.nn.conf.layers.Layer unfrozen(org.deeplearning4j.nn.conf.layers.Layer layer) {
+        while (true) {
+            if (layer instanceof org.deeplearning4j.nn.conf.layers.misc.FrozenLayer frozen) {
+                layer = frozen.getLayer();
+            } else if (layer instanceof org.deeplearning4j.nn.conf.layers.misc.FrozenLayerWithBackprop frozen) {
+                layer = frozen.getUnderlying();
+            } else {
+                return layer;
+            }
+        }
+    }
 }
