@@ -261,13 +261,26 @@ public final class LennonNet implements AutoCloseable {
      *                                       maps (the face descriptor's, or a decision by distances), with why
      */
     public Explanation explain(BufferedImage image) {
+        return explain(image, false);
+    }
+
+    /**
+     * {@link #explain} for an image already prepared the way the model prepares (a dataset's stored face crop):
+     * converted only; the heatmap's box is the whole image.
+     */
+    public Explanation explainPrepared(BufferedImage prepared) {
+        return explain(prepared, true);
+    }
+
+    private Explanation explain(BufferedImage image, boolean alreadyPrepared) {
         if (metadata.decision().readsFeatures()) {
             throw new UnsupportedOperationException("this model answers by " + metadata.decision().score()
                     + " on its features, which has no class activation map (heatmaps explain a head's answer)");
         }
         ClassActivationMap map = activationMap();
         long start = System.nanoTime();
-        ImagePipeline.Input input = pipeline.input(image);
+        ImagePipeline.Input input = alreadyPrepared ? new ImagePipeline.Input(pipeline.toInput(image), Optional.empty())
+                : pipeline.input(image);
         ClassActivationMap.Result result = map.map(input.tensor())[0];
         input.tensor().close();
         double pJohn = result.probabilities()[Labels.ALL.indexOf(Labels.JOHN)];

@@ -83,9 +83,11 @@ public final class Analysis {
             List<ScoredImage> all = new ArrayList<>();
             Map<String, Histogram> overlay = new LinkedHashMap<>();
             Optional<Path> dataset = Optional.empty();
+            Map<String, Scorer> scorerOf = new java.util.HashMap<>(); // each image's set's scorer, for its heatmap
             for (ImageSet set : sets) {
                 Scorer scorer = Scorer.forFolder(net, set.folder());
                 Scorer.Result r = scorer.score(set.name(), Scorer.images(set.folder()), set.expected());
+                r.scored().forEach(s -> scorerOf.put(s.path(), scorer));
                 AnalysisReport.SetResult result = summarise(set, r, t, band);
                 results.add(result);
                 all.addAll(r.scored());
@@ -108,7 +110,8 @@ public final class Analysis {
             AnalysisReport report = new AnalysisReport(model.toString(), t,
                     threshold.isPresent() ? "option" : "model", band[0], band[1], results);
             AtomicFiles.write(out.resolve(JSON_FILE), tmp -> JSON.writeValue(tmp.toFile(), report));
-            Gallery.write(out, "Analysis sets: mistakes and highest loss", all, t, dataset);
+            Gallery.write(out, "Analysis sets: mistakes and highest loss", all, t, dataset,
+                    image -> scorerOf.get(image.toString()).overlay(image));
             ReportPages.analysis(report, out.resolve(HTML_FILE));
             return report;
         }

@@ -76,7 +76,7 @@ public final class Evaluation {
                         c.table().johnCorrect(), c.table().johnTotal(), c.table().notJohnCorrect(),
                         c.table().notJohnTotal(), f4(c.accuracy()), f4(c.auc()));
             }
-            write(report, test, out, Optional.of(data.folder()));
+            write(report, test, out, Optional.of(data.folder()), scorer::overlay);
             log.info("evaluation: john {}/{}, not_john {}/{}, accuracy {} (95% {}..{}), AUC {}, ECE {}; threshold {} from {}",
                     report.table().johnCorrect(), report.table().johnTotal(), report.table().notJohnCorrect(),
                     report.table().notJohnTotal(), f4(report.accuracy()), f4(report.accuracyCi95().low()),
@@ -182,8 +182,8 @@ public final class Evaluation {
         return new EvaluationReport.ClassMetrics(precision, recall, f1);
     }
 
-    static void write(EvaluationReport report, List<ScoredImage> test, Path out, Optional<Path> dataset)
-            throws IOException {
+    static void write(EvaluationReport report, List<ScoredImage> test, Path out, Optional<Path> dataset,
+            Gallery.Why why) throws IOException {
         AtomicFiles.write(out.resolve(JSON_FILE), tmp -> JSON.writeValue(tmp.toFile(), report));
         StringBuilder csv = new StringBuilder("path,id,truth,pJohn,predicted,right,imageUrl,pageUrl\n");
         for (ScoredImage s : test) {
@@ -198,7 +198,7 @@ public final class Evaluation {
         }
         Charts.roc(report.roc(), report.auc(), out.resolve("roc"));
         Charts.reliability(report.reliability(), report.ece(), out.resolve("reliability"));
-        Gallery.write(out, "Test set: mistakes and highest loss", test, report.threshold().value(), dataset);
+        Gallery.write(out, "Test set: mistakes and highest loss", test, report.threshold().value(), dataset, why);
         ReportPages.evaluation(report, out.resolve(HTML_FILE));
     }
 

@@ -34,9 +34,26 @@ public final class Gallery {
         return sections;
     }
 
-    /** Writes {@code gallery.html} and its thumbnails into {@code dir}. */
+    /** The heatmap overlay of an image's answer, or empty when the model has none. */
+    interface Why {
+        Optional<java.awt.image.BufferedImage> overlay(Path image) throws IOException;
+
+        /** No overlays. */
+        Why NONE = image -> Optional.empty();
+    }
+
+    /** Writes {@code gallery.html} and its thumbnails into {@code dir}, without heatmaps. */
     public static void write(Path dir, String title, List<ScoredImage> images, double threshold,
             Optional<Path> dataset) throws IOException {
+        write(dir, title, images, threshold, dataset, Why.NONE);
+    }
+
+    /**
+     * Writes {@code gallery.html} and its thumbnails into {@code dir}; beside each wrong answer, the heatmap of
+     * why the model answered so, when {@code why} has one.
+     */
+    static void write(Path dir, String title, List<ScoredImage> images, double threshold, Optional<Path> dataset,
+            Why why) throws IOException {
         Path thumbs = dir.resolve("gallery");
         Files.createDirectories(thumbs);
         StringBuilder h = new StringBuilder("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>")
@@ -52,8 +69,14 @@ public final class Gallery {
                         + "run into that folder relabels or drops those images."
                 : "These images are not from a Lennonnet dataset, so feedback cannot be recorded for them.");
         h.append("</p>");
+        if (why != Why.NONE) {
+            h.append("<p>Beside each wrong answer, why the model gave it: its heatmap over the photo, red where the "
+                    + "photo reads as john, blue where it reads as not_john (none for models without one).</p>");
+        }
         int n = 0;
         Map<String, String> thumbOf = new LinkedHashMap<>();
+        Map<String, Optional<String>> whyOf = new LinkedHashMap<>();
+        boolean hasHeatmaps = true; // until the model shows it has none
         for (Map.Entry<String, List<ScoredImage>> section : select(images, threshold).entrySet()) {
             h.append("<h2>").append(Html.esc(section.getKey())).append(" (").append(section.getValue().size())
                     .append(")</h2>");
@@ -70,7 +93,23 @@ public final class Gallery {
                     thumbOf.put(s.path(), thumb);
                 }
                 boolean right = s.right(threshold);
-                h.append("<div class=\"card\"><img src=\"").append(thumb).append("\" alt=\"\">")
+                h.append("<div class=\"card\"><img src=\"").append(thumb).append("\" alt=\"\">");
+                if (!right && hasHeatmaps) {
+                    String index = thumb.substring("gallery/".length(), thumb.length() - ".jpg".length());
+                    Optional<String> overlay = whyOf.get(s.path());
+                    if (overlay == null) {
+                        Optional<java.awt.image.BufferedImage> drawn = why.overlay(Path.of(s.path()));
+                        hasHeatmaps = drawn.isPresent() || !whyOf.isEmpty();
+                        overlay = drawn.map(image -> "gallery/" + index + "-why.jpg");
+                        if (drawn.isPresent()) {
+                            AtomicFiles.writeImage(dir.resolve(overlay.get()), Images.fitWithin(drawn.get(), THUMB), "jpg");
+                        }
+                        whyOf.put(s.path(), overlay);
+                    }
+                    overlay.ifPresent(o -> h.append("<img src=\"").append(o).append("\" alt=\"why\" title=\"why: red where "
+                            + "the photo reads as john, blue as not_john\">"));
+                }
+                h
                         .append("<b class=\"").append(right ? "right" : "wrong").append("\">P(john) ")
                         .append(String.format("%.4f", s.pJohn())).append("</b> should be ").append(s.truth())
                         .append("<br>loss ").append(String.format("%.3f", s.loss())).append("<br><code>")

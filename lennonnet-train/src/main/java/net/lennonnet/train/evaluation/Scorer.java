@@ -12,8 +12,11 @@ import java.util.stream.Stream;
 import net.lennonnet.data.Dataset;
 import net.lennonnet.data.ManifestEntry;
 import net.lennonnet.data.report.Progress;
+import net.lennonnet.model.Explanation;
 import net.lennonnet.model.LennonNet;
 import net.lennonnet.model.Outcome;
+import net.lennonnet.model.explain.Overlay;
+import net.lennonnet.model.face.NoFaceException;
 import net.lennonnet.model.pipeline.Preparation;
 
 /**
@@ -51,6 +54,21 @@ final class Scorer {
      */
     static Scorer forFolder(LennonNet net, Path folder) throws IOException {
         return forDataset(net, Dataset.containing(folder));
+    }
+
+    /**
+     * The image with the heatmap of its answer drawn over it ({@link LennonNet#explain}, or {@code explainPrepared}
+     * for a dataset's stored crops), as the error gallery shows beside a mistake; empty when the model has no
+     * heatmap (a face descriptor's, a decision by distances) or the image no face.
+     */
+    Optional<java.awt.image.BufferedImage> overlay(Path image) throws IOException {
+        java.awt.image.BufferedImage decoded = net.pipeline().decode(image);
+        try {
+            Explanation e = alreadyPrepared ? net.explainPrepared(decoded) : net.explain(decoded);
+            return Optional.of(Overlay.render(decoded, e.heatmap()));
+        } catch (UnsupportedOperationException | NoFaceException e) {
+            return Optional.empty();
+        }
     }
 
     /** A scorer for a dataset's own images (its manifest read once). */
