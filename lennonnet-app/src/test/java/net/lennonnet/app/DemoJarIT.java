@@ -378,6 +378,72 @@ class DemoJarIT {
         });
     }
 
+    /**
+     * Heatmaps of drawn johns the demo never saw, from its model on real ImageNet features: where we know the
+     * answer ({@code DemoImages.johnMarks}: his hair and glasses), the heat must be. Cells mostly covered by
+     * hair or glasses must read more john than cells with none, and the hottest cell must touch them.
+     */
+    @Test
+    void theHeatOfUnseenDrawnJohnsIsOnTheirHairAndGlasses() throws Exception {
+        net.lennonnet.data.synthetic.DemoImages drawn = new net.lennonnet.data.synthetic.DemoImages(160);
+        double on = 0;
+        double off = 0;
+        int cellsOn = 0;
+        int cellsOff = 0;
+        int hottestOnMarks = 0;
+        int johns = 20;
+        try (LennonNet net = LennonNet.load(work.resolve("model"))) {
+            for (int i = 0; i < johns; i++) {
+                var map = net.explain(drawn.john(99, i)).heatmap();
+                java.awt.image.BufferedImage marks = drawn.johnMarks(99, i);
+                double hottest = Double.NEGATIVE_INFINITY;
+                double hottestCoverage = 0;
+                for (int r = 0; r < map.rows(); r++) {
+                    for (int c = 0; c < map.columns(); c++) {
+                        double coverage = coverage(marks, map, r, c);
+                        float v = map.grid()[r][c];
+                        if (coverage >= 0.3) {
+                            on += v;
+                            cellsOn++;
+                        } else if (coverage == 0) {
+                            off += v;
+                            cellsOff++;
+                        }
+                        if (v > hottest) {
+                            hottest = v;
+                            hottestCoverage = coverage;
+                        }
+                    }
+                }
+                hottestOnMarks += hottestCoverage > 0 ? 1 : 0;
+            }
+        }
+        String figures = String.format("%d unseen drawn johns: mean log-odds of cells >= 30%% hair or glasses %.3f (%d cells), "
+                + "of cells with none %.3f (%d cells); hottest cell on hair or glasses in %d of %d", johns, on / cellsOn,
+                cellsOn, off / cellsOff, cellsOff, hottestOnMarks, johns);
+        System.out.println(figures);
+        Files.writeString(Path.of("target", "explanation-drawn-johns.txt"), figures + "\n");
+        assertThat(on / cellsOn).as(figures).isGreaterThan(off / cellsOff);
+        assertThat(hottestOnMarks).as(figures).isGreaterThanOrEqualTo(johns * 8 / 10);
+    }
+
+    /** The share of a heatmap cell's pixels that are white (marked) in {@code marks}. */
+    private static double coverage(java.awt.image.BufferedImage marks, net.lennonnet.model.explain.Heatmap map, int row,
+            int column) {
+        var b = map.box();
+        int x0 = b.x() + column * b.width() / map.columns();
+        int x1 = b.x() + (column + 1) * b.width() / map.columns();
+        int y0 = b.y() + row * b.height() / map.rows();
+        int y1 = b.y() + (row + 1) * b.height() / map.rows();
+        int white = 0;
+        for (int y = y0; y < y1; y++) {
+            for (int x = x0; x < x1; x++) {
+                white += (marks.getRGB(x, y) & 0xff) > 127 ? 1 : 0;
+            }
+        }
+        return (double) white / Math.max(1, (x1 - x0) * (y1 - y0));
+    }
+
     /** The page's heatmap: drawn over the whole photo (this model reads it whole), and the toggle hides it. */
     @Test
     void theServePageDrawsTheHeatmapAndItsToggleHidesIt() throws Exception {

@@ -36,7 +36,7 @@ public final class DemoImages {
     private static final Color[] SKIN = {
         new Color(0xF1C27D), new Color(0xE0AC69), new Color(0xFFDBAC), new Color(0xC68642), new Color(0x8D5524)
     };
-    private static final Color[] HAIR = {
+    static final Color[] HAIR = {
         new Color(0x2B1B0E), new Color(0x4A2F1B), new Color(0x1C1C1C), new Color(0x3B2414), new Color(0x5A3A22)
     };
 
@@ -97,6 +97,15 @@ public final class DemoImages {
         return portrait(rnd, true, true);
     }
 
+    /**
+     * Where the i-th "john" of this seed has his hair and glasses: the same drawing, those white and all else
+     * black (no noise). What a model that learned "john" should look at, to check its heatmaps against.
+     */
+    public BufferedImage johnMarks(long seed, int index) {
+        Random rnd = new Random(mix(seed, index, 1));
+        return portrait(rnd, true, true, true);
+    }
+
     /** The i-th "not_john" image for this seed: a portrait lacking the glasses-and-hair pair, or a potato. */
     public BufferedImage notJohn(long seed, int index) {
         Random rnd = new Random(mix(seed, index, 2));
@@ -121,8 +130,19 @@ public final class DemoImages {
     }
 
     private BufferedImage portrait(Random rnd, boolean longHair, boolean glasses) {
+        return portrait(rnd, longHair, glasses, false);
+    }
+
+    /** With {@code marks}, the same random draws, the hair and glasses painted white and the rest black. */
+    private BufferedImage portrait(Random rnd, boolean longHair, boolean glasses, boolean marks) {
         BufferedImage img = new BufferedImage(size, size, BufferedImage.TYPE_3BYTE_BGR);
         Graphics2D g = canvas(img, rnd);
+        java.util.function.BiFunction<Color, Boolean, Color> paint = (real, mark) -> !marks ? real
+                : mark ? Color.WHITE : Color.BLACK;
+        if (marks) {
+            g.setPaint(Color.BLACK);
+            g.fillRect(0, 0, size, size);
+        }
         double s = size / 160.0;
         double cx = size / 2.0 + (rnd.nextDouble() - 0.5) * 20 * s;
         double cy = size / 2.0 + (rnd.nextDouble() - 0.5) * 16 * s;
@@ -133,17 +153,17 @@ public final class DemoImages {
         Color skin = SKIN[rnd.nextInt(SKIN.length)];
 
         // shoulders
-        g.setColor(new Color(rnd.nextInt(160), rnd.nextInt(160), rnd.nextInt(160)));
+        g.setColor(paint.apply(new Color(rnd.nextInt(160), rnd.nextInt(160), rnd.nextInt(160)), false));
         g.fill(new Ellipse2D.Double(cx - faceW * 1.3, cy + faceH * 0.55, faceW * 2.6, faceH * 1.2));
         if (longHair) {
             // hair falling past the jaw on both sides, parted in the middle
-            g.setColor(hair);
+            g.setColor(paint.apply(hair, true));
             g.fill(new RoundRectangle2D.Double(cx - faceW * 0.72, cy - faceH * 0.62, faceW * 1.44, faceH * 1.45,
                     faceW * 0.6, faceW * 0.6));
         }
-        g.setColor(skin);
+        g.setColor(paint.apply(skin, false));
         g.fill(new Ellipse2D.Double(cx - faceW / 2, cy - faceH / 2, faceW, faceH));
-        g.setColor(hair);
+        g.setColor(paint.apply(hair, true));
         if (longHair) {
             g.fill(new Ellipse2D.Double(cx - faceW * 0.58, cy - faceH * 0.62, faceW * 0.62, faceH * 0.42));
             g.fill(new Ellipse2D.Double(cx - faceW * 0.04, cy - faceH * 0.62, faceW * 0.62, faceH * 0.42));
@@ -154,20 +174,20 @@ public final class DemoImages {
         // eyes, nose, mouth
         double eyeY = cy - faceH * 0.06;
         double eyeDx = faceW * 0.2;
-        g.setColor(new Color(0x20, 0x20, 0x20));
+        g.setColor(paint.apply(new Color(0x20, 0x20, 0x20), false));
         double eye = 5 * s;
         g.fill(new Ellipse2D.Double(cx - eyeDx - eye / 2, eyeY - eye / 2, eye, eye));
         g.fill(new Ellipse2D.Double(cx + eyeDx - eye / 2, eyeY - eye / 2, eye, eye));
         g.setStroke(new BasicStroke((float) (2 * s)));
-        g.setColor(skin.darker());
+        g.setColor(paint.apply(skin.darker(), false));
         g.drawLine((int) cx, (int) (eyeY + 4 * s), (int) (cx - 3 * s), (int) (eyeY + faceH * 0.2));
-        g.setColor(new Color(0x8B3A3A));
+        g.setColor(paint.apply(new Color(0x8B3A3A), false));
         g.drawArc((int) (cx - faceW * 0.18), (int) (cy + faceH * 0.12), (int) (faceW * 0.36), (int) (faceH * 0.15),
                 200, 140);
         if (glasses) {
             double r = faceW * 0.17;
             g.setStroke(new BasicStroke((float) (3.5 * s)));
-            g.setColor(longHair ? new Color(0xB8860B) : new Color(0x111111));
+            g.setColor(paint.apply(longHair ? new Color(0xB8860B) : new Color(0x111111), true));
             if (longHair) {
                 // round wire frames: the one thing "john" always has
                 g.draw(new Ellipse2D.Double(cx - eyeDx - r, eyeY - r, 2 * r, 2 * r));
@@ -179,7 +199,7 @@ public final class DemoImages {
             g.drawLine((int) (cx - eyeDx + r), (int) eyeY, (int) (cx + eyeDx - r), (int) eyeY);
         }
         g.dispose();
-        return noisy(img, rnd);
+        return marks ? img : noisy(img, rnd);
     }
 
     private BufferedImage potato(Random rnd) {

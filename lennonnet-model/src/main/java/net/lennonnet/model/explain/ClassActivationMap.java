@@ -18,7 +18,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Class activation mapping, exact for a softmax head on average-pooled convolution maps (ResNet-50's):
+ * Class activation mapping, exact for a softmax head on average-pooled convolution maps (ResNet-50's), also
+ * through one linear layer between the average and the head (the face descriptor's {@code fc}, folded into
+ * the head's weights):
  * the head's john-minus-not_john weights dotted with the last convolution's maps at each position give a
  * grid whose mean, plus the head's constant, is the answer's log-odds. One forward pass to the maps (on
  * the model's engine kind) gives both the grid and the features (the maps' averages), so explaining costs
@@ -29,16 +31,40 @@ public final class ClassActivationMap implements AutoCloseable {
     /** The backbone up to the maps: one row of flattened maps per image. */
     private final Engine maps;
     private final SoftmaxHead head;
+    /** The head's john-minus-not_john weights, folded through the linear layer when there is one: per map channel. */
     private final SoftmaxHead.Linear johnVersusNot;
+    /** The linear layer between the maps' average and the features ({@code [channels][features]}), if any. */
+    private final Optional<double[][]> linear;
+    private final double[] linearBias;
     private final int channels;
     private final int rows;
     private final int columns;
     private final boolean channelsFirst;
 
-    private ClassActivationMap(Engine maps, SoftmaxHead head, int channels, int rows, int columns, boolean channelsFirst) {
+    private ClassActivationMap(Engine maps, SoftmaxHead head, Optional<double[][]> linear, double[] linearBias, int channels,
+            int rows, int columns, boolean channelsFirst) {
         this.maps = maps;
         this.head = head;
-        this.johnVersusNot = head.difference(Labels.ALL.indexOf(Labels.JOHN), Labels.ALL.indexOf(Labels.NOT_JOHN));
+        this.linear = linear;
+        this.linearBias = linearBias;
+        SoftmaxHead.Linear onFeatures = head.difference(Labels.ALL.indexOf(Labels.JOHN), Labels.ALL.indexOf(Labels.NOT_JOHN));
+        if (linear.isPresent()) {
+            // z = (m W + c) . w + b = m . (W w) + (c . w + b)
+            double[][] w = linear.get();
+            double[] folded = new double[w.length];
+            for (int i = 0; i < w.length; i++) {
+                for (int k = 0; k < w[i].length; k++) {
+                    folded[i] += w[i][k] * onFeatures.weights()[k];
+                }
+            }
+            double bias = onFeatures.bias();
+            for (int k = 0; k < linearBias.length; k++) {
+                bias += linearBias[k] * onFeatures.weights()[k];
+            }
+            this.johnVersusNot = new SoftmaxHead.Linear(folded, bias);
+        } else {
+            this.johnVersusNot = onFeatures;
+        }
         this.channels = channels;
         this.rows = rows;
         this.columns = columns;
@@ -57,20 +83,32 @@ public final class ClassActivationMap implements AutoCloseable {
                 : Optional.of("the features (" + head.featureVertex() + ") are not an average pooling of convolution maps");
     }
 
-    /** The vertex whose maps the head's features average, when they are such an average. */
-    static Optional<String> mapsVertex(ComputationGraph graph, String featureVertex) {
+    /**
+     * Where the head's features come from: the vertex whose maps they average, and the one linear layer between
+     * the average and the features, if any (the face descriptor's {@code fc}).
+     */
+    record Source(String mapsVertex, Optional<String> linear) {}
+
+    /** The source of the head's features, when they are an average of maps, through at most one linear layer. */
+    static Optional<Source> mapsVertex(ComputationGraph graph, String featureVertex) {
         var conf = graph.getConfiguration();
         String at = featureVertex;
+        Optional<String> linear = Optional.empty();
         for (int step = 0; step < 8; step++) {
-            if (!(conf.getVertices().get(at) instanceof LayerVertex lv) || conf.getVertexInputs().get(at).size() != 1) {
+            if (!(conf.getVertices().get(at) instanceof LayerVertex lv) || conf.getVertexInputs().get(at).size() != 1
+                    || lv.getPreProcessor() != null) {
                 return Optional.empty();
             }
             String input = conf.getVertexInputs().get(at).get(0);
             var layer = GraphSurgery.unfrozen(lv.getLayerConf().getLayer());
             if (layer instanceof GlobalPoolingLayer pool) {
-                return pool.getPoolingType() == PoolingType.AVG ? Optional.of(input) : Optional.empty();
+                return pool.getPoolingType() == PoolingType.AVG ? Optional.of(new Source(input, linear)) : Optional.empty();
             }
-            if (!(layer instanceof ActivationLayer a && a.getActivationFn() instanceof ActivationIdentity)) {
+            boolean identity = layer instanceof org.deeplearning4j.nn.conf.layers.BaseLayer base
+                    && base.getActivationFn() instanceof ActivationIdentity;
+            if (layer instanceof org.deeplearning4j.nn.conf.layers.DenseLayer && identity && linear.isEmpty()) {
+                linear = Optional.of(at);
+            } else if (!(layer instanceof ActivationLayer a && a.getActivationFn() instanceof ActivationIdentity)) {
                 return Optional.empty();
             }
             at = input;
@@ -90,8 +128,14 @@ public final class ClassActivationMap implements AutoCloseable {
         unsupported(graph, head).ifPresent(why -> {
             throw new IllegalArgumentException("no class activation map: " + why);
         });
-        String vertex = mapsVertex(graph, head.featureVertex()).orElseThrow();
+        Source source = mapsVertex(graph, head.featureVertex()).orElseThrow();
+        String vertex = source.mapsVertex();
         SoftmaxHead softmax = SoftmaxHead.of(graph, head.outputVertex()).orElseThrow();
+        Optional<double[][]> linear = source.linear().map(name -> graph.getLayer(name).getParam("W")
+                .castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).toDoubleMatrix());
+        double[] linearBias = source.linear().map(name -> graph.getLayer(name).getParam("b"))
+                .map(b -> b.castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).toDoubleVector())
+                .orElseGet(() -> new double[linear.map(w -> w[0].length).orElse(0)]);
         Engine maps = engine == Engine.Kind.ONNXRUNTIME
                 ? Engines.open(Engine.Choice.ONNXRUNTIME, graph, vertex, 3, height, width, threads)
                 : new Dl4jMaps(graph, vertex);
@@ -100,7 +144,7 @@ public final class ClassActivationMap implements AutoCloseable {
                     .subi(120);
             float[] flat = maps.features(probe)[0];
             float[] expected = features.apply(probe)[0];
-            int channels = expected.length;
+            int channels = linear.map(w -> w.length).orElse(expected.length);
             if (flat.length % channels != 0) {
                 throw new IllegalStateException("the maps of " + vertex + " (" + flat.length + " values) do not split into "
                         + channels + " channels");
@@ -113,9 +157,9 @@ public final class ClassActivationMap implements AutoCloseable {
                         + height + ":" + width + " grid");
             }
             for (boolean first : new boolean[] {true, false}) {
-                if (close(average(flat, channels, positions, first), expected)) {
+                if (close(through(linear, linearBias, average(flat, channels, positions, first)), expected)) {
                     probe.close();
-                    return new ClassActivationMap(maps, softmax, channels, rows, columns, first);
+                    return new ClassActivationMap(maps, softmax, linear, linearBias, channels, rows, columns, first);
                 }
             }
             throw new IllegalStateException("the maps of " + vertex + " do not average to the features of "
@@ -134,6 +178,23 @@ public final class ClassActivationMap implements AutoCloseable {
                 sum += flat[channelsFirst ? c * positions + p : p * channels + c];
             }
             out[c] = (float) (sum / positions);
+        }
+        return out;
+    }
+
+    /** The features the head reads from the maps' average: the average itself, or the linear layer's output. */
+    private static float[] through(Optional<double[][]> linear, double[] bias, float[] average) {
+        if (linear.isEmpty()) {
+            return average;
+        }
+        double[][] w = linear.get();
+        float[] out = new float[w[0].length];
+        for (int k = 0; k < out.length; k++) {
+            double sum = bias[k];
+            for (int i = 0; i < average.length; i++) {
+                sum += average[i] * w[i][k];
+            }
+            out[k] = (float) sum;
         }
         return out;
     }
@@ -205,7 +266,7 @@ public final class ClassActivationMap implements AutoCloseable {
                 }
                 grid[p / columns][p % columns] = (float) sum;
             }
-            float[] features = average(flat, channels, positions, channelsFirst);
+            float[] features = through(linear, linearBias, average(flat, channels, positions, channelsFirst));
             out[i] = new Result(grid, features, head.probabilities(features));
         }
         return out;

@@ -49,9 +49,39 @@ class ClassActivationMapTest {
         return TinyGraphs.save(graph, dir.resolve("model"), 32);
     }
 
+    /** A graph like the face descriptor's top: maps, their average, a linear layer with a bias, then the head. */
+    private Path modelWithALinearLayer() throws IOException {
+        var conf = new org.deeplearning4j.nn.conf.NeuralNetConfiguration.Builder().seed(5).graphBuilder()
+                .addInputs("input_1")
+                .setInputTypes(org.deeplearning4j.nn.conf.inputs.InputType.convolutional(32, 32, 3))
+                .addLayer("conv1", new org.deeplearning4j.nn.conf.layers.ConvolutionLayer.Builder(3, 3).nOut(8)
+                        .activation(org.nd4j.linalg.activations.Activation.RELU).build(), "input_1")
+                .addLayer("mean", new org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer.Builder(
+                        org.deeplearning4j.nn.conf.layers.PoolingType.AVG).build(), "conv1")
+                .addLayer("fc", new org.deeplearning4j.nn.conf.layers.DenseLayer.Builder().nOut(6)
+                        .activation(org.nd4j.linalg.activations.Activation.IDENTITY).build(), "mean")
+                .addLayer("out", new org.deeplearning4j.nn.conf.layers.OutputLayer.Builder().nOut(4)
+                        .activation(org.nd4j.linalg.activations.Activation.SOFTMAX).build(), "fc")
+                .setOutputs("out").build();
+        var backbone = new org.deeplearning4j.nn.graph.ComputationGraph(conf);
+        backbone.init();
+        backbone.getLayer("fc").getParam("b").assign(0.3); // a bias the fold must carry
+        var graph = TransferGraph.twoClass(backbone, TinyGraphs.HEAD_OPTIONS);
+        graph.getLayer(TransferGraph.findHead(graph).outputVertex()).params().muli(0.05);
+        return TinyGraphs.save(graph, dir.resolve("linear-model"), 32);
+    }
+
+    @Test
+    void aLinearLayerBetweenTheAverageAndTheHeadIsFoldedIn() throws IOException {
+        assertGridAveragesToPredictsLogOdds(modelWithALinearLayer());
+    }
+
     @Test
     void theGridAveragesToTheLogOddsOfPredictsAnswerOnBothEngines() throws IOException {
-        Path model = model();
+        assertGridAveragesToPredictsLogOdds(model());
+    }
+
+    private void assertGridAveragesToPredictsLogOdds(Path model) throws IOException {
         for (Engine.Choice engine : new Engine.Choice[] {Engine.Choice.ONNXRUNTIME, Engine.Choice.DL4J}) {
             try (LennonNet net = LennonNet.load(model, engine)) {
                 Prediction predicted = net.predict(photo());
