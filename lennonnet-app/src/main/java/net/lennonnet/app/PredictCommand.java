@@ -63,6 +63,11 @@ final class PredictCommand implements Callable<Integer> {
             + "carries the heatmap's grid and its box on the photo. One image at a time.")
     Path explain;
 
+    @Option(names = "--occlusion", description = "With --explain: the heatmap by occlusion (each of 7 x 7 cells greyed in "
+            + "turn, 50 answers per image, about 50 times the cost), which explains any model, also a face model that "
+            + "answers by distances; without it, the exact class activation map of the head.")
+    boolean occlusion;
+
     @Parameters(arity = "1..*", paramLabel = "IMAGE_OR_DIR", description = "Images, or folders to walk.")
     List<Path> inputs;
 
@@ -78,6 +83,9 @@ final class PredictCommand implements Callable<Integer> {
         }
         if (allFaces && (csv != null || jsonl != null)) {
             throw new IllegalArgumentException("--all-faces writes a line per face, not the table of --csv or --jsonl");
+        }
+        if (occlusion && explain == null) {
+            throw new IllegalArgumentException("--occlusion is how --explain DIR makes its heatmaps: give --explain DIR");
         }
         if (explain != null && (allFaces || csv != null || jsonl != null)) {
             throw new IllegalArgumentException("--explain answers one image at a time, with --json or text; "
@@ -200,8 +208,8 @@ final class PredictCommand implements Callable<Integer> {
             java.awt.image.BufferedImage image;
             try {
                 image = net.pipeline().decode(file);
-                explanation = net.explain(image);
-            } catch (IOException | net.lennonnet.model.face.NoFaceException e) {
+                explanation = occlusion ? net.explainByOcclusion(image) : net.explain(image);
+            } catch (IOException | net.lennonnet.model.face.NoFaceException | UnsupportedOperationException e) {
                 failures++;
                 String reason = e instanceof IOException io ? LennonnetCli.describe(io) : e.getMessage();
                 FileAnswers.Answer a = new FileAnswers.Answer(file, sha256, java.util.Optional.empty(), java.util.Optional.of(reason));

@@ -145,4 +145,35 @@ class PredictTableTest {
         assertThat(wrong.exit()).isNotZero();
         assertThat(wrong.err()).contains("auto, onnxruntime or dl4j");
     }
+
+    @Test
+    void explainWritesAnOverlayPerImageAndJsonCarriesTheHeatmap() throws IOException {
+        Path overlays = dir.resolve("overlays");
+        Path one = images.resolve("img03.png");
+        Run run = LennonnetCliTest.run("predict", "--model", model.toString(), "--explain", overlays.toString(), "--json",
+                one.toString(), images.resolve("img17-damaged.jpg").toString());
+        assertThat(run.exit()).as("the damaged file fails").isEqualTo(1);
+        List<String> lines = run.out().lines().toList();
+        assertThat(lines).hasSize(2);
+        var json = new ObjectMapper().readTree(lines.get(0));
+        assertThat(json.get("path").asText()).isEqualTo(one.toString());
+        assertThat(json.at("/heatmap/grid").size()).isGreaterThan(1);
+        assertThat(json.at("/heatmap/box/width").asInt()).isEqualTo(43); // img03 is 43 x 30
+        assertThat(json.at("/heatmap/box/height").asInt()).isEqualTo(30);
+        Path overlay = Path.of(json.get("overlay").asText());
+        assertThat(overlay).exists().hasParent(overlays);
+        assertThat(javax.imageio.ImageIO.read(overlay.toFile()).getWidth()).isEqualTo(43);
+        assertThat(lines.get(1)).contains("\"status\":\"failed\"");
+
+        Run occluded = LennonnetCliTest.run("predict", "--model", model.toString(), "--explain", overlays.toString(),
+                "--occlusion", "--json", one.toString());
+        assertThat(occluded.exit()).isZero();
+        var grid = new ObjectMapper().readTree(occluded.out().strip()).at("/heatmap/grid");
+        assertThat(grid.size()).isEqualTo(7);
+        assertThat(grid.get(0).size()).isEqualTo(7);
+
+        Run alone = LennonnetCliTest.run("predict", "--model", model.toString(), "--occlusion", one.toString());
+        assertThat(alone.exit()).isNotZero();
+        assertThat(alone.err()).contains("give --explain DIR");
+    }
 }
