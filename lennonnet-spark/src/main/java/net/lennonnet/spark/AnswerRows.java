@@ -54,25 +54,7 @@ final class AnswerRows implements MapPartitionsFunction<Row, Row>, Serializable 
     public Iterator<Row> call(Iterator<Row> input) {
         LennonNet net = ExecutorFiles.get(modelFile, modelFileSha256, LennonNet.class,
                 (file, threads) -> LennonNet.load(file, Engine.Choice.AUTO, threads));
-        return new Iterator<>() {
-            private Iterator<Row> batch = java.util.Collections.emptyIterator();
-
-            @Override
-            public boolean hasNext() {
-                while (!batch.hasNext() && input.hasNext()) {
-                    batch = answer(net, input).iterator();
-                }
-                return batch.hasNext();
-            }
-
-            @Override
-            public Row next() {
-                if (!hasNext()) {
-                    throw new java.util.NoSuchElementException();
-                }
-                return batch.next();
-            }
-        };
+        return Batches.of(input, rows -> answer(net, rows));
     }
 
     /** The next batch of the partition, answered: only {@value LennonNet#BATCH} images' bytes are held at once. */

@@ -4,10 +4,8 @@ import java.io.Serializable;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 import net.lennonnet.model.LennonNet;
 import net.lennonnet.model.image.UndecodableImageException;
 import net.lennonnet.model.io.Hashes;
@@ -51,25 +49,7 @@ final class FeatureRows implements MapPartitionsFunction<Row, Row>, Serializable
     public Iterator<Row> call(Iterator<Row> input) {
         ShippedBackbone backbone = ExecutorFiles.get(backboneFile, backboneFileSha256, ShippedBackbone.class,
                 ShippedBackbone::open);
-        return new Iterator<>() {
-            private Iterator<Row> batch = Collections.emptyIterator();
-
-            @Override
-            public boolean hasNext() {
-                while (!batch.hasNext() && input.hasNext()) {
-                    batch = featurise(backbone, input).iterator();
-                }
-                return batch.hasNext();
-            }
-
-            @Override
-            public Row next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException();
-                }
-                return batch.next();
-            }
-        };
+        return Batches.of(input, rows -> featurise(backbone, rows));
     }
 
     /** The next batch of the partition: only {@value LennonNet#BATCH} images' bytes are held at once. */

@@ -68,10 +68,7 @@ class FaceSparkIT {
         }
         System.out.println("aligned dataset of " + john + " against 12 others: " + built.counts() + ", " + chips + " chips");
 
-        SparkSession spark = SparkSession.builder().master("local[2]").appName("lennonnet face test")
-                .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
-                .config("spark.driver.bindAddress", "127.0.0.1").config("spark.sql.shuffle.partitions", "2")
-                .getOrCreate();
+        SparkSession spark = SparkTests.local("lennonnet face test");
         try {
             FeaturiseJob.Result features = FeaturiseJob.run(spark, Backbones.face(), BackboneKind.FACE, Engine.Choice.AUTO,
                     data, tmp.resolve("features"), FeatureCache.defaultRoot(data));

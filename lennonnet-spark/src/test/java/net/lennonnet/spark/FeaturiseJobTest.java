@@ -8,17 +8,12 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import net.lennonnet.backbones.Backbone;
 import net.lennonnet.backbones.BackboneKind;
-import net.lennonnet.backbones.Backbones;
 import net.lennonnet.backbones.WeightsChoice;
 import net.lennonnet.backbones.features.FeatureCache;
-import net.lennonnet.backbones.tfjs.BackboneBundle;
-import net.lennonnet.backbones.tfjs.BackboneInfo;
 import net.lennonnet.data.Split;
 import net.lennonnet.model.TestImages;
-import net.lennonnet.model.TinyGraphs;
 import net.lennonnet.model.engine.Engine;
 import net.lennonnet.model.graph.Labels;
 import net.lennonnet.model.io.Hashes;
@@ -48,15 +43,9 @@ class FeaturiseJobTest {
 
     @BeforeAll
     static void start() throws IOException {
-        var graph = TinyGraphs.imagenetShaped(32, 7);
         weights = dir.resolve("backbone.zip");
-        BackboneBundle.write(weights, graph, new BackboneInfo(BackboneInfo.FORMAT, "tiny", "a drawn test backbone",
-                "sha512-none", graph.numParams(), "0".repeat(64), 32, 32, BackboneInfo.CAFFE, List.of()));
-        backbone = Backbones.load(weights);
-        spark = SparkSession.builder().master("local[2]").appName("lennonnet featurise test")
-                .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
-                .config("spark.driver.bindAddress", "127.0.0.1").config("spark.sql.shuffle.partitions", "2")
-                .getOrCreate();
+        backbone = SparkTests.tinyBackbone(weights, 7);
+        spark = SparkTests.local("lennonnet featurise test");
     }
 
     @AfterAll
@@ -111,13 +100,8 @@ class FeaturiseJobTest {
         try (var files = Files.walk(data.resolve("train"))) {
             for (Path png : files.filter(p -> p.toString().endsWith(".png")).toList()) {
                 String sha = Hashes.sha256(png);
-                float[] a = imported.get(sha).orElseThrow();
-                float[] b = computed.get(sha).orElseThrow(() -> new AssertionError("train keyed " + png + " elsewhere"));
-                assertThat(a).hasSameSizeAs(b);
-                for (int i = 0; i < a.length; i++) {
-                    assertThat(a[i]).as(png + " feature " + i).isCloseTo(b[i],
-                            org.assertj.core.data.Offset.offset(1e-5f * Math.max(1f, Math.abs(b[i]))));
-                }
+                SparkTests.assertSameFeatures(imported.get(sha).orElseThrow(), computed.get(sha)
+                        .orElseThrow(() -> new AssertionError("train keyed " + png + " elsewhere")), png.toString());
             }
         }
     }

@@ -51,10 +51,7 @@ class PredictJobTest {
                     new Color(i * 6, 255 - i * 6, 40 + i)), "png"));
         }
         Files.writeString(images.resolve("damaged.jpg"), "\u00ff\u00d8 not a whole jpeg");
-        spark = SparkSession.builder().master("local[2]").appName("lennonnet test")
-                .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
-                .config("spark.driver.bindAddress", "127.0.0.1").config("spark.sql.shuffle.partitions", "2")
-                .getOrCreate();
+        spark = SparkTests.local("lennonnet test");
     }
 
     @AfterAll

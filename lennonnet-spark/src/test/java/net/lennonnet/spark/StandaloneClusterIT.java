@@ -16,10 +16,7 @@ import java.util.List;
 import java.util.Map;
 import net.lennonnet.backbones.Backbone;
 import net.lennonnet.backbones.BackboneKind;
-import net.lennonnet.backbones.Backbones;
 import net.lennonnet.backbones.features.FeatureCache;
-import net.lennonnet.backbones.tfjs.BackboneBundle;
-import net.lennonnet.backbones.tfjs.BackboneInfo;
 import net.lennonnet.data.Split;
 import net.lennonnet.model.LennonNet;
 import net.lennonnet.model.Outcome;
@@ -104,11 +101,7 @@ class StandaloneClusterIT {
 
     /** A small backbone file, loaded as {@code train --weights FILE} loads one. */
     private Backbone backbone() throws IOException {
-        var graph = TinyGraphs.imagenetShaped(32, 5);
-        Path file = dir.resolve("backbone.zip");
-        BackboneBundle.write(file, graph, new BackboneInfo(BackboneInfo.FORMAT, "tiny", "a drawn test backbone",
-                "sha512-none", graph.numParams(), "0".repeat(64), 32, 32, BackboneInfo.CAFFE, List.of()));
-        return Backbones.load(file);
+        return SparkTests.tinyBackbone(dir.resolve("backbone.zip"), 5);
     }
 
     /** Two drawn images per class and split. */
@@ -134,13 +127,9 @@ class StandaloneClusterIT {
         try (Engine engine = Engines.open(Engine.Choice.ONNXRUNTIME, backbone.graph(), vertex, 3, 32, 32);
                 var files = Files.walk(data)) {
             for (Path png : files.filter(p -> p.toString().endsWith(".png")).toList()) {
-                float[] here = engine.features(pipeline.storedInput(png))[0];
-                float[] there = cache.get(Hashes.sha256(png)).orElseThrow(() -> new AssertionError(png + " not imported"));
-                assertThat(there).hasSameSizeAs(here);
-                for (int i = 0; i < here.length; i++) {
-                    assertThat(there[i]).as(png + " feature " + i).isCloseTo(here[i],
-                            org.assertj.core.data.Offset.offset(1e-5f * Math.max(1f, Math.abs(here[i]))));
-                }
+                SparkTests.assertSameFeatures(cache.get(Hashes.sha256(png))
+                        .orElseThrow(() -> new AssertionError(png + " not imported")),
+                        engine.features(pipeline.storedInput(png))[0], png.toString());
             }
         }
     }
