@@ -69,8 +69,8 @@ final class BenchmarkCommand implements Callable<Integer> {
             description = "Measure the face path instead, on a photo with a face: descriptors per second, and the photo end to end (decode, detect, align, describe, head).")
     Path facePhoto;
 
-    @Option(names = "--latency-only", description = "Only the warm single-photo figures: predict, and explain (the "
-            + "class activation map) beside it.")
+    @Option(names = "--latency-only", description = "Only the warm single-photo figures: predict, and explain beside it "
+            + "(the class activation map, and occlusion).")
     boolean latencyOnly;
 
     @Override
@@ -205,11 +205,14 @@ final class BenchmarkCommand implements Callable<Integer> {
         table.put("warm single-image explanation (LennonNet.explain on the decoded JPEG: answer and class activation map)",
                 String.format("p50 %.0f ms, p99 %.0f ms (%d samples); p50 %.2fx predict's", latency[1][0], latency[1][1],
                         samples, latency[1][0] / latency[0][0]));
+        table.put("warm single-image explanation by occlusion (LennonNet.explainByOcclusion: 50 answers in batches of 16)",
+                String.format("p50 %.0f ms, p99 %.0f ms (%d samples); p50 %.1fx predict's", latency[2][0], latency[2][1],
+                        Math.max(3, samples / 10), latency[2][0] / latency[0][0]));
     }
 
     /**
      * p50 and p99 of LennonNet.predict(byte[]), then of decoding and LennonNet.explain, on a saved whole ResNet-50
-     * two-class model, the two timed alternately.
+     * two-class model, the two timed alternately; then of decoding and explaining by occlusion (a tenth as many).
      */
     static double[][] latency(Path dir, ForwardBench forward, int samples) throws IOException {
         var graph = TransferGraph.twoClass(forward.graph(), new TransferGraph.HeadOptions(1e-3, new double[] {1, 1}, 1));
@@ -224,6 +227,7 @@ final class BenchmarkCommand implements Callable<Integer> {
         byte[] bytes = jpeg.toByteArray();
         List<Double> ms = new ArrayList<>();
         List<Double> explained = new ArrayList<>();
+        List<Double> occluded = new ArrayList<>();
         try (LennonNet net = LennonNet.load(model)) {
             for (int i = 0; i < 5; i++) {
                 net.predict(bytes);
@@ -237,8 +241,14 @@ final class BenchmarkCommand implements Callable<Integer> {
                 net.explain(net.pipeline().decode(bytes));
                 explained.add((System.nanoTime() - t) / 1e6);
             }
+            net.explainByOcclusion(net.pipeline().decode(bytes));
+            for (int i = 0; i < Math.max(3, samples / 10); i++) {
+                long t = System.nanoTime();
+                net.explainByOcclusion(net.pipeline().decode(bytes));
+                occluded.add((System.nanoTime() - t) / 1e6);
+            }
         }
-        return new double[][] {percentiles(ms), percentiles(explained)};
+        return new double[][] {percentiles(ms), percentiles(explained), percentiles(occluded)};
     }
 
     /** p50 and p99. */

@@ -64,7 +64,7 @@ final class PredictCommand implements Callable<Integer> {
     Path explain;
 
     @Option(names = "--occlusion", description = "With --explain: the heatmap by occlusion (each of 7 x 7 cells greyed in "
-            + "turn, 50 answers per image, about 50 times the cost), which explains any model, also a face model that "
+            + "turn, 50 answers per image, about 25 times the cost of one answer), which explains any model, also a face model that "
             + "answers by distances; without it, the exact class activation map of the head.")
     boolean occlusion;
 

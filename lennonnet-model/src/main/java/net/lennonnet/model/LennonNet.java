@@ -306,7 +306,7 @@ public final class LennonNet implements AutoCloseable {
         if (metadata.decision().readsFeatures()) {
             throw new UnsupportedOperationException("this model answers by " + metadata.decision().score()
                     + " on its features, which has no class activation map (heatmaps explain a head's answer); "
-                    + "explainByOcclusion (predict --explain DIR --occlusion) explains it at about 50 times the cost");
+                    + "explainByOcclusion (predict --explain DIR --occlusion) explains it at about 25 times the cost");
         }
         ClassActivationMap map = activationMap();
         long start = System.nanoTime();
@@ -337,7 +337,7 @@ public final class LennonNet implements AutoCloseable {
         if (activationMap == null) {
             ClassActivationMap.unsupported(graph, metadata.head()).ifPresent(why -> {
                 throw new UnsupportedOperationException("this model has no class activation map: " + why
-                        + "; explainByOcclusion (predict --explain DIR --occlusion) explains it at about 50 times the cost");
+                        + "; explainByOcclusion (predict --explain DIR --occlusion) explains it at about 25 times the cost");
             });
             activationMap = ClassActivationMap.open(graph, metadata.head(), engine.kind(), engineThreads,
                     metadata.input().height(), metadata.input().width(), engine::features);

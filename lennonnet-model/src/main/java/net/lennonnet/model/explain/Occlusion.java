@@ -10,7 +10,7 @@ import java.util.List;
  * Occlusion sensitivity, for answers that are not linear in the maps (a decision by distances): a grey patch
  * laid over each cell of a {@value #GRID} x {@value #GRID} grid of the image the network reads, one copy per
  * cell, and the answer's log-odds without the patch minus with it: how much that part of the image held the
- * answer up (higher: more john). {@value #GRID}² + 1 answers per image, in batches: opt-in, about 50 times
+ * answer up (higher: more john). {@value #GRID}² + 1 answers per image, in batches: opt-in, about 25 times
  * the cost of one answer.
  */
 public final class Occlusion {
