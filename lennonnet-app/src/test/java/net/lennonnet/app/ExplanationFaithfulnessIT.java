@@ -2,15 +2,11 @@ package net.lennonnet.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.awt.Color;
-import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
@@ -18,6 +14,7 @@ import javax.imageio.ImageIO;
 import net.lennonnet.backbones.RealPackages;
 import net.lennonnet.model.Explanation;
 import net.lennonnet.model.LennonNet;
+import net.lennonnet.model.explain.Deletion;
 import net.lennonnet.model.explain.Heatmap;
 import net.lennonnet.model.explain.Overlay;
 import net.lennonnet.model.image.Images;
@@ -34,8 +31,6 @@ import picocli.CommandLine;
  * {@code target/explanation-faithfulness.md}, and four overlays to {@code target/explanations/}.
  */
 class ExplanationFaithfulnessIT {
-
-    private static final Color GREY = new Color(128, 128, 128);
 
     @TempDir
     Path tmp;
@@ -62,23 +57,10 @@ class ExplanationFaithfulnessIT {
                 BufferedImage photo = Images.decode(faces.get(i), Images.DEFAULT_MAX_PIXELS);
                 Explanation e = net.explain(photo);
                 Heatmap map = e.heatmap();
-                double before = logOdds(e.prediction().probabilityJohn());
-                int cells = map.rows() * map.columns();
-                int tenth = Math.max(1, Math.round(cells / 10f));
-                List<Integer> order = new ArrayList<>();
-                for (int c = 0; c < cells; c++) {
-                    order.add(c);
-                }
-                order.sort(Comparator.comparingDouble(c -> -map.grid()[c / map.columns()][c % map.columns()]));
-                double top = before - logOdds(net.predict(greyed(photo, map, order.subList(0, tenth))).probabilityJohn());
-                double rand = 0;
-                for (int draw = 0; draw < 10; draw++) {
-                    java.util.Collections.shuffle(order, random);
-                    rand += before - logOdds(net.predict(greyed(photo, map, order.subList(0, tenth))).probabilityJohn());
-                }
-                topDrop += top;
-                randomDrop += rand / 10;
-                lowered += top > 0 ? 1 : 0;
+                Deletion.Drops drops = Deletion.of(net, photo, e, random);
+                topDrop += drops.top();
+                randomDrop += drops.random();
+                lowered += drops.top() > 0 ? 1 : 0;
                 if (i < 4) {
                     ImageIO.write(Overlay.render(photo, map), "png", overlays.resolve("lfw-face-" + i + ".png").toFile());
                 }
@@ -93,31 +75,6 @@ class ExplanationFaithfulnessIT {
         Files.writeString(Path.of("target", "explanation-faithfulness.md"), table);
         assertThat(topDrop).as(table).isPositive();
         assertThat(topDrop).as(table).isGreaterThanOrEqualTo(2 * Math.max(randomDrop, 0));
-    }
-
-    private static double logOdds(double p) {
-        double q = Math.min(1 - 1e-12, Math.max(1e-12, p));
-        return Math.log(q / (1 - q));
-    }
-
-    /** A copy of {@code photo} with the given cells of the map's grid painted grey. */
-    private static BufferedImage greyed(BufferedImage photo, Heatmap map, List<Integer> cells) {
-        BufferedImage out = new BufferedImage(photo.getWidth(), photo.getHeight(), BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = out.createGraphics();
-        g.drawImage(photo, 0, 0, null);
-        g.setColor(GREY);
-        Heatmap.Box b = map.box();
-        for (int c : cells) {
-            int row = c / map.columns();
-            int column = c % map.columns();
-            int x0 = b.x() + column * b.width() / map.columns();
-            int x1 = b.x() + (column + 1) * b.width() / map.columns();
-            int y0 = b.y() + row * b.height() / map.rows();
-            int y1 = b.y() + (row + 1) * b.height() / map.rows();
-            g.fillRect(x0, y0, x1 - x0, y1 - y0);
-        }
-        g.dispose();
-        return out;
     }
 
     private static void run(String... args) {

@@ -18,9 +18,12 @@ import net.lennonnet.data.DatasetBuilder;
 import net.lennonnet.data.DatasetConfig;
 import net.lennonnet.data.ManifestEntry;
 import net.lennonnet.data.Split;
+import net.lennonnet.model.Explanation;
+import net.lennonnet.model.LennonNet;
 import net.lennonnet.model.bundle.ModelBundle;
 import net.lennonnet.model.bundle.ModelMetadata;
 import net.lennonnet.model.engine.Engine;
+import net.lennonnet.model.explain.Deletion;
 import net.lennonnet.model.graph.Labels;
 import net.lennonnet.model.image.Images;
 import net.lennonnet.model.pipeline.Preparation;
@@ -94,8 +97,56 @@ class FewPhotosDecisionIT {
                 }
             }
         }
+        table.append(String.format("%n| backbone | held-out john photos | heatmaps by | mean log-odds drop, hottest tenth greyed "
+                + "| mean log-odds drop, random tenth (10 draws) |%n| --- | --- | --- | --- | --- |%n"));
+        for (var d : deletions.entrySet()) {
+            double[] sums = d.getValue();
+            table.append(String.format("| %s | %d | %s | %.3f | %.3f |%n", d.getKey() ? "face" : "resnet50", (int) sums[2],
+                    String.join(", ", deletionMethods.get(d.getKey())), sums[0] / sums[2], sums[1] / sums[2]));
+        }
         System.out.println(table);
         Files.writeString(Path.of("target", "few-photos-decision.md"), table);
+        // Measured: the hottest tenth lowers the answer more than a random tenth, for both backbones, but on these
+        // photos only about 1.4 times as much (any tenth of a face's box matters to a face model, and greying the
+        // photo also moves the face the detector finds): issue 23's "much more" holds on the LFW faces
+        // (ExplanationFaithfulnessIT), not here, and is asserted there; here, better than chance.
+        for (var d : deletions.entrySet()) {
+            double[] sums = d.getValue();
+            assertThat(sums[0] / sums[2]).as("deletion test, %s\n%s", d.getKey() ? "face" : "resnet50", table)
+                    .isPositive().isGreaterThan(sums[1] / sums[2]);
+        }
+    }
+
+    /** Per backbone: the deletion test's drops summed over the held-out john photos, and how many, and how explained. */
+    private final Map<Boolean, double[]> deletions = new java.util.TreeMap<>();
+    private final Map<Boolean, java.util.Set<String>> deletionMethods = new java.util.TreeMap<>();
+
+    /**
+     * The deletion test on the model's held-out john photos (issue 23): greying the tenth of the heatmap that reads
+     * most as john, and a random tenth; heatmaps by class activation map where the model has one, else by occlusion.
+     */
+    private void deletion(Path model, boolean face, List<Path> johnPhotos) throws Exception {
+        java.util.Random random = new java.util.Random(11);
+        try (LennonNet net = LennonNet.load(model)) {
+            for (Path photo : johnPhotos) {
+                java.awt.image.BufferedImage image = Images.decode(photo, Images.DEFAULT_MAX_PIXELS);
+                Explanation e;
+                String method;
+                try {
+                    e = net.explain(image);
+                    method = "class activation map";
+                } catch (UnsupportedOperationException unsupported) {
+                    e = net.explainByOcclusion(image);
+                    method = "occlusion";
+                }
+                Deletion.Drops drops = Deletion.of(net, image, e, random);
+                double[] sums = deletions.computeIfAbsent(face, k -> new double[3]);
+                sums[0] += drops.top();
+                sums[1] += drops.random();
+                sums[2]++;
+                deletionMethods.computeIfAbsent(face, k -> new TreeSet<>()).add(method);
+            }
+        }
     }
 
     private static String johnProbabilities(Outcome o) {
@@ -206,6 +257,9 @@ class FewPhotosDecisionIT {
         assertThat(largest).isLessThan(1e-3);
         Dataset dataset = Dataset.open(data);
         int photos = dataset.images(Split.TRAIN, Labels.JOHN).size() + dataset.images(Split.VALIDATION, Labels.JOHN).size();
+        if (!few) {
+            deletion(model, face, heldOutJohn(data).stream().map(name -> raw.resolve(Labels.JOHN).resolve(name)).toList());
+        }
         var t = report.table();
         return new Outcome(person, face, few, photos, t.johnCorrect(), t.johnTotal(), t.notJohnCorrect(), t.notJohnTotal(),
                 metadata.decision().score().name().toLowerCase(), metadata.threshold(), p, truth);

@@ -213,19 +213,19 @@ public final class ClassActivationMap implements AutoCloseable {
     }
 
     /**
-     * DL4J's forward pass to the maps vertex. Not {@code ComputationGraph.output} on that vertex, which in M2.1
-     * leaves its activation workspace open for a vertex other layers read ({@code ND4JWorkspaceException}): a
-     * detached feed-forward up to it.
+     * DL4J's forward pass, read at the maps vertex. Neither {@code ComputationGraph.output} on that vertex, which in
+     * M2.1 leaves its activation workspace open for a vertex other layers read ({@code ND4JWorkspaceException}),
+     * nor {@code feedForward} up to an index, which takes a layer's index and so cannot stop at a merge vertex
+     * (ResNet's last {@code Add}): the whole detached feed-forward, whose head costs nothing beside the backbone.
+     * DL4J is the fallback engine; ONNX Runtime stops at the maps.
      */
     private static final class Dl4jMaps implements Engine {
         private final ComputationGraph graph;
         private final String vertex;
-        private final int index;
 
         Dl4jMaps(ComputationGraph graph, String vertex) {
             this.graph = graph;
             this.vertex = vertex;
-            this.index = graph.getVertex(vertex).getVertexIndex();
         }
 
         @Override
@@ -236,7 +236,7 @@ public final class ClassActivationMap implements AutoCloseable {
         @Override
         public float[][] features(INDArray input) {
             synchronized (graph) {
-                INDArray out = graph.feedForward(new INDArray[] {input}, index, false).get(vertex);
+                INDArray out = graph.feedForward(new INDArray[] {input}, false, true).get(vertex);
                 return out.reshape(input.size(0), -1).toFloatMatrix();
             }
         }

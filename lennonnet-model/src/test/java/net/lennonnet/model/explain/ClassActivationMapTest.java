@@ -49,15 +49,23 @@ class ClassActivationMapTest {
         return TinyGraphs.save(graph, dir.resolve("model"), 32);
     }
 
-    /** A graph like the face descriptor's top: maps, their average, a linear layer with a bias, then the head. */
+    /**
+     * A graph like the face descriptor's top: maps from a merge vertex (a residual add, as ResNet's last block
+     * ends), their average, a linear layer with a bias, then the head.
+     */
     private Path modelWithALinearLayer() throws IOException {
         var conf = new org.deeplearning4j.nn.conf.NeuralNetConfiguration.Builder().seed(5).graphBuilder()
                 .addInputs("input_1")
                 .setInputTypes(org.deeplearning4j.nn.conf.inputs.InputType.convolutional(32, 32, 3))
                 .addLayer("conv1", new org.deeplearning4j.nn.conf.layers.ConvolutionLayer.Builder(3, 3).nOut(8)
                         .activation(org.nd4j.linalg.activations.Activation.RELU).build(), "input_1")
+                .addLayer("conv2", new org.deeplearning4j.nn.conf.layers.ConvolutionLayer.Builder(3, 3).nOut(8)
+                        .convolutionMode(org.deeplearning4j.nn.conf.ConvolutionMode.Same)
+                        .activation(org.nd4j.linalg.activations.Activation.RELU).build(), "conv1")
+                .addVertex("add", new org.deeplearning4j.nn.conf.graph.ElementWiseVertex(
+                        org.deeplearning4j.nn.conf.graph.ElementWiseVertex.Op.Add), "conv1", "conv2")
                 .addLayer("mean", new org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer.Builder(
-                        org.deeplearning4j.nn.conf.layers.PoolingType.AVG).build(), "conv1")
+                        org.deeplearning4j.nn.conf.layers.PoolingType.AVG).build(), "add")
                 .addLayer("fc", new org.deeplearning4j.nn.conf.layers.DenseLayer.Builder().nOut(6)
                         .activation(org.nd4j.linalg.activations.Activation.IDENTITY).build(), "mean")
                 .addLayer("out", new org.deeplearning4j.nn.conf.layers.OutputLayer.Builder().nOut(4)

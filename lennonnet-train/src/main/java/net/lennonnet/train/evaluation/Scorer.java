@@ -18,6 +18,8 @@ import net.lennonnet.model.Outcome;
 import net.lennonnet.model.explain.Overlay;
 import net.lennonnet.model.face.NoFaceException;
 import net.lennonnet.model.pipeline.Preparation;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Scores image files with a model through the same path users get ({@link LennonNet#predictFiles}),
@@ -25,6 +27,8 @@ import net.lennonnet.model.pipeline.Preparation;
  * A file that fails is listed with its reason and never stops the run.
  */
 final class Scorer {
+
+    private static final Logger log = LoggerFactory.getLogger(Scorer.class);
 
     private static final int CHUNK = 64;
 
@@ -67,6 +71,10 @@ final class Scorer {
             Explanation e = alreadyPrepared ? net.explainPrepared(decoded) : net.explain(decoded);
             return Optional.of(Overlay.render(decoded, e.heatmap()));
         } catch (UnsupportedOperationException | NoFaceException e) {
+            return Optional.empty();
+        } catch (RuntimeException e) {
+            // the report matters more than its pictures: say why this one has none, and go on
+            log.warn("no heatmap for {}: {}", image, e.toString());
             return Optional.empty();
         }
     }
