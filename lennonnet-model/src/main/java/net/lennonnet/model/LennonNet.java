@@ -282,8 +282,18 @@ public final class LennonNet implements AutoCloseable {
      * @throws NoFaceException for a face-aligned model and an image without a face
      */
     public Explanation explainByOcclusion(BufferedImage image) {
+        return explainByOcclusion(image, false);
+    }
+
+    /** {@link #explainByOcclusion} for an image already prepared the way the model prepares (a face crop or chip). */
+    public Explanation explainByOcclusionPrepared(BufferedImage prepared) {
+        return explainByOcclusion(prepared, true);
+    }
+
+    private Explanation explainByOcclusion(BufferedImage image, boolean alreadyPrepared) {
         long start = System.nanoTime();
-        FaceCrop.Prepared prepared = pipeline.prepare(image);
+        FaceCrop.Prepared prepared = alreadyPrepared ? new FaceCrop.Prepared(Images.toBgr(image), Optional.empty())
+                : pipeline.prepare(image);
         List<BufferedImage> variants = Occlusion.variants(prepared.image());
         double[] pJohn = new double[variants.size()];
         for (int from = 0; from < variants.size(); from += BATCH) {
@@ -300,6 +310,15 @@ public final class LennonNet implements AutoCloseable {
         Prediction prediction = new Prediction(pJohn[0] >= metadata.threshold() ? Labels.JOHN : Labels.NOT_JOHN, pJohn[0],
                 Duration.ofNanos(System.nanoTime() - start), prepared.face(), prepared.keypoints());
         return new Explanation(prediction, new Heatmap(Occlusion.grid(pJohn), readRegion(image, prepared.face())));
+    }
+
+    /**
+     * Predicts for an image already prepared the way the model prepares (a dataset's stored face crop or chip, or
+     * one cut by {@code pipeline().prepare}): converted only, never cut again.
+     */
+    public Prediction predictPrepared(BufferedImage prepared) {
+        long start = System.nanoTime();
+        return forward(List.of(new ImagePipeline.Input(pipeline.toInput(prepared), Optional.empty())), start).get(0);
     }
 
     private Explanation explain(BufferedImage image, boolean alreadyPrepared) {

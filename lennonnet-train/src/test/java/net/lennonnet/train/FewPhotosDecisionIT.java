@@ -106,10 +106,8 @@ class FewPhotosDecisionIT {
         }
         System.out.println(table);
         Files.writeString(Path.of("target", "few-photos-decision.md"), table);
-        // Measured: the hottest tenth lowers the answer more than a random tenth, for both backbones, but on these
-        // photos only about 1.4 times as much (any tenth of a face's box matters to a face model, and greying the
-        // photo also moves the face the detector finds): issue 23's "much more" holds on the LFW faces
-        // (ExplanationFaithfulnessIT), not here, and is asserted there; here, better than chance.
+        // greying the photo itself (face found again in each copy) gave 4.9 vs 3.5 (resnet50) and 4.1 vs 3.0 (face):
+        // better than chance, far from twice; on the network's own image the test is the map's alone
         for (var d : deletions.entrySet()) {
             double[] sums = d.getValue();
             assertThat(sums[0] / sums[2]).as("deletion test, %s\n%s", d.getKey() ? "face" : "resnet50", table)
@@ -129,17 +127,20 @@ class FewPhotosDecisionIT {
         java.util.Random random = new java.util.Random(11);
         try (LennonNet net = LennonNet.load(model)) {
             for (Path photo : johnPhotos) {
-                java.awt.image.BufferedImage image = Images.decode(photo, Images.DEFAULT_MAX_PIXELS);
+                // the image the network reads (the face crop or the aligned chip), greyed where the map says: the
+                // map describes that image, and greying the photo would also move the face the detector finds
+                java.awt.image.BufferedImage image = net.pipeline().prepare(Images.decode(photo, Images.DEFAULT_MAX_PIXELS))
+                        .image();
                 Explanation e;
                 String method;
                 try {
-                    e = net.explain(image);
+                    e = net.explainPrepared(image);
                     method = "class activation map";
                 } catch (UnsupportedOperationException unsupported) {
-                    e = net.explainByOcclusion(image);
+                    e = net.explainByOcclusionPrepared(image);
                     method = "occlusion";
                 }
-                Deletion.Drops drops = Deletion.of(net, image, e, random);
+                Deletion.Drops drops = Deletion.ofPrepared(net, image, e, random);
                 double[] sums = deletions.computeIfAbsent(face, k -> new double[3]);
                 sums[0] += drops.top();
                 sums[1] += drops.random();

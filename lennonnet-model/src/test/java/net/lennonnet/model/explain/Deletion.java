@@ -12,9 +12,11 @@ import net.lennonnet.model.Explanation;
 import net.lennonnet.model.LennonNet;
 
 /**
- * The deletion test of a heatmap, for one photo: the tenth of the grid's cells that read most as john painted
- * grey on the photo, the photo answered again, and the drop in log-odds; beside it the mean drop when a random
- * tenth is greyed (ten draws). A heatmap that shows what the model reads has the first far above the second.
+ * The deletion test of a heatmap, for one image: the tenth of the grid's cells that read most as john painted
+ * grey, the image answered again, and the drop in log-odds; beside it the mean drop when a random tenth is
+ * greyed (ten draws). A heatmap that shows what the model reads has the first far above the second. On a photo
+ * ({@link #of}) the model prepares each greyed copy again (finding the face anew); on the image the network
+ * reads ({@link #ofPrepared}: a face crop or chip, explained as it is) nothing moves but the grey.
  */
 public final class Deletion {
 
@@ -27,6 +29,16 @@ public final class Deletion {
     public record Drops(double top, double random) {}
 
     public static Drops of(LennonNet net, BufferedImage photo, Explanation explanation, Random random) {
+        return drops(photo, explanation, random, image -> net.predict(image).probabilityJohn());
+    }
+
+    /** The test on a prepared image (the explanation {@code explainPrepared}'s or {@code explainByOcclusionPrepared}'s). */
+    public static Drops ofPrepared(LennonNet net, BufferedImage prepared, Explanation explanation, Random random) {
+        return drops(prepared, explanation, random, image -> net.predictPrepared(image).probabilityJohn());
+    }
+
+    private static Drops drops(BufferedImage photo, Explanation explanation, Random random,
+            java.util.function.ToDoubleFunction<BufferedImage> pJohn) {
         Heatmap map = explanation.heatmap();
         double before = Occlusion.logOdds(explanation.prediction().probabilityJohn());
         int cells = map.rows() * map.columns();
@@ -36,11 +48,11 @@ public final class Deletion {
             order.add(c);
         }
         order.sort(Comparator.comparingDouble(c -> -map.grid()[c / map.columns()][c % map.columns()]));
-        double top = before - Occlusion.logOdds(net.predict(greyed(photo, map, order.subList(0, tenth))).probabilityJohn());
+        double top = before - Occlusion.logOdds(pJohn.applyAsDouble(greyed(photo, map, order.subList(0, tenth))));
         double rand = 0;
         for (int draw = 0; draw < DRAWS; draw++) {
             Collections.shuffle(order, random);
-            rand += before - Occlusion.logOdds(net.predict(greyed(photo, map, order.subList(0, tenth))).probabilityJohn());
+            rand += before - Occlusion.logOdds(pJohn.applyAsDouble(greyed(photo, map, order.subList(0, tenth))));
         }
         return new Drops(top, rand / DRAWS);
     }
