@@ -17,6 +17,7 @@ import net.lennonnet.model.LennonNet;
 import net.lennonnet.model.Prediction;
 import net.lennonnet.model.engine.Engine;
 import net.lennonnet.model.explain.Overlay;
+import net.lennonnet.model.image.Images;
 import net.lennonnet.model.io.AtomicFiles;
 import net.lennonnet.model.io.Hashes;
 import picocli.CommandLine.Command;
@@ -203,11 +204,13 @@ final class PredictCommand implements Callable<Integer> {
         java.util.Set<String> names = new java.util.HashSet<>();
         int failures = 0;
         for (Path file : files) {
-            String sha256 = Hashes.sha256(file);
+            String sha256 = ""; // as FileAnswers: empty when the file cannot be read
             net.lennonnet.model.Explanation explanation;
             java.awt.image.BufferedImage image;
             try {
-                image = net.pipeline().decode(file);
+                byte[] bytes = Images.read(file); // read once: hashed and decoded from the same bytes
+                sha256 = Hashes.sha256(bytes);
+                image = net.pipeline().decode(bytes);
                 explanation = occlusion ? net.explainByOcclusion(image) : net.explain(image);
             } catch (IOException | net.lennonnet.model.face.NoFaceException | UnsupportedOperationException e) {
                 failures++;

@@ -297,14 +297,11 @@ public final class LennonNet implements AutoCloseable {
         List<BufferedImage> variants = Occlusion.variants(prepared.image());
         double[] pJohn = new double[variants.size()];
         for (int from = 0; from < variants.size(); from += BATCH) {
-            INDArray[] inputs = variants.subList(from, Math.min(variants.size(), from + BATCH)).stream()
-                    .map(pipeline::toInput).toArray(INDArray[]::new);
-            INDArray batch = Nd4j.concat(0, inputs);
-            double[] p = probabilitiesJohn(batch);
-            System.arraycopy(p, 0, pJohn, from, p.length);
-            batch.close();
-            for (INDArray a : inputs) {
-                a.close();
+            // the batch path every answer takes (forward frees the inputs)
+            List<Prediction> answers = forward(variants.subList(from, Math.min(variants.size(), from + BATCH)).stream()
+                    .map(v -> new ImagePipeline.Input(pipeline.toInput(v), Optional.empty())).toList(), start);
+            for (int i = 0; i < answers.size(); i++) {
+                pJohn[from + i] = answers.get(i).probabilityJohn();
             }
         }
         Prediction prediction = new Prediction(pJohn[0] >= metadata.threshold() ? Labels.JOHN : Labels.NOT_JOHN, pJohn[0],

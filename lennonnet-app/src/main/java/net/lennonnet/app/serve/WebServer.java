@@ -237,19 +237,14 @@ public final class WebServer implements AutoCloseable {
                     return;
                 }
                 BufferedImage image = Images.decode(bytes, config.maxPixels());
+                String noHeatmap = null;
                 if (explain) {
                     try {
                         Explanation e = net.explain(image);
                         promise.complete(new Answered(e.prediction(), e.heatmap(), null));
                         return;
                     } catch (UnsupportedOperationException e) {
-                        var answer = predictor.offer(image);
-                        if (answer.isEmpty()) {
-                            promise.fail(new Busy());
-                            return;
-                        }
-                        promise.complete(new Answered(answer.get().get(5, TimeUnit.MINUTES), null, e.getMessage()));
-                        return;
+                        noHeatmap = e.getMessage(); // answered as always below, saying why there is no heatmap
                     }
                 }
                 var answer = predictor.offer(image);
@@ -257,7 +252,7 @@ public final class WebServer implements AutoCloseable {
                     promise.fail(new Busy());
                     return;
                 }
-                promise.complete(new Answered(answer.get().get(5, TimeUnit.MINUTES), null, null));
+                promise.complete(new Answered(answer.get().get(5, TimeUnit.MINUTES), null, noHeatmap));
             } catch (java.util.concurrent.ExecutionException e) {
                 promise.fail(e.getCause());
             } catch (Exception e) {
