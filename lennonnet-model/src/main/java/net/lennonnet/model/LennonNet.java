@@ -184,16 +184,14 @@ public final class LennonNet implements AutoCloseable {
     /** One forward pass over prepared inputs; each prediction's time is its share since {@code start}. */
     List<Prediction> forward(List<ImagePipeline.Input> prepared, long start) {
         INDArray[] inputs = prepared.stream().map(ImagePipeline.Input::tensor).toArray(INDArray[]::new);
-        INDArray input = inputs.length == 1 ? inputs[0] : Nd4j.concat(0, inputs);
+        INDArray input = ImagePipeline.stack(java.util.Arrays.asList(inputs));
         double[] pJohn = probabilitiesJohn(input);
         // Free the native buffers now rather than when a GC happens to run: a long-running server
         // otherwise grows its resident memory (docs/reliability.md).
         for (INDArray a : inputs) {
             a.close();
         }
-        if (input != inputs[0]) {
-            input.close();
-        }
+        input.close();
         Duration each = Duration.ofNanos((System.nanoTime() - start) / inputs.length);
         List<Prediction> out = new ArrayList<>(inputs.length);
         for (int i = 0; i < pJohn.length; i++) {

@@ -9,13 +9,13 @@ import java.util.List;
 import net.lennonnet.model.LennonNet;
 import net.lennonnet.model.image.UndecodableImageException;
 import net.lennonnet.model.io.Hashes;
+import net.lennonnet.model.pipeline.ImagePipeline;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Rows of {@code binaryFile} ({@code path}, {@code content}) over a dataset's stored images to feature rows
@@ -71,7 +71,7 @@ final class FeatureRows implements MapPartitionsFunction<Row, Row>, Serializable
             }
         }
         if (!inputs.isEmpty()) {
-            INDArray batch = Nd4j.concat(0, inputs.toArray(INDArray[]::new));
+            INDArray batch = ImagePipeline.stack(inputs);
             float[][] features = backbone.engine().features(batch);
             batch.close();
             for (int i = 0; i < usable.size(); i++) {

@@ -4,7 +4,6 @@ import java.awt.image.BufferedImage;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Optional;
 import net.lennonnet.model.face.BlazeFace;
@@ -19,6 +18,7 @@ import org.datavec.api.io.labels.PathLabelGenerator;
 import org.datavec.image.loader.Java2DNativeImageLoader;
 import org.datavec.image.recordreader.ImageRecordReader;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.dataset.api.preprocessor.VGG16ImagePreProcessor;
 
 /**
@@ -31,7 +31,7 @@ import org.nd4j.linalg.dataset.api.preprocessor.VGG16ImagePreProcessor;
  *   -> decode       Images.decode, the one decoder: pixel cap before decoding, EXIF upright, 8-bit BGR
  *   -> prepare      scaled to Images.WORKING_SIDE when larger, then cut around the largest face when the
  *                   contract asks (FaceCrop); the dataset builder stores images in this form
- *   -> toInput      resized to the contract's size by DataVec's native loader, BGR means subtracted:
+ *   -> toInput      resized to the contract's size by the OpenCV call DataVec's native loader makes, normalised:
  *                   a [1, 3, height, width] array; a graph that computes in NHWC turns it round itself
  *                   (NchwToNhwc)
  * </pre>
@@ -149,22 +149,50 @@ public final class ImagePipeline {
     }
 
     /**
-     * The last step: a prepared image resized by DataVec's native loader (as {@code ImageRecordReader}
-     * resizes) and normalised.
+     * The last step: a prepared image resized as DataVec's native loader resizes (the same OpenCV call, as
+     * {@code ImageRecordReader} does for training) and normalised ({@link InputPixels}, equal to that loader
+     * and {@link #normaliser()} value for value).
      *
      * @return a {@code [1, 3, height, width]} array
      */
     public INDArray toInput(BufferedImage prepared) {
-        try {
-            INDArray input = new Java2DNativeImageLoader(contract.height(), contract.width(), 3)
-                    .asMatrix(Images.toBgr(prepared));
-            normaliser().transform(input);
-            return input;
-        } catch (IOException e) {
-            // asMatrix on an in-memory image only fails on a programming error (unsupported raster).
-            throw new UncheckedIOException("could not convert a " + prepared.getWidth() + "x" + prepared.getHeight()
-                    + " image to network input", e);
+        INDArray input = Nd4j.createUninitialized(org.nd4j.linalg.api.buffer.DataType.FLOAT,
+                new long[] {1, 3, contract.height(), contract.width()}, 'c');
+        InputPixels.into(contract, Images.toBgr(prepared), input.data().asNioFloat());
+        return input;
+    }
+
+    /**
+     * Many network inputs ({@code [1, ...]} each, or {@code [n, ...]}) as one new batch, in order, copied in Java.
+     * ND4J's {@code concat} does the same on its OpenMP threads, which, right after an ONNX Runtime pass, fight
+     * that engine's threads for the cores: 4 to 29 ms per batch of 16 measured on 2 cores, against about 2 here.
+     */
+    public static INDArray stack(java.util.List<INDArray> inputs) {
+        if (inputs.isEmpty()) {
+            throw new IllegalArgumentException("no inputs to stack");
         }
+        INDArray first = inputs.get(0);
+        long rows = 0;
+        for (INDArray input : inputs) {
+            if (input.dataType() != org.nd4j.linalg.api.buffer.DataType.FLOAT || input.ordering() != 'c'
+                    || input.isView() || input.data().length() != input.length() || input.rank() != first.rank()
+                    || !java.util.Arrays.equals(rowShape(input), rowShape(first))) {
+                return inputs.size() == 1 ? first.dup('c') : Nd4j.concat(0, inputs.toArray(INDArray[]::new));
+            }
+            rows += input.size(0);
+        }
+        long[] shape = first.shape().clone();
+        shape[0] = rows;
+        INDArray out = Nd4j.createUninitialized(org.nd4j.linalg.api.buffer.DataType.FLOAT, shape, 'c');
+        java.nio.FloatBuffer target = out.data().asNioFloat();
+        for (INDArray input : inputs) {
+            target.put(input.data().asNioFloat());
+        }
+        return out;
+    }
+
+    private static long[] rowShape(INDArray input) {
+        return java.util.Arrays.copyOfRange(input.shape(), 1, input.rank());
     }
 
     /** A decoded image (upload, photo) all the way: prepare, then {@link #toInput}. */
