@@ -59,3 +59,25 @@ echo "features of the demo dataset: lennonnet train (features, head, reports) $(
   "Spark featurise $(printf '%.1f' "$(secs "$t3" "$t4")") s wall"
 grep -h "features: .* images computed, .* images/s" "$WORK/train.log" | tail -3 | sed 's/^/  train: /'
 grep -h "new images:" "$WORK/spark-featurise.log" | sed 's/^/  Spark featurise, steady: /'
+
+# The rates compared like for like: each tool's own count after its model is loaded (`lennonnet predict`'s
+# progress line starts after the load; the Spark job's steady seconds include the executor's load, logged).
+one_rate=$(grep -ho "predict: $N/$N img in [0-9.]* s ([0-9.]* img/s)" "$WORK/single.log" | tail -1 | sed 's/.*(\([0-9.]*\) img\/s)/\1/')
+spark_secs=$(grep -ho "new images: [0-9]* in [0-9.]* s" "$WORK/spark-predict.log" | tail -1 | awk '{print $5}')
+load_secs=$(grep -ho "lennonnet loaded on this executor in [0-9.]* s" "$WORK/spark-predict.log" | head -1 | awk '{print $7}')
+if [ -n "$one_rate" ] && [ -n "$spark_secs" ] && [ -n "$load_secs" ]; then
+  with=$(echo "$N / $spark_secs" | bc -l)
+  without=$(echo "$N / ($spark_secs - $load_secs)" | bc -l)
+  printf 'predict rate: one process %.1f images/s; Spark %.1f images/s with the executor'"'"'s %.1f s model load (%.2fx), %.1f after it (%.2fx)\n' \
+    "$one_rate" "$with" "$load_secs" "$(echo "$with / $one_rate" | bc -l)" "$without" "$(echo "$without / $one_rate" | bc -l)"
+fi
+train_rate=$(grep -ho "train features: [0-9]*/[0-9]* images computed, [0-9.]* images/s" "$WORK/train.log" | tail -1 | awk '{print $6}')
+feat_n=$(grep -ho "new images: [0-9]* in [0-9.]* s" "$WORK/spark-featurise.log" | tail -1 | awk '{print $3}')
+feat_secs=$(grep -ho "new images: [0-9]* in [0-9.]* s" "$WORK/spark-featurise.log" | tail -1 | awk '{print $5}')
+feat_load=$(grep -ho "zip loaded on this executor in [0-9.]* s" "$WORK/spark-featurise.log" | head -1 | awk '{print $7}')
+if [ -n "$train_rate" ] && [ -n "$feat_secs" ] && [ -n "$feat_load" ]; then
+  with=$(echo "$feat_n / $feat_secs" | bc -l)
+  without=$(echo "$feat_n / ($feat_secs - $feat_load)" | bc -l)
+  printf 'featurise rate: train'"'"'s own %.1f images/s; Spark %.1f images/s with the executor'"'"'s %.1f s backbone load (%.2fx), %.1f after it (%.2fx)\n' \
+    "$train_rate" "$with" "$feat_load" "$(echo "$with / $train_rate" | bc -l)" "$without" "$(echo "$without / $train_rate" | bc -l)"
+fi
