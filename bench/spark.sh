@@ -81,3 +81,12 @@ if [ -n "$train_rate" ] && [ -n "$feat_secs" ] && [ -n "$feat_load" ]; then
   printf 'featurise rate: train'"'"'s own %.1f images/s; Spark %.1f images/s with the executor'"'"'s %.1f s backbone load (%.2fx), %.1f after it (%.2fx)\n' \
     "$train_rate" "$with" "$feat_load" "$(echo "$with / $train_rate" | bc -l)" "$without" "$(echo "$without / $train_rate" | bc -l)"
 fi
+# The tasks that began with the model loaded, per task slot times the slots: the rate without the job's fixed costs
+warm=$(grep -ho "warm tasks (begun with the model loaded): [0-9.]* images/s per task slot, [0-9.]* on" "$WORK/spark-predict.log" | tail -1 | awk '{print $(NF-1)}')
+if [ -n "$one_rate" ] && [ -n "$warm" ]; then
+  printf 'predict, warm tasks: Spark %.1f images/s against one process %.1f (%.2fx)\n' "$warm" "$one_rate" "$(echo "$warm / $one_rate" | bc -l)"
+fi
+warm=$(grep -ho "warm tasks (begun with the model loaded): [0-9.]* images/s per task slot, [0-9.]* on" "$WORK/spark-featurise.log" | tail -1 | awk '{print $(NF-1)}')
+if [ -n "$train_rate" ] && [ -n "$warm" ]; then
+  printf 'featurise, warm tasks: Spark %.1f images/s against train'"'"'s own %.1f (%.2fx)\n' "$warm" "$train_rate" "$(echo "$warm / $train_rate" | bc -l)"
+fi

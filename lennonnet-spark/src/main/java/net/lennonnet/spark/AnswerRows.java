@@ -44,17 +44,20 @@ final class AnswerRows implements MapPartitionsFunction<Row, Row>, Serializable 
 
     private final String modelFile;
     private final String modelFileSha256;
+    private final TaskClock clock;
 
-    AnswerRows(String modelFile, String modelFileSha256) {
+    AnswerRows(String modelFile, String modelFileSha256, TaskClock clock) {
         this.modelFile = modelFile;
         this.modelFileSha256 = modelFileSha256;
+        this.clock = clock;
     }
 
     @Override
     public Iterator<Row> call(Iterator<Row> input) {
+        boolean warm = ExecutorFiles.loaded(modelFileSha256);
         LennonNet net = ExecutorFiles.get(modelFile, modelFileSha256, LennonNet.class,
                 (file, threads) -> LennonNet.load(file, Engine.Choice.AUTO, threads));
-        return Batches.of(input, rows -> answer(net, rows));
+        return clock.time(Batches.of(input, rows -> answer(net, rows)), warm);
     }
 
     /** The next batch of the partition, answered: only {@value LennonNet#BATCH} images' bytes are held at once. */

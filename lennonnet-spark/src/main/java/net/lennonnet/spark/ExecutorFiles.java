@@ -50,6 +50,11 @@ final class ExecutorFiles {
         T load(Path file, int engineThreads) throws IOException;
     }
 
+    /** Executor side: whether this JVM has loaded the file of {@code sha256} already. */
+    static boolean loaded(String sha256) {
+        return LOADED.containsKey(sha256);
+    }
+
     /** Executor side: the file shipped as {@code fileName}, whose bytes must hash to {@code sha256}, loaded once. */
     static <T> T get(String fileName, String sha256, Class<T> type, Loader<T> loader) {
         return type.cast(LOADED.computeIfAbsent(sha256, sha -> {

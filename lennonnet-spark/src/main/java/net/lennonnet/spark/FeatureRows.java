@@ -39,17 +39,20 @@ final class FeatureRows implements MapPartitionsFunction<Row, Row>, Serializable
 
     private final String backboneFile;
     private final String backboneFileSha256;
+    private final TaskClock clock;
 
-    FeatureRows(String backboneFile, String backboneFileSha256) {
+    FeatureRows(String backboneFile, String backboneFileSha256, TaskClock clock) {
         this.backboneFile = backboneFile;
         this.backboneFileSha256 = backboneFileSha256;
+        this.clock = clock;
     }
 
     @Override
     public Iterator<Row> call(Iterator<Row> input) {
+        boolean warm = ExecutorFiles.loaded(backboneFileSha256);
         ShippedBackbone backbone = ExecutorFiles.get(backboneFile, backboneFileSha256, ShippedBackbone.class,
                 ShippedBackbone::open);
-        return Batches.of(input, rows -> featurise(backbone, rows));
+        return clock.time(Batches.of(input, rows -> featurise(backbone, rows)), warm);
     }
 
     /** The next batch of the partition: only {@value LennonNet#BATCH} images' bytes are held at once. */

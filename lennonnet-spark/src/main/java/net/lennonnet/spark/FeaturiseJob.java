@@ -45,10 +45,11 @@ public final class FeaturiseJob {
 
     /**
      * What a run did: feature rows in the table, the failed among them, skipped as already there, imported, and
-     * the seconds the new images took (read, decoded, featurised and written, without Spark's start or the import).
+     * the seconds the new images took (read, decoded, featurised and written, without Spark's start or the import),
+     * and the images per second per task slot of the tasks that began with the backbone loaded ({@link TaskClock}).
      */
     public record Result(String backboneKey, long rows, long failed, long skipped, long imported, Path out,
-            double seconds) {}
+            double seconds, java.util.OptionalDouble warmPerSlot) {}
 
     /**
      * @param backbone the backbone {@code train --backbone kind} would use (with its own head, as imported)
@@ -86,13 +87,15 @@ public final class FeaturiseJob {
                 .load(folders.toArray(String[]::new)).select("path", "content");
         OutputTable table = new OutputTable(out.resolve(PARQUET), "backbone_key", key);
         OutputTable.Remaining remaining = table.remaining(spark, images);
+        TaskClock clock = new TaskClock(spark);
         long start = System.nanoTime();
         org.apache.spark.sql.Dataset<Row> all = table.append(spark, remaining.images().mapPartitions(
-                new FeatureRows(shipped.name(), shipped.sha256()), Encoders.row(FeatureRows.SCHEMA)));
+                new FeatureRows(shipped.name(), shipped.sha256(), clock), Encoders.row(FeatureRows.SCHEMA)));
         double seconds = (System.nanoTime() - start) / 1e9;
         OutputTable.Counts counts = OutputTable.counts(all);
         long imported = cache == null ? 0 : importInto(all, new FeatureCache(cache, key));
-        return new Result(key, counts.rows(), counts.failed(), remaining.skipped(), imported, out, seconds);
+        return new Result(key, counts.rows(), counts.failed(), remaining.skipped(), imported, out, seconds,
+                clock.warmPerSlot());
     }
 
     /**

@@ -39,9 +39,11 @@ public final class PredictJob {
 
     /**
      * What a run did: rows in the table, failed among them, skipped as already answered, and the seconds the
-     * new images took (read, decoded, answered and written: the job's steady rate, without Spark's start).
+     * new images took (read, decoded, answered and written: the job's steady rate, without Spark's start), and
+     * the images per second per task slot of the tasks that began with the model loaded ({@link TaskClock}).
      */
-    public record Result(long answered, long failed, long skipped, Path out, double seconds) {}
+    public record Result(long answered, long failed, long skipped, Path out, double seconds,
+            java.util.OptionalDouble warmPerSlot) {}
 
     /**
      * @param modelPath a model folder or packed {@code .lennonnet} file (a folder is packed first)
@@ -59,13 +61,14 @@ public final class PredictJob {
                 .load(inputs.toArray(String[]::new)).select("path", "content");
         OutputTable table = new OutputTable(out.resolve(PARQUET), "model_sha256", modelSha256);
         OutputTable.Remaining remaining = table.remaining(spark, images);
+        TaskClock clock = new TaskClock(spark);
         long start = System.nanoTime();
         Dataset<Row> all = table.append(spark, remaining.images().mapPartitions(new AnswerRows(model.name(),
-                model.sha256()), Encoders.row(AnswerRows.SCHEMA)));
+                model.sha256(), clock), Encoders.row(AnswerRows.SCHEMA)));
         double seconds = (System.nanoTime() - start) / 1e9;
         OutputTable.Counts counts = OutputTable.counts(all);
         writeCsv(all, out);
-        return new Result(counts.rows(), counts.failed(), remaining.skipped(), out, seconds);
+        return new Result(counts.rows(), counts.failed(), remaining.skipped(), out, seconds, clock.warmPerSlot());
     }
 
     /** The model as one file inside {@code out}, to be shipped: packed from a folder, or copied. */

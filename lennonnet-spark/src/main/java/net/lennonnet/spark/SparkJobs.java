@@ -59,7 +59,7 @@ public final class SparkJobs {
                 PredictJob.Result r = PredictJob.run(spark, o.model, o.inputs, o.out);
                 System.out.printf("%d images answered in %s (%d failed, see the reason column; %d skipped as already "
                         + "answered)%n%s%n", r.answered(), r.out(), r.failed(), r.skipped(),
-                        rate(r.answered() - r.skipped(), r.seconds(), spark));
+                        rate(r.answered() - r.skipped(), r.seconds(), r.warmPerSlot(), spark));
             }
             return;
         }
@@ -82,15 +82,21 @@ public final class SparkJobs {
             System.out.printf("%d feature rows of backbone %s in %s (%d failed, see the reason column; %d skipped as "
                     + "already there); %s%n%s%n", r.rows(), r.backboneKey(), r.out(), r.failed(), r.skipped(),
                     cache == null ? "not imported (--no-import)" : r.imported() + " imported into " + cache,
-                    rate(r.rows() - r.skipped(), r.seconds(), spark));
+                    rate(r.rows() - r.skipped(), r.seconds(), r.warmPerSlot(), spark));
         }
     }
 
-    /** The run's rate over its new images, in all and per core of the executors (the figure to size a cluster by). */
-    private static String rate(long images, double seconds, SparkSession spark) {
+    /**
+     * The run's rate over its new images, in all and per core of the executors (the figure to size a cluster by),
+     * and that of its warm tasks (begun with the model loaded: the rate without the job's fixed costs).
+     */
+    private static String rate(long images, double seconds, java.util.OptionalDouble warmPerSlot, SparkSession spark) {
         int cores = spark.sparkContext().defaultParallelism();
         return String.format("new images: %d in %.1f s, %.1f images/s on %d executor cores, %.2f images/s per core",
-                images, seconds, images / Math.max(seconds, 1e-9), cores, images / Math.max(seconds, 1e-9) / cores);
+                images, seconds, images / Math.max(seconds, 1e-9), cores, images / Math.max(seconds, 1e-9) / cores)
+                + (warmPerSlot.isPresent() ? String.format("; warm tasks (begun with the model loaded): %.2f images/s "
+                        + "per task slot, %.1f on %d", warmPerSlot.getAsDouble(), warmPerSlot.getAsDouble() * cores, cores)
+                        : "; no task began with the model loaded");
     }
 
     /** The backbone train would use: the face descriptor, or ResNet-50 from {@code weights} or the usual ways. */
