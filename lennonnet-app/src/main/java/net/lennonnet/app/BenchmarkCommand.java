@@ -133,8 +133,9 @@ final class BenchmarkCommand implements Callable<Integer> {
                 String.format("%.1f min (features every epoch)", withoutCache / 60));
 
         FolderRate folder = folderRate(dir, forward, FOLDER_IMAGES, FOLDER_ROUNDS);
-        table.put("predict DIR: " + FOLDER_IMAGES + " 224x224 PNGs through LennonNet (read and prepare overlapped with "
-                + "batches of 16), " + FOLDER_ROUNDS + " rounds of " + ROUND_IMAGES + ", each after the same engine's batch-16 forward",
+        table.put("predict DIR: " + FOLDER_IMAGES + " 224x224 PNGs through LennonNet (read and prepared as predict "
+                + "does, answered 16 at a time), " + FOLDER_ROUNDS + " rounds of " + ROUND_IMAGES
+                + ", each after the same engine's batch-16 forward",
                 String.format("%.1f images/s, forward %.1f images/s: median %.2fx its own batch-16 forward rate (rounds: %s)",
                         folder.imagesPerSecond(), folder.forwardPerSecond(), folder.medianRatio(), folder.ratios()));
 

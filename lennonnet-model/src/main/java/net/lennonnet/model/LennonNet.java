@@ -456,6 +456,11 @@ public final class LennonNet implements AutoCloseable {
         return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
+    /** The threads the engine runs a batch on (every core unless the model was loaded with fewer). */
+    int engineThreads() {
+        return engineThreads;
+    }
+
     /** The model's own preprocessing: what {@code predict} does to an image before the network sees it. */
     public ImagePipeline pipeline() {
         return pipeline;

@@ -124,8 +124,13 @@ class LennonNetTest {
         }
     }
 
-    @Test
-    void batchesAgreeWithSingleImagesAndReportBadFiles() throws IOException {
+    /**
+     * Both ways files are read: each batch prepared on every core and then answered (an engine on every core,
+     * the default), and one reader beside an engine that leaves a core free (one engine thread).
+     */
+    @org.junit.jupiter.params.ParameterizedTest(name = "engine threads {0} (0: every core)")
+    @org.junit.jupiter.params.provider.ValueSource(ints = {0, 1})
+    void batchesAgreeWithSingleImagesAndReportBadFiles(int engineThreads) throws IOException {
         List<Path> files = new ArrayList<>();
         for (int i = 0; i < images.size(); i++) {
             files.add(Files.write(dir.resolve("img" + i + ".png"), TestImages.encode(images.get(i), "png")));
@@ -138,7 +143,8 @@ class LennonNetTest {
             f.setLength(2_200_000_000L);
         }
         files.add(huge);
-        try (LennonNet net = LennonNet.load(model)) {
+        try (LennonNet net = engineThreads == 0 ? LennonNet.load(model)
+                : LennonNet.load(model, Engine.Choice.AUTO, engineThreads)) {
             List<Prediction> batch = net.predictAll(images);
             assertThat(batch).hasSize(20);
             for (int i = 0; i < images.size(); i++) {
