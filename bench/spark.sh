@@ -61,32 +61,30 @@ grep -h "features: .* images computed, .* images/s" "$WORK/train.log" | tail -3 
 grep -h "new images:" "$WORK/spark-featurise.log" | sed 's/^/  Spark featurise, steady: /'
 
 # The rates compared like for like: each tool's own count after its model is loaded (`lennonnet predict`'s
-# progress line starts after the load; the Spark job's steady seconds include the executor's load, logged).
+# progress line starts after the load; the Spark job's steady seconds include the executor's load, logged),
+# and the job's warm tasks (begun with the model loaded) beside the one-process rate.
+# usage: compare WHAT ONE_PROCESS_NAME ONE_PROCESS_RATE SPARK_LOG LOADED_WHAT LOAD_PATTERN
+compare() {
+  local what=$1 one_name=$2 one_rate=$3 log=$4 loaded=$5 pattern=$6 n secs load warm with without
+  n=$(grep -ho "new images: [0-9]* in [0-9.]* s" "$log" | tail -1 | awk '{print $3}')
+  secs=$(grep -ho "new images: [0-9]* in [0-9.]* s" "$log" | tail -1 | awk '{print $5}')
+  load=$(grep -ho "$pattern loaded on this executor in [0-9.]* s" "$log" | head -1 | awk '{print $(NF-1)}')
+  warm=$(grep -ho "warm tasks (begun with the model loaded): [0-9.]* images/s per task slot, [0-9.]* on" "$log" \
+    | tail -1 | awk '{print $(NF-1)}')
+  if [ -z "$one_rate" ] || [ -z "$secs" ] || [ -z "$load" ]; then
+    return
+  fi
+  with=$(echo "$n / $secs" | bc -l)
+  without=$(echo "$n / ($secs - $load)" | bc -l)
+  printf '%s rate: %s %.1f images/s; Spark %.1f images/s with the executor'"'"'s %.1f s %s load (%.2fx), %.1f after it (%.2fx)\n' \
+    "$what" "$one_name" "$one_rate" "$with" "$load" "$loaded" "$(echo "$with / $one_rate" | bc -l)" "$without" \
+    "$(echo "$without / $one_rate" | bc -l)"
+  if [ -n "$warm" ]; then
+    printf '%s, warm tasks: Spark %.1f images/s against %s %.1f (%.2fx)\n' "$what" "$warm" "$one_name" "$one_rate" \
+      "$(echo "$warm / $one_rate" | bc -l)"
+  fi
+}
 one_rate=$(grep -ho "predict: $N/$N img in [0-9.]* s ([0-9.]* img/s)" "$WORK/single.log" | tail -1 | sed 's/.*(\([0-9.]*\) img\/s)/\1/')
-spark_secs=$(grep -ho "new images: [0-9]* in [0-9.]* s" "$WORK/spark-predict.log" | tail -1 | awk '{print $5}')
-load_secs=$(grep -ho "lennonnet loaded on this executor in [0-9.]* s" "$WORK/spark-predict.log" | head -1 | awk '{print $7}')
-if [ -n "$one_rate" ] && [ -n "$spark_secs" ] && [ -n "$load_secs" ]; then
-  with=$(echo "$N / $spark_secs" | bc -l)
-  without=$(echo "$N / ($spark_secs - $load_secs)" | bc -l)
-  printf 'predict rate: one process %.1f images/s; Spark %.1f images/s with the executor'"'"'s %.1f s model load (%.2fx), %.1f after it (%.2fx)\n' \
-    "$one_rate" "$with" "$load_secs" "$(echo "$with / $one_rate" | bc -l)" "$without" "$(echo "$without / $one_rate" | bc -l)"
-fi
 train_rate=$(grep -ho "train features: [0-9]*/[0-9]* images computed, [0-9.]* images/s" "$WORK/train.log" | tail -1 | awk '{print $6}')
-feat_n=$(grep -ho "new images: [0-9]* in [0-9.]* s" "$WORK/spark-featurise.log" | tail -1 | awk '{print $3}')
-feat_secs=$(grep -ho "new images: [0-9]* in [0-9.]* s" "$WORK/spark-featurise.log" | tail -1 | awk '{print $5}')
-feat_load=$(grep -ho "zip loaded on this executor in [0-9.]* s" "$WORK/spark-featurise.log" | head -1 | awk '{print $7}')
-if [ -n "$train_rate" ] && [ -n "$feat_secs" ] && [ -n "$feat_load" ]; then
-  with=$(echo "$feat_n / $feat_secs" | bc -l)
-  without=$(echo "$feat_n / ($feat_secs - $feat_load)" | bc -l)
-  printf 'featurise rate: train'"'"'s own %.1f images/s; Spark %.1f images/s with the executor'"'"'s %.1f s backbone load (%.2fx), %.1f after it (%.2fx)\n' \
-    "$train_rate" "$with" "$feat_load" "$(echo "$with / $train_rate" | bc -l)" "$without" "$(echo "$without / $train_rate" | bc -l)"
-fi
-# The tasks that began with the model loaded, per task slot times the slots: the rate without the job's fixed costs
-warm=$(grep -ho "warm tasks (begun with the model loaded): [0-9.]* images/s per task slot, [0-9.]* on" "$WORK/spark-predict.log" | tail -1 | awk '{print $(NF-1)}')
-if [ -n "$one_rate" ] && [ -n "$warm" ]; then
-  printf 'predict, warm tasks: Spark %.1f images/s against one process %.1f (%.2fx)\n' "$warm" "$one_rate" "$(echo "$warm / $one_rate" | bc -l)"
-fi
-warm=$(grep -ho "warm tasks (begun with the model loaded): [0-9.]* images/s per task slot, [0-9.]* on" "$WORK/spark-featurise.log" | tail -1 | awk '{print $(NF-1)}')
-if [ -n "$train_rate" ] && [ -n "$warm" ]; then
-  printf 'featurise, warm tasks: Spark %.1f images/s against train'"'"'s own %.1f (%.2fx)\n' "$warm" "$train_rate" "$(echo "$warm / $train_rate" | bc -l)"
-fi
+compare predict "one process" "$one_rate" "$WORK/spark-predict.log" model "lennonnet"
+compare featurise "train's own" "$train_rate" "$WORK/spark-featurise.log" backbone "zip"
