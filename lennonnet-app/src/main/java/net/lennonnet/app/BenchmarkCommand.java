@@ -103,10 +103,8 @@ final class BenchmarkCommand implements Callable<Integer> {
                     r.imagesPerSecond(), r.medianMs(), r.minorFaultsPerIter()));
         }
         ForwardBench onOrt = forward.on(net.lennonnet.model.engine.Engine.Choice.AUTO);
-        Map<Integer, ForwardBench.Result> ort = new LinkedHashMap<>();
         for (int batch : new int[] {1, 16, 32}) {
             ForwardBench.Result r = onOrt.run(batch, 2, batch == 1 ? 20 : 7);
-            ort.put(batch, r);
             table.put("ResNet-50 forward 224x224, batch " + batch + ", as LennonNet answers (backbone on "
                     + onOrt.engineName() + ", head in Java)", String.format("%.1f images/s (median %.0f ms; %.2fx the "
                     + "whole graph in DL4J)", r.imagesPerSecond(), r.medianMs(), r.imagesPerSecond() / fwd.get(batch).imagesPerSecond()));
