@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.concurrent.Callable;
 import net.lennonnet.model.engine.Engine;
+import net.lennonnet.model.explain.HeatmapMethod;
 import net.lennonnet.model.graph.Labels;
 import net.lennonnet.train.evaluation.Analysis;
 import net.lennonnet.train.evaluation.AnalysisReport;
@@ -45,6 +46,12 @@ final class AnalyzeCommand implements Callable<Integer> {
             description = "What runs the backbone: auto, onnxruntime or dl4j. Default: ${DEFAULT-VALUE}.")
     String engine;
 
+    @Option(names = "--occlusion", description = "The error gallery's heatmaps beside wrong answers by occlusion (each of 7 x 7 "
+            + "cells greyed in turn, 50 answers per photo: about 25 times the cost of an answer, per wrong answer shown, at "
+            + "most 24), which explains any model, also a face model that answers by distances. Default: the class "
+            + "activation map, which such a model does not have.")
+    boolean occlusion;
+
     @Override
     public Integer call() throws Exception {
         Map<String, String> expected = new HashMap<>();
@@ -62,7 +69,7 @@ final class AnalyzeCommand implements Callable<Integer> {
         }
         AnalysisReport r = Analysis.run(model, imageSets, out,
                 threshold == null ? OptionalDouble.empty() : OptionalDouble.of(threshold), uncertain,
-                Engine.Choice.parse(engine));
+                Engine.Choice.parse(engine), HeatmapMethod.of(occlusion));
         System.out.printf("%-12s %6s %8s %10s %8s %8s %10s%n", "set", "images", "failed", "said john", "mean", "median",
                 "uncertain");
         for (AnalysisReport.SetResult s : r.sets()) {

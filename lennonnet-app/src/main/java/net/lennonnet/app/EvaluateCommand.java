@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import net.lennonnet.data.Dataset;
 import net.lennonnet.model.engine.Engine;
+import net.lennonnet.model.explain.HeatmapMethod;
 import net.lennonnet.train.evaluation.Evaluation;
 import net.lennonnet.train.evaluation.EvaluationReport;
 import picocli.CommandLine.Command;
@@ -34,6 +35,12 @@ final class EvaluateCommand implements Callable<Integer> {
             description = "What runs the backbone: auto, onnxruntime or dl4j. Default: ${DEFAULT-VALUE}.")
     String engine;
 
+    @Option(names = "--occlusion", description = "The error gallery's heatmaps beside wrong answers by occlusion (each of 7 x 7 "
+            + "cells greyed in turn, 50 answers per photo: about 25 times the cost of an answer, per wrong answer shown, at "
+            + "most 24), which explains any model, also a face model that answers by distances. Default: the class "
+            + "activation map, which such a model does not have.")
+    boolean occlusion;
+
     @Override
     public Integer call() throws Exception {
         Evaluation.ThresholdFrom from = switch (thresholdFrom) {
@@ -41,7 +48,8 @@ final class EvaluateCommand implements Callable<Integer> {
             case "model" -> Evaluation.ThresholdFrom.MODEL;
             default -> throw new IllegalArgumentException("--threshold-from is validation or model, got " + thresholdFrom);
         };
-        EvaluationReport r = Evaluation.run(model, Dataset.open(data), out, from, Engine.Choice.parse(engine));
+        EvaluationReport r = Evaluation.run(model, Dataset.open(data), out, from, Engine.Choice.parse(engine),
+                HeatmapMethod.of(occlusion));
         System.out.printf("john %d/%d correct, not_john %d/%d correct, accuracy %.4f (95%% interval %.4f to %.4f)%n",
                 r.table().johnCorrect(), r.table().johnTotal(), r.table().notJohnCorrect(), r.table().notJohnTotal(),
                 r.accuracy(), r.accuracyCi95().low(), r.accuracyCi95().high());

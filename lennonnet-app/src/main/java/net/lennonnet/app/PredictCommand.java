@@ -16,6 +16,7 @@ import net.lennonnet.model.FileAnswers;
 import net.lennonnet.model.LennonNet;
 import net.lennonnet.model.Prediction;
 import net.lennonnet.model.engine.Engine;
+import net.lennonnet.model.explain.HeatmapMethod;
 import net.lennonnet.model.explain.Overlay;
 import net.lennonnet.model.image.Images;
 import net.lennonnet.model.io.AtomicFiles;
@@ -211,7 +212,7 @@ final class PredictCommand implements Callable<Integer> {
                 byte[] bytes = Images.read(file); // read once: hashed and decoded from the same bytes
                 sha256 = Hashes.sha256(bytes);
                 image = net.pipeline().decode(bytes);
-                explanation = occlusion ? net.explainByOcclusion(image) : net.explain(image);
+                explanation = net.explain(image, HeatmapMethod.of(occlusion));
             } catch (IOException | net.lennonnet.model.face.NoFaceException | UnsupportedOperationException e) {
                 failures++;
                 String reason = e instanceof IOException io ? LennonnetCli.describe(io) : e.getMessage();
@@ -236,7 +237,7 @@ final class PredictCommand implements Callable<Integer> {
             if (json) {
                 FileAnswers.Answer a = new FileAnswers.Answer(file, sha256, java.util.Optional.of(p), java.util.Optional.empty());
                 Map<String, Object> row = jsonRow(a, threshold, modelSha256);
-                row.put("heatmap", Map.of("grid", explanation.heatmap().grid(), "box", explanation.heatmap().box()));
+                row.put("heatmap", explanation.heatmap().json());
                 row.put("overlay", overlay.toString());
                 out.println(JSON.writeValueAsString(row));
             } else {

@@ -546,10 +546,79 @@ class DemoJarIT {
             }
             Files.write(Path.of("target", "serve-page-keypoints.png"),
                     ((org.openqa.selenium.TakesScreenshot) browser).getScreenshotAs(org.openqa.selenium.OutputType.BYTES));
+            turnedHeatmap(browser, model, turned(portrait, 25));
             browser.findElement(org.openqa.selenium.By.id("file")).sendKeys(noFace.toAbsolutePath().toString());
             String error = waitForText(browser, "error", "");
             assertThat(error).isEqualTo("no face found");
         });
+    }
+
+    /** {@code photo} turned by {@code degrees} about its centre on a larger grey canvas, as a PNG beside it. */
+    private static Path turned(Path photo, double degrees) throws IOException {
+        java.awt.image.BufferedImage in = javax.imageio.ImageIO.read(photo.toFile());
+        int side = (int) Math.ceil(Math.hypot(in.getWidth(), in.getHeight()));
+        java.awt.image.BufferedImage out = new java.awt.image.BufferedImage(side, side, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        java.awt.Graphics2D g = out.createGraphics();
+        g.setColor(java.awt.Color.GRAY);
+        g.fillRect(0, 0, side, side);
+        g.setRenderingHint(java.awt.RenderingHints.KEY_INTERPOLATION, java.awt.RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+        g.rotate(Math.toRadians(degrees), side / 2.0, side / 2.0);
+        g.drawImage(in, (side - in.getWidth()) / 2, (side - in.getHeight()) / 2, null);
+        g.dispose();
+        Path file = photo.resolveSibling("turned-" + (int) degrees + "-" + photo.getFileName() + ".png");
+        javax.imageio.ImageIO.write(out, "png", file.toFile());
+        return file;
+    }
+
+    /**
+     * A turned face on the page: the heatmap lies through the chip's turn, so the corners of its box that the chip
+     * does not cover (null in the JSON) stay clear and the middle of the face is painted (issue 23).
+     */
+    private static void turnedHeatmap(org.openqa.selenium.WebDriver browser, Path model, Path photo) throws Exception {
+        net.lennonnet.model.explain.Heatmap expected;
+        try (LennonNet net = LennonNet.load(model)) {
+            expected = net.explain(javax.imageio.ImageIO.read(photo.toFile())).heatmap();
+        }
+        // a cell the chip does not cover, with none of its neighbours covered either (no smoothing reaches it)
+        int[] clear = null;
+        for (int r = 0; r < expected.rows() && clear == null; r++) {
+            for (int c = 0; c < expected.columns() && clear == null; c++) {
+                boolean allNaN = true;
+                for (int dr = -1; dr <= 1; dr++) {
+                    for (int dc = -1; dc <= 1; dc++) {
+                        int rr = Math.max(0, Math.min(expected.rows() - 1, r + dr));
+                        int cc = Math.max(0, Math.min(expected.columns() - 1, c + dc));
+                        allNaN &= Float.isNaN(expected.grid()[rr][cc]);
+                    }
+                }
+                clear = allNaN ? new int[] {r, c} : null;
+            }
+        }
+        assertThat(clear).as("a face turned 25 degrees leaves corners of its box uncovered").isNotNull();
+        String shownBefore = browser.findElement(org.openqa.selenium.By.id("p-john")).getText();
+        browser.findElement(org.openqa.selenium.By.id("file")).sendKeys(photo.toAbsolutePath().toString());
+        waitForText(browser, "p-john", shownBefore);
+        new org.openqa.selenium.support.ui.WebDriverWait(browser, java.time.Duration.ofSeconds(30))
+                .until(d -> d.findElement(org.openqa.selenium.By.id("heat")).isDisplayed());
+        var b = expected.box();
+        double[][] at = {
+            {b.x() + (clear[1] + 0.5) * b.width() / expected.columns(), b.y() + (clear[0] + 0.5) * b.height() / expected.rows()},
+            {b.x() + b.width() / 2.0, b.y() + b.height() / 2.0}};
+        for (int i = 0; i < at.length; i++) {
+            Number alpha = (Number) ((org.openqa.selenium.JavascriptExecutor) browser).executeScript(
+                    "const img = document.getElementById('preview'), c = document.getElementById('heat');"
+                    + "const s = img.clientWidth / img.naturalWidth;"
+                    + "return c.getContext('2d').getImageData(Math.floor(arguments[0] * s), Math.floor(arguments[1] * s), 1, 1).data[3];",
+                    at[i][0], at[i][1]);
+            if (i == 0) {
+                assertThat(alpha.intValue()).as("a corner the turned chip does not cover: clear").isZero();
+            } else {
+                assertThat(alpha.intValue()).as("the middle of the face: painted").isPositive();
+            }
+        }
+        ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("document.getElementById('frame').scrollIntoView()");
+        Files.write(Path.of("target", "serve-page-turned-heatmap.png"),
+                ((org.openqa.selenium.TakesScreenshot) browser).getScreenshotAs(org.openqa.selenium.OutputType.BYTES));
     }
 
     /** Waits up to 60 s for an element's text to be non-empty and different from {@code previous}. */

@@ -17,8 +17,10 @@ import net.lennonnet.model.engine.Engines;
 import net.lennonnet.model.engine.SoftmaxHead;
 import net.lennonnet.model.explain.ClassActivationMap;
 import net.lennonnet.model.explain.Heatmap;
+import net.lennonnet.model.explain.HeatmapMethod;
 import net.lennonnet.model.explain.Occlusion;
 import net.lennonnet.model.face.BlazeFace;
+import net.lennonnet.model.face.FaceAlign;
 import net.lennonnet.model.face.FaceBox;
 import net.lennonnet.model.face.FaceCrop;
 import net.lennonnet.model.face.NoFaceException;
@@ -288,6 +290,16 @@ public final class LennonNet implements AutoCloseable {
         return explainByOcclusion(prepared, true);
     }
 
+    /** {@link #explain} or {@link #explainByOcclusion}, as {@code how} says. */
+    public Explanation explain(BufferedImage image, HeatmapMethod how) {
+        return how == HeatmapMethod.OCCLUSION ? explainByOcclusion(image, false) : explain(image, false);
+    }
+
+    /** {@link #explainPrepared} or {@link #explainByOcclusionPrepared}, as {@code how} says. */
+    public Explanation explainPrepared(BufferedImage prepared, HeatmapMethod how) {
+        return how == HeatmapMethod.OCCLUSION ? explainByOcclusion(prepared, true) : explain(prepared, true);
+    }
+
     private Explanation explainByOcclusion(BufferedImage image, boolean alreadyPrepared) {
         long start = System.nanoTime();
         FaceCrop.Prepared prepared = alreadyPrepared ? new FaceCrop.Prepared(Images.toBgr(image), Optional.empty())
@@ -304,7 +316,7 @@ public final class LennonNet implements AutoCloseable {
         }
         Prediction prediction = new Prediction(pJohn[0] >= metadata.threshold() ? Labels.JOHN : Labels.NOT_JOHN, pJohn[0],
                 Duration.ofNanos(System.nanoTime() - start), prepared.face(), prepared.keypoints());
-        return new Explanation(prediction, new Heatmap(Occlusion.grid(pJohn), readRegion(image, prepared.face())));
+        return new Explanation(prediction, onPhoto(Occlusion.grid(pJohn), image, prediction));
     }
 
     /**
@@ -318,9 +330,11 @@ public final class LennonNet implements AutoCloseable {
 
     private Explanation explain(BufferedImage image, boolean alreadyPrepared) {
         if (metadata.decision().readsFeatures()) {
-            throw new UnsupportedOperationException("this model answers by " + metadata.decision().score()
-                    + " on its features, which has no class activation map (heatmaps explain a head's answer); "
-                    + "explainByOcclusion (predict --explain DIR --occlusion) explains it at about 25 times the cost");
+            String by = metadata.decision().score() == Decision.Score.CENTRE ? "its features' distance to the john centre"
+                    : "its features' nearest john and not_john neighbours";
+            throw new UnsupportedOperationException("this model answers by " + by + ", which has no class activation "
+                    + "map (heatmaps explain a head's answer); explainByOcclusion (predict --explain DIR --occlusion) "
+                    + "explains it at about 25 times the cost");
         }
         ClassActivationMap map = activationMap();
         long start = System.nanoTime();
@@ -331,20 +345,24 @@ public final class LennonNet implements AutoCloseable {
         double pJohn = result.probabilities()[Labels.ALL.indexOf(Labels.JOHN)];
         Prediction prediction = new Prediction(pJohn >= metadata.threshold() ? Labels.JOHN : Labels.NOT_JOHN, pJohn,
                 Duration.ofNanos(System.nanoTime() - start), input.face(), input.keypoints());
-        return new Explanation(prediction, new Heatmap(result.grid(), readRegion(image, input.face())));
+        return new Explanation(prediction, onPhoto(result.grid(), image, prediction));
     }
 
-    /** The part of {@code image} the network read: all of it, or the square cut around the face. */
-    private Heatmap.Box readRegion(BufferedImage image, java.util.Optional<FaceBox> face) {
+    /**
+     * A grid over the image the network read, laid on the photo: over all of it, over the square cut around the
+     * face, or through the turn of the aligned chip ({@link Heatmap#throughAlignment}).
+     */
+    private Heatmap onPhoto(float[][] grid, BufferedImage image, Prediction answered) {
+        Optional<FaceBox> face = answered.face();
         if (face.isPresent() && metadata.input().preparation() == Preparation.FACE_CROP) {
             FaceBox r = FaceCrop.region(image.getWidth(), image.getHeight(), face.get());
-            return new Heatmap.Box(r.x(), r.y(), r.width(), r.height());
+            return new Heatmap(grid, new Heatmap.Box(r.x(), r.y(), r.width(), r.height()));
         }
         if (face.isPresent() && metadata.input().preparation() == Preparation.FACE_ALIGN) {
-            FaceBox r = face.get(); // the aligned chip is turned and scaled: its box on the photo, approximately
-            return new Heatmap.Box(r.x(), r.y(), r.width(), r.height());
+            return Heatmap.throughAlignment(grid, FaceAlign.transform(answered.keypoints()), FaceAlign.CHIP,
+                    image.getWidth(), image.getHeight());
         }
-        return new Heatmap.Box(0, 0, image.getWidth(), image.getHeight());
+        return new Heatmap(grid, new Heatmap.Box(0, 0, image.getWidth(), image.getHeight()));
     }
 
     private synchronized ClassActivationMap activationMap() {

@@ -33,6 +33,22 @@ public final class TinyGraphs {
         return dir;
     }
 
+    /**
+     * A tiny model of a square input of {@code size} whose answer is the calibrated distance of its 8 features to a
+     * centre (a decision by distances, which has no class activation map), saved to {@code dir}.
+     */
+    public static java.nio.file.Path centreModel(java.nio.file.Path dir, int size) throws java.io.IOException {
+        var graph = net.lennonnet.model.graph.TransferGraph.twoClass(imagenetShaped(size, 6), HEAD_OPTIONS);
+        float[] centre = {0.1f, 0.2f, 0.3f, 0.1f, 0.2f, 0.3f, 0.1f, 0.2f};
+        net.lennonnet.model.bundle.ModelBundle.write(dir, graph, new net.lennonnet.model.bundle.ModelMetadata(
+                net.lennonnet.model.bundle.ModelMetadata.FORMAT, net.lennonnet.model.graph.Labels.ALL,
+                net.lennonnet.model.pipeline.InputContract.square(size), 0.5, "test", "0".repeat(64),
+                net.lennonnet.model.graph.TransferGraph.findHead(graph), net.lennonnet.model.bundle.Provenance.unknown(),
+                new net.lennonnet.model.bundle.Decision(net.lennonnet.model.bundle.Decision.Score.CENTRE, -1, 1, centre,
+                        null, null, "test", null)));
+        return dir;
+    }
+
 
     /** A graph ending {@code flatten_1 -> fc1000} like the ImageNet ResNet-50, with one small convolution. */
     public static ComputationGraph imagenetShaped(int size, long seed) {

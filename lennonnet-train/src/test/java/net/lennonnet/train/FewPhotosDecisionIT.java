@@ -24,6 +24,8 @@ import net.lennonnet.model.bundle.ModelBundle;
 import net.lennonnet.model.bundle.ModelMetadata;
 import net.lennonnet.model.engine.Engine;
 import net.lennonnet.model.explain.Deletion;
+import net.lennonnet.model.face.FaceAlign;
+import net.lennonnet.model.face.FaceDetection;
 import net.lennonnet.model.graph.Labels;
 import net.lennonnet.model.image.Images;
 import net.lennonnet.model.pipeline.Preparation;
@@ -98,11 +100,13 @@ class FewPhotosDecisionIT {
             }
         }
         table.append(String.format("%n| backbone | held-out john photos | heatmaps by | mean log-odds drop, hottest tenth greyed "
-                + "| mean log-odds drop, random tenth (10 draws) |%n| --- | --- | --- | --- | --- |%n"));
+                + "| mean log-odds drop, random tenth (10 draws) | mean P(john) drop, hottest tenth | mean P(john) drop, "
+                + "random tenth |%n| --- | --- | --- | --- | --- | --- | --- |%n"));
         for (var d : deletions.entrySet()) {
             double[] sums = d.getValue();
-            table.append(String.format("| %s | %d | %s | %.3f | %.3f |%n", d.getKey() ? "face" : "resnet50", (int) sums[2],
-                    String.join(", ", deletionMethods.get(d.getKey())), sums[0] / sums[2], sums[1] / sums[2]));
+            table.append(String.format("| %s | %d | %s | %.3f | %.3f | %.4f | %.4f |%n", d.getKey() ? "face" : "resnet50",
+                    (int) sums[2], String.join(", ", deletionMethods.get(d.getKey())), sums[0] / sums[2], sums[1] / sums[2],
+                    sums[3] / sums[2], sums[4] / sums[2]));
         }
         System.out.println(table);
         Files.writeString(Path.of("target", "few-photos-decision.md"), table);
@@ -140,14 +144,82 @@ class FewPhotosDecisionIT {
                     e = net.explainByOcclusionPrepared(image);
                     method = "occlusion";
                 }
+                if (net.metadata().input().preparation() == Preparation.FACE_ALIGN) {
+                    laidOnThePhoto(net, photo, e, method);
+                }
                 Deletion.Drops drops = Deletion.ofPrepared(net, image, e, random);
-                double[] sums = deletions.computeIfAbsent(face, k -> new double[3]);
+                double[] sums = deletions.computeIfAbsent(face, k -> new double[5]);
                 sums[0] += drops.top();
                 sums[1] += drops.random();
                 sums[2]++;
+                sums[3] += drops.topP();
+                sums[4] += drops.randomP();
                 deletionMethods.computeIfAbsent(face, k -> new TreeSet<>()).add(method);
             }
         }
+    }
+
+    /**
+     * The same photo explained whole (issue 23: the grid over the photo, not over the turned chip): the turn laid
+     * back is the one that cut the chip (the chip's pixels are the photo's where it puts them), and each chip cell's
+     * value lies where the turn puts that cell on the photo.
+     */
+    private static void laidOnThePhoto(LennonNet net, Path photo, Explanation onChip, String method) throws Exception {
+        java.awt.image.BufferedImage decoded = Images.decode(photo, Images.DEFAULT_MAX_PIXELS);
+        Explanation whole = method.equals("occlusion") ? net.explainByOcclusion(decoded) : net.explain(decoded);
+        var map = whole.heatmap();
+        assertThat(map.box().x() + map.box().width()).as("%s: the box within the photo", photo).isLessThanOrEqualTo(decoded.getWidth());
+        assertThat(map.box().y() + map.box().height()).as("%s: the box within the photo", photo).isLessThanOrEqualTo(decoded.getHeight());
+        java.awt.geom.AffineTransform toChip = FaceAlign.transform(whole.prediction().keypoints());
+        java.awt.geom.AffineTransform toPhoto = toChip.createInverse();
+        java.awt.image.BufferedImage chip = net.pipeline().prepare(decoded).image();
+        double[] right = colourDistance(chip, decoded, toPhoto);
+        // the same turn shifted by a tenth of the chip: what a misplaced map would read
+        java.awt.geom.AffineTransform shifted = new java.awt.geom.AffineTransform(toPhoto);
+        shifted.translate(FaceAlign.CHIP / 10.0, FaceAlign.CHIP / 10.0);
+        double[] wrong = colourDistance(chip, decoded, shifted);
+        System.out.printf("%s: chip against photo through the answer's turn %.1f, shifted %.1f (mean RGB difference)%n",
+                photo.getFileName(), right[0], wrong[0]);
+        assertThat(right[0]).as("%s: the chip's pixels against the photo's through the turn", photo)
+                .isLessThan(12).isLessThan(wrong[0] / 2);
+        float[][] grid = onChip.heatmap().grid();
+        for (int r = 0; r < grid.length; r++) {
+            for (int c = 0; c < grid[0].length; c++) {
+                java.awt.geom.Point2D centre = toPhoto.transform(new java.awt.geom.Point2D.Double(
+                        (c + 0.5) * FaceAlign.CHIP / grid[0].length, (r + 0.5) * FaceAlign.CHIP / grid.length), null);
+                java.util.Optional<int[]> cell = map.cellAt(centre.getX(), centre.getY());
+                if (centre.getX() < 0 || centre.getY() < 0 || centre.getX() >= decoded.getWidth()
+                        || centre.getY() >= decoded.getHeight()) {
+                    continue; // the chip's cell lies off the photo (black in the chip)
+                }
+                assertThat(map.grid()[cell.orElseThrow()[0]][cell.get()[1]]).as("%s: chip cell %d,%d on the photo (%s)",
+                        photo, r, c, method).isCloseTo(grid[r][c], org.assertj.core.data.Offset.offset(1e-3f));
+            }
+        }
+    }
+
+    /** The mean difference (0..255, RGB) between the chip's middle and the photo where {@code toPhoto} puts it. */
+    private static double[] colourDistance(java.awt.image.BufferedImage chip, java.awt.image.BufferedImage photo,
+            java.awt.geom.AffineTransform toPhoto) {
+        double sum = 0;
+        int n = 0;
+        for (int v = 40; v < 110; v += 4) {
+            for (int u = 40; u < 110; u += 4) {
+                java.awt.geom.Point2D p = toPhoto.transform(new java.awt.geom.Point2D.Double(u + 0.5, v + 0.5), null);
+                int x = (int) p.getX();
+                int y = (int) p.getY();
+                if (x < 0 || y < 0 || x >= photo.getWidth() || y >= photo.getHeight()) {
+                    continue;
+                }
+                int a = chip.getRGB(u, v);
+                int b = photo.getRGB(x, y);
+                for (int shift = 0; shift <= 16; shift += 8) {
+                    sum += Math.abs(((a >> shift) & 255) - ((b >> shift) & 255)) / 3.0;
+                }
+                n++;
+            }
+        }
+        return new double[] {n == 0 ? Double.NaN : sum / n, n};
     }
 
     private static String johnProbabilities(Outcome o) {

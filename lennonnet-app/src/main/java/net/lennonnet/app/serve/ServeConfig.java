@@ -2,6 +2,7 @@ package net.lennonnet.app.serve;
 
 import java.nio.file.Path;
 import net.lennonnet.model.engine.Engine;
+import net.lennonnet.model.explain.HeatmapMethod;
 
 /**
  * The web server's settings.
@@ -19,9 +20,12 @@ import net.lennonnet.model.engine.Engine;
  * @param minBytesPerSecond the slowest a body may arrive on average, judged once it has been arriving for
  *                       {@code bodyIdle} (or 5 s, whichever is less); slower gets 408. With {@code bodyIdle},
  *                       this is what keeps clients that send a byte now and then from holding every place
+ * @param engine         what runs the backbone
+ * @param heatmaps       how {@code ?explain=1} makes its heatmap: the class activation map (a model answering by
+ *                       distances has none), or occlusion for any model, about 25 times the cost of an answer
  */
 public record ServeConfig(Path model, String host, int port, int maxUploadBytes, long maxPixels, int maxWaiting,
-        java.time.Duration bodyIdle, long minBytesPerSecond, Engine.Choice engine) {
+        java.time.Duration bodyIdle, long minBytesPerSecond, Engine.Choice engine, HeatmapMethod heatmaps) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
@@ -48,12 +52,20 @@ public record ServeConfig(Path model, String host, int port, int maxUploadBytes,
     /** With the faster engine that loads. */
     public ServeConfig(Path model, String host, int port, int maxUploadBytes, long maxPixels, int maxWaiting,
             java.time.Duration bodyIdle, long minBytesPerSecond) {
-        this(model, host, port, maxUploadBytes, maxPixels, maxWaiting, bodyIdle, minBytesPerSecond, Engine.Choice.AUTO);
+        this(model, host, port, maxUploadBytes, maxPixels, maxWaiting, bodyIdle, minBytesPerSecond, Engine.Choice.AUTO,
+                HeatmapMethod.ACTIVATION_MAP);
     }
 
     /** This configuration answering with {@code choice}. */
     public ServeConfig with(Engine.Choice choice) {
-        return new ServeConfig(model, host, port, maxUploadBytes, maxPixels, maxWaiting, bodyIdle, minBytesPerSecond, choice);
+        return new ServeConfig(model, host, port, maxUploadBytes, maxPixels, maxWaiting, bodyIdle, minBytesPerSecond, choice,
+                heatmaps);
+    }
+
+    /** This configuration making its heatmaps {@code how}. */
+    public ServeConfig with(HeatmapMethod how) {
+        return new ServeConfig(model, host, port, maxUploadBytes, maxPixels, maxWaiting, bodyIdle, minBytesPerSecond, engine,
+                how);
     }
 
     /** How long a body is given before its average rate is judged. */
@@ -63,6 +75,7 @@ public record ServeConfig(Path model, String host, int port, int maxUploadBytes,
 
     public ServeConfig {
         engine = engine == null ? Engine.Choice.AUTO : engine;
+        heatmaps = heatmaps == null ? HeatmapMethod.ACTIVATION_MAP : heatmaps;
         if (model == null || host == null || host.isBlank()) {
             throw new IllegalArgumentException("a model and a host are required");
         }

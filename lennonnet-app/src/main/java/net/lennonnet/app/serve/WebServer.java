@@ -240,11 +240,12 @@ public final class WebServer implements AutoCloseable {
                 String noHeatmap = null;
                 if (explain) {
                     try {
-                        Explanation e = net.explain(image);
+                        Explanation e = net.explain(image, config.heatmaps());
                         promise.complete(new Answered(e.prediction(), e.heatmap(), null));
                         return;
                     } catch (UnsupportedOperationException e) {
-                        noHeatmap = e.getMessage(); // answered as always below, saying why there is no heatmap
+                        // answered as always below, saying why there is no heatmap and how to get one here
+                        noHeatmap = e.getMessage() + ". Here: start the server with --occlusion";
                     }
                 }
                 var answer = predictor.offer(image);
@@ -273,7 +274,7 @@ public final class WebServer implements AutoCloseable {
                 }
                 if (explain) {
                     Heatmap heatmap = result.result().heatmap();
-                    json.put("heatmap", heatmap == null ? null : Map.of("grid", heatmap.grid(), "box", heatmap.box()));
+                    json.put("heatmap", heatmap == null ? null : heatmap.json());
                     if (heatmap == null) {
                         json.put("heatmapUnavailable", result.result().noHeatmap());
                     }

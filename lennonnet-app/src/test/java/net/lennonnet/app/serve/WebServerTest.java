@@ -25,6 +25,7 @@ import net.lennonnet.model.TinyGraphs;
 import net.lennonnet.model.bundle.ModelBundle;
 import net.lennonnet.model.bundle.ModelMetadata;
 import net.lennonnet.model.bundle.Provenance;
+import net.lennonnet.model.explain.HeatmapMethod;
 import net.lennonnet.model.graph.Labels;
 import net.lennonnet.model.graph.TransferGraph;
 import net.lennonnet.model.pipeline.InputContract;
@@ -128,6 +129,43 @@ class WebServerTest {
         assertThat(json.get("pJohn").asDouble()).isCloseTo(expected.prediction().probabilityJohn(),
                 org.assertj.core.data.Offset.offset(1e-6));
         assertThat(JSON.readTree(post(image, "image/png").body()).has("heatmap")).isFalse();
+    }
+
+    @Test
+    void aModelAnsweringByDistancesIsExplainedByOcclusionWhenTheServerIsToldTo() throws Exception {
+        Path centre = TinyGraphs.centreModel(dir.resolve("centre-model"), 32);
+        byte[] image = png(7);
+        net.lennonnet.model.Explanation expected;
+        try (LennonNet net = LennonNet.load(centre)) {
+            expected = net.explainByOcclusion(ImageIO.read(new java.io.ByteArrayInputStream(image)));
+        }
+        ServeConfig plain = new ServeConfig(centre, "127.0.0.1", 0, 64 * 1024, 1_000_000);
+        for (HeatmapMethod how : HeatmapMethod.values()) {
+            try (WebServer served = WebServer.start(plain.with(how))) {
+                HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + served.port() + "/api/predict?explain=1"))
+                        .header("content-type", "image/png").POST(HttpRequest.BodyPublishers.ofByteArray(image)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+                var json = JSON.readTree(r.body());
+                assertThat(json.get("pJohn").asDouble()).isCloseTo(expected.prediction().probabilityJohn(),
+                        org.assertj.core.data.Offset.offset(1e-6));
+                if (how == HeatmapMethod.ACTIVATION_MAP) {
+                    assertThat(json.get("heatmap").isNull()).isTrue();
+                    assertThat(json.get("heatmapUnavailable").asText()).contains("distance to the john centre").contains("--occlusion");
+                } else {
+                    var grid = json.at("/heatmap/grid");
+                    assertThat(grid.size()).isEqualTo(7);
+                    for (int r0 = 0; r0 < 7; r0++) {
+                        for (int c = 0; c < 7; c++) {
+                            assertThat(grid.get(r0).get(c).asDouble()).as("cell %d,%d", r0, c)
+                                    .isCloseTo(expected.heatmap().grid()[r0][c], org.assertj.core.data.Offset.offset(1e-4));
+                        }
+                    }
+                    assertThat(json.has("heatmapUnavailable")).isFalse();
+                }
+            }
+        }
     }
 
     @Test

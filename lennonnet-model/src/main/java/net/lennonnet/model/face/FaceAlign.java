@@ -30,6 +30,17 @@ public final class FaceAlign {
 
     /** The transform from the image's pixels to the chip's. */
     public static AffineTransform transform(FaceDetection face) {
+        return transform(face.keypoints());
+    }
+
+    /**
+     * The transform from the image's pixels to the chip's, from a face's six keypoints ({@link FaceDetection}) in
+     * those pixels; keypoints scaled with the image give the transform of the scaled image.
+     */
+    public static AffineTransform transform(java.util.List<FaceDetection.Point> keypoints) {
+        if (keypoints.size() != 6) {
+            throw new IllegalArgumentException("alignment needs a face's 6 keypoints, got " + keypoints.size());
+        }
         // x' = a x - b y + tx, y' = b x + a y + ty: the normal equations of the least-squares fit
         int n = KEYPOINTS.length;
         double mx = 0;
@@ -37,7 +48,7 @@ public final class FaceAlign {
         double mu = 0;
         double mv = 0;
         for (int i = 0; i < n; i++) {
-            FaceDetection.Point p = face.keypoints().get(KEYPOINTS[i]);
+            FaceDetection.Point p = keypoints.get(KEYPOINTS[i]);
             mx += p.x() / n;
             my += p.y() / n;
             mu += TEMPLATE[i][0] / n;
@@ -47,7 +58,7 @@ public final class FaceAlign {
         double dot = 0;
         double cross = 0;
         for (int i = 0; i < n; i++) {
-            FaceDetection.Point p = face.keypoints().get(KEYPOINTS[i]);
+            FaceDetection.Point p = keypoints.get(KEYPOINTS[i]);
             double x = p.x() - mx;
             double y = p.y() - my;
             double u = TEMPLATE[i][0] - mu;

@@ -25,8 +25,11 @@ public final class Deletion {
 
     private Deletion() {}
 
-    /** One photo's drops in log-odds: greying the hottest tenth, and a random tenth (mean of ten draws). */
-    public record Drops(double top, double random) {}
+    /**
+     * One photo's drops in log-odds, greying the hottest tenth and a random tenth (mean of ten draws), and the same
+     * two drops in P(john), the measure issue 23 names (it saturates: an answer far from the threshold barely moves).
+     */
+    public record Drops(double top, double random, double topP, double randomP) {}
 
     public static Drops of(LennonNet net, BufferedImage photo, Explanation explanation, Random random) {
         return drops(photo, explanation, random, image -> net.predict(image).probabilityJohn());
@@ -40,7 +43,8 @@ public final class Deletion {
     private static Drops drops(BufferedImage photo, Explanation explanation, Random random,
             java.util.function.ToDoubleFunction<BufferedImage> pJohn) {
         Heatmap map = explanation.heatmap();
-        double before = Occlusion.logOdds(explanation.prediction().probabilityJohn());
+        double p = explanation.prediction().probabilityJohn();
+        double before = Occlusion.logOdds(p);
         int cells = map.rows() * map.columns();
         int tenth = Math.max(1, Math.round(cells / 10f));
         List<Integer> order = new ArrayList<>();
@@ -48,13 +52,16 @@ public final class Deletion {
             order.add(c);
         }
         order.sort(Comparator.comparingDouble(c -> -map.grid()[c / map.columns()][c % map.columns()]));
-        double top = before - Occlusion.logOdds(pJohn.applyAsDouble(greyed(photo, map, order.subList(0, tenth))));
+        double topAfter = pJohn.applyAsDouble(greyed(photo, map, order.subList(0, tenth)));
         double rand = 0;
+        double randP = 0;
         for (int draw = 0; draw < DRAWS; draw++) {
             Collections.shuffle(order, random);
-            rand += before - Occlusion.logOdds(pJohn.applyAsDouble(greyed(photo, map, order.subList(0, tenth))));
+            double after = pJohn.applyAsDouble(greyed(photo, map, order.subList(0, tenth)));
+            rand += before - Occlusion.logOdds(after);
+            randP += p - after;
         }
-        return new Drops(top, rand / DRAWS);
+        return new Drops(before - Occlusion.logOdds(topAfter), rand / DRAWS, p - topAfter, randP / DRAWS);
     }
 
     /** A copy of {@code photo} with the given cells of the map's grid painted grey. */

@@ -11,13 +11,6 @@ import java.nio.file.Path;
 import net.lennonnet.model.Explanation;
 import net.lennonnet.model.LennonNet;
 import net.lennonnet.model.TinyGraphs;
-import net.lennonnet.model.bundle.Decision;
-import net.lennonnet.model.bundle.ModelBundle;
-import net.lennonnet.model.bundle.ModelMetadata;
-import net.lennonnet.model.bundle.Provenance;
-import net.lennonnet.model.graph.Labels;
-import net.lennonnet.model.graph.TransferGraph;
-import net.lennonnet.model.pipeline.InputContract;
 import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,13 +39,7 @@ class OcclusionTest {
 
     /** A tiny model whose answer is the calibrated distance of its 8 features to a centre. */
     private Path centreModel() throws IOException {
-        var graph = TransferGraph.twoClass(TinyGraphs.imagenetShaped(32, 6), TinyGraphs.HEAD_OPTIONS);
-        float[] centre = {0.1f, 0.2f, 0.3f, 0.1f, 0.2f, 0.3f, 0.1f, 0.2f};
-        Path model = dir.resolve("centre-model");
-        ModelBundle.write(model, graph, new ModelMetadata(ModelMetadata.FORMAT, Labels.ALL, InputContract.square(32), 0.5,
-                "test", "0".repeat(64), TransferGraph.findHead(graph), Provenance.unknown(),
-                new Decision(Decision.Score.CENTRE, -1, 1, centre, null, null, "test", null)));
-        return model;
+        return TinyGraphs.centreModel(dir.resolve("centre-model"), 32);
     }
 
     @Test

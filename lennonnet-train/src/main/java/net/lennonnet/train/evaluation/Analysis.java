@@ -15,6 +15,7 @@ import java.util.regex.Pattern;
 import net.lennonnet.data.Dataset;
 import net.lennonnet.model.LennonNet;
 import net.lennonnet.model.engine.Engine;
+import net.lennonnet.model.explain.HeatmapMethod;
 import net.lennonnet.model.graph.Labels;
 import net.lennonnet.model.io.AtomicFiles;
 import org.slf4j.Logger;
@@ -64,6 +65,15 @@ public final class Analysis {
     /** {@link #run(Path, List, Path, OptionalDouble, double[])} with the engine that runs the backbone. */
     public static AnalysisReport run(Path model, List<ImageSet> sets, Path out, OptionalDouble threshold, double[] band,
             Engine.Choice engine) throws IOException {
+        return run(model, sets, out, threshold, band, engine, HeatmapMethod.ACTIVATION_MAP);
+    }
+
+    /**
+     * {@link #run(Path, List, Path, OptionalDouble, double[], Engine.Choice)}, the gallery's heatmaps beside the wrong
+     * answers made {@code heatmaps} (by occlusion: about 25 times the cost of an answer, per wrong answer shown).
+     */
+    public static AnalysisReport run(Path model, List<ImageSet> sets, Path out, OptionalDouble threshold, double[] band,
+            Engine.Choice engine, HeatmapMethod heatmaps) throws IOException {
         if (sets.isEmpty()) {
             throw new IllegalArgumentException("name at least one set: --set NAME=DIR");
         }
@@ -111,7 +121,7 @@ public final class Analysis {
                     threshold.isPresent() ? "option" : "model", band[0], band[1], results);
             AtomicFiles.write(out.resolve(JSON_FILE), tmp -> JSON.writeValue(tmp.toFile(), report));
             Gallery.write(out, "Analysis sets: mistakes and highest loss", all, t, dataset,
-                    image -> scorerOf.get(image.toString()).overlay(image));
+                    image -> scorerOf.get(image.toString()).overlay(image, heatmaps));
             ReportPages.analysis(report, out.resolve(HTML_FILE));
             return report;
         }

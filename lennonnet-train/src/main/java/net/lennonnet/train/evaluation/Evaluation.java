@@ -14,6 +14,7 @@ import net.lennonnet.data.Dataset;
 import net.lennonnet.data.Split;
 import net.lennonnet.model.LennonNet;
 import net.lennonnet.model.engine.Engine;
+import net.lennonnet.model.explain.HeatmapMethod;
 import net.lennonnet.model.graph.Labels;
 import net.lennonnet.model.io.AtomicFiles;
 import org.slf4j.Logger;
@@ -48,6 +49,15 @@ public final class Evaluation {
     /** {@link #run(Path, Dataset, Path, ThresholdFrom)} with the engine that runs the backbone. */
     public static EvaluationReport run(Path model, Dataset data, Path out, ThresholdFrom from, Engine.Choice engine)
             throws IOException {
+        return run(model, data, out, from, engine, HeatmapMethod.ACTIVATION_MAP);
+    }
+
+    /**
+     * {@link #run(Path, Dataset, Path, ThresholdFrom, Engine.Choice)}, the gallery's heatmaps beside the wrong answers
+     * made {@code heatmaps} (by occlusion: about 25 times the cost of an answer, per wrong answer shown).
+     */
+    public static EvaluationReport run(Path model, Dataset data, Path out, ThresholdFrom from, Engine.Choice engine,
+            HeatmapMethod heatmaps) throws IOException {
         Files.createDirectories(out);
         try (LennonNet net = LennonNet.load(model, engine)) {
             datasetMismatch(net, data).ifPresent(warning -> log.warn("WARNING: {}", warning));
@@ -76,7 +86,7 @@ public final class Evaluation {
                         c.table().johnCorrect(), c.table().johnTotal(), c.table().notJohnCorrect(),
                         c.table().notJohnTotal(), f4(c.accuracy()), f4(c.auc()));
             }
-            write(report, test, out, Optional.of(data.folder()), scorer::overlay);
+            write(report, test, out, Optional.of(data.folder()), image -> scorer.overlay(image, heatmaps));
             log.info("evaluation: john {}/{}, not_john {}/{}, accuracy {} (95% {}..{}), AUC {}, ECE {}; threshold {} from {}",
                     report.table().johnCorrect(), report.table().johnTotal(), report.table().notJohnCorrect(),
                     report.table().notJohnTotal(), f4(report.accuracy()), f4(report.accuracyCi95().low()),

@@ -15,6 +15,7 @@ import net.lennonnet.data.report.Progress;
 import net.lennonnet.model.Explanation;
 import net.lennonnet.model.LennonNet;
 import net.lennonnet.model.Outcome;
+import net.lennonnet.model.explain.HeatmapMethod;
 import net.lennonnet.model.explain.Overlay;
 import net.lennonnet.model.face.NoFaceException;
 import net.lennonnet.model.pipeline.Preparation;
@@ -61,14 +62,14 @@ final class Scorer {
     }
 
     /**
-     * The image with the heatmap of its answer drawn over it ({@link LennonNet#explain}, or {@code explainPrepared}
-     * for a dataset's stored crops), as the error gallery shows beside a mistake; empty when the model has no
-     * heatmap (a face descriptor's, a decision by distances) or the image no face.
+     * The image with the heatmap of its answer drawn over it, made {@code how} ({@link LennonNet#explain}, or
+     * {@code explainPrepared} for a dataset's stored crops), as the error gallery shows beside a mistake; empty when
+     * the model has no heatmap made that way (a class activation map of a decision by distances) or the image no face.
      */
-    Optional<java.awt.image.BufferedImage> overlay(Path image) throws IOException {
+    Optional<java.awt.image.BufferedImage> overlay(Path image, HeatmapMethod how) throws IOException {
         java.awt.image.BufferedImage decoded = net.pipeline().decode(image);
         try {
-            Explanation e = alreadyPrepared ? net.explainPrepared(decoded) : net.explain(decoded);
+            Explanation e = alreadyPrepared ? net.explainPrepared(decoded, how) : net.explain(decoded, how);
             return Optional.of(Overlay.render(decoded, e.heatmap()));
         } catch (UnsupportedOperationException | NoFaceException e) {
             return Optional.empty();
