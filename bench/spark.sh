@@ -60,31 +60,41 @@ echo "features of the demo dataset: lennonnet train (features, head, reports) $(
 grep -h "features: .* images computed, .* images/s" "$WORK/train.log" | tail -3 | sed 's/^/  train: /'
 grep -h "new images:" "$WORK/spark-featurise.log" | sed 's/^/  Spark featurise, steady: /'
 
-# The rates compared like for like: each tool's own count after its model is loaded (`lennonnet predict`'s
-# progress line starts after the load; the Spark job's steady seconds include the executor's load, logged),
-# and the job's warm tasks (begun with the model loaded) beside the one-process rate.
-# usage: compare WHAT ONE_PROCESS_NAME ONE_PROCESS_RATE SPARK_LOG LOADED_WHAT LOAD_PATTERN
+# The rates compared like for like, each from its model (or backbone) file to its last row: `lennonnet predict`'s
+# load (it prints it) and its progress line's seconds; the Spark job's own seconds, which hold the executor's load
+# (with a local master it starts ahead, beside the query's planning), the planning, answering and writing. And the
+# job's warm tasks (begun with the model loaded) beside the one-process rate after its load.
+# usage: compare WHAT ONE_PROCESS_NAME ONE_PROCESS_N ONE_PROCESS_SECS ONE_PROCESS_LOAD SPARK_LOG
 compare() {
-  local what=$1 one_name=$2 one_rate=$3 log=$4 loaded=$5 pattern=$6 n secs load warm with without
+  local what=$1 one_name=$2 one_n=$3 one_secs=$4 one_load=$5 log=$6 n secs warm one_rate one_with spark_rate
   n=$(grep -ho "new images: [0-9]* in [0-9.]* s" "$log" | tail -1 | awk '{print $3}')
   secs=$(grep -ho "new images: [0-9]* in [0-9.]* s" "$log" | tail -1 | awk '{print $5}')
-  load=$(grep -ho "$pattern loaded on this executor in [0-9.]* s" "$log" | head -1 | awk '{print $(NF-1)}')
   warm=$(grep -ho "warm tasks (begun with the model loaded): [0-9.]* images/s per task slot, [0-9.]* on" "$log" \
     | tail -1 | awk '{print $(NF-1)}')
-  if [ -z "$one_rate" ] || [ -z "$secs" ] || [ -z "$load" ]; then
+  if [ -z "$one_secs" ] || [ -z "$secs" ]; then
     return
   fi
-  with=$(echo "$n / $secs" | bc -l)
-  without=$(echo "$n / ($secs - $load)" | bc -l)
-  printf '%s rate: %s %.1f images/s; Spark %.1f images/s with the executor'"'"'s %.1f s %s load (%.2fx), %.1f after it (%.2fx)\n' \
-    "$what" "$one_name" "$one_rate" "$with" "$load" "$loaded" "$(echo "$with / $one_rate" | bc -l)" "$without" \
-    "$(echo "$without / $one_rate" | bc -l)"
+  one_rate=$(echo "$one_n / $one_secs" | bc -l)
+  spark_rate=$(echo "$n / $secs" | bc -l)
+  if [ -n "$one_load" ]; then
+    one_with=$(echo "$one_n / ($one_secs + $one_load)" | bc -l)
+    printf '%s rate, from the model file to the last row: %s %.1f images/s (%.1f s load + %.1f s); Spark %.1f images/s (%.1f s, its load and planning in them): %.2fx\n' \
+      "$what" "$one_name" "$one_with" "$one_load" "$one_secs" "$spark_rate" "$secs" "$(echo "$spark_rate / $one_with" | bc -l)"
+  else
+    printf '%s rate: %s %.1f images/s after its load; Spark %.1f images/s with its load and planning: %.2fx\n' \
+      "$what" "$one_name" "$one_rate" "$spark_rate" "$(echo "$spark_rate / $one_rate" | bc -l)"
+  fi
   if [ -n "$warm" ]; then
-    printf '%s, warm tasks: Spark %.1f images/s against %s %.1f (%.2fx)\n' "$what" "$warm" "$one_name" "$one_rate" \
-      "$(echo "$warm / $one_rate" | bc -l)"
+    printf '%s, warm tasks: Spark %.1f images/s against %s %.1f after its load (%.2fx)\n' "$what" "$warm" "$one_name" \
+      "$one_rate" "$(echo "$warm / $one_rate" | bc -l)"
   fi
 }
-one_rate=$(grep -ho "predict: $N/$N img in [0-9.]* s ([0-9.]* img/s)" "$WORK/single.log" | tail -1 | sed 's/.*(\([0-9.]*\) img\/s)/\1/')
+one_secs=$(grep -ho "predict: $N/$N img in [0-9.]* s" "$WORK/single.log" | tail -1 | awk '{print $(NF-1)}')
+one_load=$(grep -ho "loaded in [0-9.]* s" "$WORK/single.log" | head -1 | awk '{print $3}')
+train_n=$(grep -ho "train features: [0-9]*/[0-9]* images computed, [0-9.]* images/s" "$WORK/train.log" | tail -1 \
+  | awk '{split($3, a, "/"); print a[2]}')
 train_rate=$(grep -ho "train features: [0-9]*/[0-9]* images computed, [0-9.]* images/s" "$WORK/train.log" | tail -1 | awk '{print $6}')
-compare predict "one process" "$one_rate" "$WORK/spark-predict.log" model "lennonnet"
-compare featurise "train's own" "$train_rate" "$WORK/spark-featurise.log" backbone "zip"
+compare predict "one process" "$N" "$one_secs" "$one_load" "$WORK/spark-predict.log"
+if [ -n "$train_rate" ]; then
+  compare featurise "train's own" "$train_n" "$(echo "$train_n / $train_rate" | bc -l)" "" "$WORK/spark-featurise.log"
+fi

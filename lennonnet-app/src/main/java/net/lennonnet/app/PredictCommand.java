@@ -93,7 +93,9 @@ final class PredictCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--explain answers one image at a time, with --json or text; "
                     + "not with --csv, --jsonl or --all-faces");
         }
+        long loading = System.nanoTime();
         try (LennonNet net = LennonNet.load(model, Engine.Choice.parse(engine))) {
+            loadSeconds = (System.nanoTime() - loading) / 1e9;
             if (explain != null) {
                 return explained(net, expand(inputs), out, err);
             }
@@ -155,8 +157,12 @@ final class PredictCommand implements Callable<Integer> {
     }
 
     /** {@code --csv} / {@code --jsonl}: the table, batch by batch, with a progress bar; {@code --resume} skips what it has. */
+    /** How long the model took to load, from its file to answering (the table's runs print it). */
+    private double loadSeconds;
+
     private int toTable(LennonNet net, List<Path> files, PrintWriter err) throws IOException {
         Path file = csv != null ? csv : jsonl;
+        err.printf("%s: loaded in %.1f s (%s)%n", model, loadSeconds, net.engine().flag());
         AnswerTable.Format format = csv != null ? AnswerTable.Format.CSV : AnswerTable.Format.JSON_LINES;
         double threshold = net.metadata().threshold();
         String modelSha256 = net.metadata().modelSha256();

@@ -176,7 +176,18 @@ class LennonNetTest {
             assertThat(fromStream.predict(images.get(0)).probabilityJohn()).isEqualTo(p);
             assertThat(fromFile.predict(images.get(0)).probabilityJohn()).isEqualTo(p);
             assertThat(fromStream.metadata()).isEqualTo(fromDir.metadata());
+            // the metadata alone, as a driver reads it without building the network
+            assertThat(ModelBundle.metadata(packed)).isEqualTo(fromDir.metadata());
+            assertThat(ModelBundle.metadata(model)).isEqualTo(fromDir.metadata());
         }
+        Path noMetadata = dir.resolve("weights-only.lennonnet");
+        try (var zip = new java.util.zip.ZipOutputStream(Files.newOutputStream(noMetadata))) {
+            zip.putNextEntry(new java.util.zip.ZipEntry(ModelBundle.MODEL_FILE));
+            zip.write(new byte[] {1, 2, 3});
+            zip.closeEntry();
+        }
+        assertThatThrownBy(() -> ModelBundle.metadata(noMetadata)).isInstanceOf(IOException.class)
+                .hasMessageContaining("holds no lennonnet.json");
         assertThatThrownBy(() -> LennonNet.load((InputStream) null)).isInstanceOf(IOException.class)
                 .hasMessageContaining("no model stream");
         assertThatThrownBy(() -> LennonNet.load(new ByteArrayInputStream(new byte[] {1, 2, 3})))

@@ -45,7 +45,8 @@ public final class FeaturiseJob {
 
     /**
      * What a run did: feature rows in the table, the failed among them, skipped as already there, imported, and
-     * the seconds the new images took (read, decoded, featurised and written, without Spark's start or the import),
+     * the seconds the new images took (the backbone's load on the executors, the query's planning, the images read,
+     * decoded, featurised and written; without Spark's start or the import),
      * and the images per second per task slot of the tasks that began with the backbone loaded ({@link TaskClock}).
      */
     public record Result(String backboneKey, long rows, long failed, long skipped, long imported, Path out,
@@ -72,6 +73,7 @@ public final class FeaturiseJob {
         Path staged = out.resolve(".backbone.zip.part");
         ShippedBackbone.write(staged, backbone.graph(), new ShippedBackbone.Spec(contract, vertex, engine, key));
         ExecutorFiles.Shipped shipped = ExecutorFiles.ship(spark, staged, "backbone-", ".zip");
+        long start = System.nanoTime(); // from here: listing, planning, the executors' load, featurising, writing
 
         List<String> folders = new ArrayList<>();
         for (Split split : Split.values()) {
@@ -88,7 +90,6 @@ public final class FeaturiseJob {
         OutputTable table = new OutputTable(out.resolve(PARQUET), "backbone_key", key);
         OutputTable.Remaining remaining = table.remaining(spark, images);
         TaskClock clock = new TaskClock(spark);
-        long start = System.nanoTime();
         org.apache.spark.sql.Dataset<Row> all = table.append(spark, remaining.images().mapPartitions(
                 new FeatureRows(shipped.name(), shipped.sha256(), clock), Encoders.row(FeatureRows.SCHEMA)));
         double seconds = (System.nanoTime() - start) / 1e9;

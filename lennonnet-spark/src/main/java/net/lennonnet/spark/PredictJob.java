@@ -39,7 +39,8 @@ public final class PredictJob {
 
     /**
      * What a run did: rows in the table, failed among them, skipped as already answered, and the seconds the
-     * new images took (read, decoded, answered and written: the job's steady rate, without Spark's start), and
+     * new images took (the model's load on the executors, the query's planning, the images read, decoded,
+     * answered and written: the job's rate from the model to the table, without Spark's start), and
      * the images per second per task slot of the tasks that began with the model loaded ({@link TaskClock}).
      */
     public record Result(long answered, long failed, long skipped, Path out, double seconds,
@@ -55,14 +56,15 @@ public final class PredictJob {
         }
         Files.createDirectories(out);
         ExecutorFiles.Shipped model = ExecutorFiles.ship(spark, staged(modelPath, out), "model-", ".lennonnet");
-        String modelSha256 = ModelBundle.read(model.file()).metadata().modelSha256();
+        long start = System.nanoTime(); // from here: listing, planning, the executors' load, answering, writing
+        // the metadata alone: the driver names the model, the executors load (and check) it
+        String modelSha256 = ModelBundle.metadata(model.file()).modelSha256();
 
         Dataset<Row> images = spark.read().format("binaryFile").option("recursiveFileLookup", "true")
                 .load(inputs.toArray(String[]::new)).select("path", "content");
         OutputTable table = new OutputTable(out.resolve(PARQUET), "model_sha256", modelSha256);
         OutputTable.Remaining remaining = table.remaining(spark, images);
         TaskClock clock = new TaskClock(spark);
-        long start = System.nanoTime();
         Dataset<Row> all = table.append(spark, remaining.images().mapPartitions(new AnswerRows(model.name(),
                 model.sha256(), clock), Encoders.row(AnswerRows.SCHEMA)));
         double seconds = (System.nanoTime() - start) / 1e9;

@@ -208,6 +208,37 @@ public record ModelBundle(ComputationGraph graph, ModelMetadata metadata, java.u
         }, "");
     }
 
+    /** The most bytes a packed model's {@code lennonnet.json} may hold (a neighbours decision carries its references). */
+    private static final int MAX_METADATA_BYTES = 64 << 20;
+
+    /**
+     * A model's metadata alone, from its folder (or its {@code lennonnet.json}) or a packed file, without building
+     * the network or checking the weights' hash: what a driver that only names the model needs (loading it is where
+     * the bundle is checked).
+     */
+    public static ModelMetadata metadata(Path dirOrPacked) throws IOException {
+        if (!Files.isRegularFile(dirOrPacked) || dirOrPacked.getFileName().toString().equals(METADATA_FILE)) {
+            return readMetadata(Files.isDirectory(dirOrPacked) ? dirOrPacked : dirOrPacked.toAbsolutePath().getParent());
+        }
+        try (ZipInputStream zip = new ZipInputStream(Files.newInputStream(dirOrPacked))) {
+            for (ZipEntry entry; (entry = zip.getNextEntry()) != null; ) {
+                if (!entry.getName().equals(METADATA_FILE)) {
+                    continue;
+                }
+                byte[] json = zip.readNBytes(MAX_METADATA_BYTES + 1);
+                if (json.length > MAX_METADATA_BYTES) {
+                    throw new IOException("the metadata in " + dirOrPacked + " is larger than " + MAX_METADATA_BYTES + " bytes");
+                }
+                try {
+                    return JSON.readValue(json, ModelMetadata.class);
+                } catch (IOException | IllegalArgumentException e) {
+                    throw new IOException("unreadable model metadata in " + dirOrPacked + ": " + e.getMessage(), e);
+                }
+            }
+        }
+        throw new IOException("not a packed Lennonnet model: " + dirOrPacked + " holds no " + METADATA_FILE);
+    }
+
     private static ModelMetadata readMetadata(Path dir) throws IOException {
         Path metaFile = dir.resolve(METADATA_FILE);
         try {
