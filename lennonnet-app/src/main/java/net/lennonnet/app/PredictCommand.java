@@ -67,7 +67,8 @@ final class PredictCommand implements Callable<Integer> {
 
     @Option(names = "--occlusion", description = "With --explain: the heatmap by occlusion (each of 7 x 7 cells greyed in "
             + "turn, 50 answers per image, about 25 times the cost of one answer), which explains any model, also a face model that "
-            + "answers by distances; without it, the exact class activation map of the head.")
+            + "answers by distances, and the faithful map on a face model's tight crops; without it, the class activation "
+            + "map of the head, exact as a split of the answer and faithful on whole photos.")
     boolean occlusion;
 
     @Parameters(arity = "1..*", paramLabel = "IMAGE_OR_DIR", description = "Images, or folders to walk.")

@@ -64,6 +64,38 @@ public final class Deletion {
         return new Drops(before - Occlusion.logOdds(topAfter), rand / DRAWS, p - topAfter, randP / DRAWS);
     }
 
+    /**
+     * The largest drop in log-odds greying a tenth of a {@code grid} x {@code grid} grid over a prepared image can make,
+     * as far as a greedy search finds (cell by cell, each time the one that lowers the answer most): what the best
+     * heatmap on that grid could reach, approximately (the search finds a lower bound of the true best).
+     */
+    public static double greedyBest(LennonNet net, BufferedImage prepared, int grid) {
+        Heatmap cells = new Heatmap(new float[grid][grid], new Heatmap.Box(0, 0, prepared.getWidth(), prepared.getHeight()));
+        double before = Occlusion.logOdds(net.predictPrepared(prepared).probabilityJohn());
+        int tenth = Math.max(1, Math.round(grid * grid / 10f));
+        List<Integer> chosen = new ArrayList<>();
+        double after = before;
+        for (int step = 0; step < tenth; step++) {
+            int best = -1;
+            double lowest = Double.POSITIVE_INFINITY;
+            for (int c = 0; c < grid * grid; c++) {
+                if (chosen.contains(c)) {
+                    continue;
+                }
+                List<Integer> tried = new ArrayList<>(chosen);
+                tried.add(c);
+                double logOdds = Occlusion.logOdds(net.predictPrepared(greyed(prepared, cells, tried)).probabilityJohn());
+                if (logOdds < lowest) {
+                    lowest = logOdds;
+                    best = c;
+                }
+            }
+            chosen.add(best);
+            after = lowest;
+        }
+        return before - after;
+    }
+
     /** A copy of {@code photo} with the given cells of the map's grid painted grey. */
     static BufferedImage greyed(BufferedImage photo, Heatmap map, List<Integer> cells) {
         BufferedImage out = new BufferedImage(photo.getWidth(), photo.getHeight(), BufferedImage.TYPE_INT_RGB);
