@@ -600,6 +600,9 @@ class DemoJarIT {
         waitForText(browser, "p-john", shownBefore);
         new org.openqa.selenium.support.ui.WebDriverWait(browser, java.time.Duration.ofSeconds(30))
                 .until(d -> d.findElement(org.openqa.selenium.By.id("heat")).isDisplayed());
+        // how the map was made, and for a face model's class activation map the caveat and the way to a faithful one
+        assertThat(browser.findElement(org.openqa.selenium.By.id("why-note")).getText())
+                .startsWith("by class activation map").contains("--occlusion");
         var b = expected.box();
         double[][] at = {
             {b.x() + (clear[1] + 0.5) * b.width() / expected.columns(), b.y() + (clear[0] + 0.5) * b.height() / expected.rows()},

@@ -25,6 +25,7 @@ import net.lennonnet.model.Explanation;
 import net.lennonnet.model.LennonNet;
 import net.lennonnet.model.Prediction;
 import net.lennonnet.model.explain.Heatmap;
+import net.lennonnet.model.explain.HeatmapMethod;
 import net.lennonnet.model.image.Images;
 import net.lennonnet.model.image.UndecodableImageException;
 import org.slf4j.Logger;
@@ -277,6 +278,14 @@ public final class WebServer implements AutoCloseable {
                     json.put("heatmap", heatmap == null ? null : heatmap.json());
                     if (heatmap == null) {
                         json.put("heatmapUnavailable", result.result().noHeatmap());
+                    } else {
+                        json.put("heatmapMethod", config.heatmaps().title());
+                        if (config.heatmaps() == HeatmapMethod.ACTIVATION_MAP
+                                && net.metadata().input().preparation().findsFaces()) {
+                            // measured: on tight face crops the map is only weakly faithful (docs/evaluation.md)
+                            json.put("heatmapNote", "on a face crop the class activation map is only a rough guide "
+                                    + "to what the answer rests on; start the server with --occlusion for a faithful one");
+                        }
                     }
                 }
                 send(rc, 200, json);

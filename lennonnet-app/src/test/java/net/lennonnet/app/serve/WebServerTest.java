@@ -124,6 +124,8 @@ class WebServerTest {
         assertThat(grid.size()).isEqualTo(expected.heatmap().rows());
         assertThat(grid.get(0).size()).isEqualTo(expected.heatmap().columns());
         assertThat(grid.get(1).get(2).asDouble()).isCloseTo(expected.heatmap().grid()[1][2], org.assertj.core.data.Offset.offset(1e-4));
+        assertThat(json.get("heatmapMethod").asText()).isEqualTo("class activation map");
+        assertThat(json.has("heatmapNote")).as("a model that reads the whole photo: the map is faithful there").isFalse();
         assertThat(json.at("/heatmap/box/width").asInt()).isEqualTo(45); // the whole 45 x 35 image
         assertThat(json.at("/heatmap/box/height").asInt()).isEqualTo(35);
         assertThat(json.get("pJohn").asDouble()).isCloseTo(expected.prediction().probabilityJohn(),
@@ -163,6 +165,33 @@ class WebServerTest {
                         }
                     }
                     assertThat(json.has("heatmapUnavailable")).isFalse();
+                    assertThat(json.get("heatmapMethod").asText()).isEqualTo("occlusion");
+                }
+            }
+        }
+    }
+
+    @Test
+    void aFaceCropModelsActivationMapComesWithItsCaveatAndTheWayToAFaithfulOne() throws Exception {
+        ComputationGraph graph = TransferGraph.twoClass(TinyGraphs.imagenetShaped(32, 1), TinyGraphs.HEAD_OPTIONS);
+        Path faceCrop = dir.resolve("face-crop-model");
+        ModelBundle.write(faceCrop, graph, new ModelMetadata(ModelMetadata.FORMAT, Labels.ALL,
+                InputContract.square(32).with(net.lennonnet.model.pipeline.Preparation.FACE_CROP), 0.5, "test",
+                "0".repeat(64), TransferGraph.findHead(graph), Provenance.unknown()));
+        ServeConfig plain = new ServeConfig(faceCrop, "127.0.0.1", 0, 64 * 1024, 1_000_000);
+        for (HeatmapMethod how : HeatmapMethod.values()) {
+            try (WebServer served = WebServer.start(plain.with(how))) {
+                HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + served.port() + "/api/predict?explain=1"))
+                        .header("content-type", "image/png").POST(HttpRequest.BodyPublishers.ofByteArray(png(2))).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+                var json = JSON.readTree(r.body());
+                assertThat(json.get("heatmapMethod").asText()).isEqualTo(how.title());
+                if (how == HeatmapMethod.ACTIVATION_MAP) {
+                    assertThat(json.get("heatmapNote").asText()).contains("--occlusion");
+                } else {
+                    assertThat(json.has("heatmapNote")).isFalse();
                 }
             }
         }
