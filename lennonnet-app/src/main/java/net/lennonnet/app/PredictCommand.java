@@ -96,7 +96,7 @@ final class PredictCommand implements Callable<Integer> {
         }
         long loading = System.nanoTime();
         try (LennonNet net = LennonNet.load(model, Engine.Choice.parse(engine))) {
-            loadSeconds = (System.nanoTime() - loading) / 1e9;
+            double loadSeconds = (System.nanoTime() - loading) / 1e9;
             if (explain != null) {
                 return explained(net, expand(inputs), out, err);
             }
@@ -105,7 +105,7 @@ final class PredictCommand implements Callable<Integer> {
             }
             List<Path> files = expand(inputs);
             if (csv != null || jsonl != null) {
-                return toTable(net, files, err);
+                return toTable(net, loadSeconds, files, err);
             }
             int[] failures = {0};
             double threshold = net.metadata().threshold();
@@ -158,10 +158,8 @@ final class PredictCommand implements Callable<Integer> {
     }
 
     /** {@code --csv} / {@code --jsonl}: the table, batch by batch, with a progress bar; {@code --resume} skips what it has. */
-    /** How long the model took to load, from its file to answering (the table's runs print it). */
-    private double loadSeconds;
-
-    private int toTable(LennonNet net, List<Path> files, PrintWriter err) throws IOException {
+    /** {@code --csv}/{@code --jsonl}: the table, after a line saying how long the model took to load. */
+    private int toTable(LennonNet net, double loadSeconds, List<Path> files, PrintWriter err) throws IOException {
         Path file = csv != null ? csv : jsonl;
         err.printf("%s: loaded in %.1f s (%s)%n", model, loadSeconds, net.engine().flag());
         AnswerTable.Format format = csv != null ? AnswerTable.Format.CSV : AnswerTable.Format.JSON_LINES;

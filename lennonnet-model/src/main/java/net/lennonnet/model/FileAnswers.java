@@ -81,7 +81,14 @@ public final class FileAnswers {
     }
 
     /** A batch as the reader left it: each file's hash, and its prepared input or reason. */
-    private record Batch(List<Path> files, List<String> hashes, List<LennonNet.Ready> ready, long started) {}
+    private record Batch(List<Path> files, List<String> hashes, List<LennonNet.Ready> ready, long started) {
+
+        /** The batch of {@code files} from their reads, in order. */
+        static Batch of(List<Path> files, List<Read> reads, long started) {
+            return new Batch(files, reads.stream().map(Read::sha256).toList(), reads.stream().map(Read::ready).toList(),
+                    started);
+        }
+    }
 
     private static final Object END = new Object();
 
@@ -116,18 +123,15 @@ public final class FileAnswers {
             for (int from = 0; from < files.size(); from += LennonNet.BATCH) {
                 long started = System.nanoTime();
                 List<Path> batch = files.subList(from, Math.min(files.size(), from + LennonNet.BATCH));
-                List<Future<Read>> reads = new ArrayList<>(batch.size());
+                List<Future<Read>> pending = new ArrayList<>(batch.size());
                 for (Path file : batch) {
-                    reads.add(readers.submit(() -> read(net, file, alreadyPrepared)));
+                    pending.add(readers.submit(() -> read(net, file, alreadyPrepared)));
                 }
-                List<String> hashes = new ArrayList<>(batch.size());
-                List<LennonNet.Ready> ready = new ArrayList<>(batch.size());
-                for (Future<Read> read : reads) {
-                    Read r = await(read);
-                    hashes.add(r.sha256());
-                    ready.add(r.ready());
+                List<Read> reads = new ArrayList<>(batch.size());
+                for (Future<Read> read : pending) {
+                    reads.add(await(read));
                 }
-                sink.accept(answer(net, new Batch(batch, hashes, ready, started)));
+                sink.accept(answer(net, Batch.of(batch, reads, started)));
             }
         } finally {
             readers.shutdownNow();
@@ -206,14 +210,7 @@ public final class FileAnswers {
 
     private static Batch read(LennonNet net, List<Path> files, boolean alreadyPrepared) {
         long started = System.nanoTime();
-        List<String> hashes = new ArrayList<>();
-        List<LennonNet.Ready> ready = new ArrayList<>();
-        for (Path file : files) {
-            Read r = read(net, file, alreadyPrepared);
-            hashes.add(r.sha256());
-            ready.add(r.ready());
-        }
-        return new Batch(files, hashes, ready, started);
+        return Batch.of(files, files.stream().map(file -> read(net, file, alreadyPrepared)).toList(), started);
     }
 
     private static List<Answer> answer(LennonNet net, Batch batch) {

@@ -30,6 +30,14 @@ class HeatmapTest {
         return grid;
     }
 
+    /** An upright face's six keypoints ({@code {x, y}} each) moved by {@code turn}. */
+    private static List<FaceDetection.Point> turned(AffineTransform turn, double[][] upright) {
+        return java.util.Arrays.stream(upright).map(p -> {
+            Point2D q = turn.transform(new Point2D.Double(p[0], p[1]), null);
+            return new FaceDetection.Point(q.getX(), q.getY());
+        }).toList();
+    }
+
     /** A face lying on its side: the eyes one above the other at x = 200, the nose to their left. */
     private static List<FaceDetection.Point> sideways() {
         return List.of(new FaceDetection.Point(200, 100), new FaceDetection.Point(200, 200),
@@ -43,11 +51,8 @@ class HeatmapTest {
         for (double degrees : new double[] {0, 25, 90, -140}) {
             // a face turned by that angle about (300, 250), eyes 80 px apart
             AffineTransform turn = AffineTransform.getRotateInstance(Math.toRadians(degrees), 300, 250);
-            List<FaceDetection.Point> keypoints = java.util.stream.Stream.of(new double[][] {{260, 230}, {340, 230},
-                    {300, 277}, {300, 300}, {230, 250}, {370, 250}}).map(p -> {
-                        Point2D q = turn.transform(new Point2D.Double(p[0], p[1]), null);
-                        return new FaceDetection.Point(q.getX(), q.getY());
-                    }).toList();
+            List<FaceDetection.Point> keypoints = turned(turn, new double[][] {{260, 230}, {340, 230}, {300, 277},
+                {300, 300}, {230, 250}, {370, 250}});
             AffineTransform toChip = FaceAlign.transform(keypoints);
             Heatmap map = Heatmap.throughAlignment(chip, toChip, FaceAlign.CHIP, 640, 480);
             AffineTransform toPhoto = toChip.createInverse();
@@ -88,11 +93,8 @@ class HeatmapTest {
     @Test
     void theCornersATurnedChipLeavesAreNotReadNullInJsonAndClearInTheOverlay() {
         AffineTransform turn = AffineTransform.getRotateInstance(Math.toRadians(45), 150, 150);
-        List<FaceDetection.Point> keypoints = java.util.stream.Stream.of(new double[][] {{110, 130}, {190, 130},
-                {150, 177}, {150, 200}, {80, 150}, {220, 150}}).map(p -> {
-                    Point2D q = turn.transform(new Point2D.Double(p[0], p[1]), null);
-                    return new FaceDetection.Point(q.getX(), q.getY());
-                }).toList();
+        List<FaceDetection.Point> keypoints = turned(turn, new double[][] {{110, 130}, {190, 130}, {150, 177},
+            {150, 200}, {80, 150}, {220, 150}});
         Heatmap map = Heatmap.throughAlignment(numbered(), FaceAlign.transform(keypoints), FaceAlign.CHIP, 300, 300);
         assertThat(map.grid()[0][0]).as("a corner of the box outside the chip turned 45 degrees").isNaN();
         assertThat(map.grid()[map.rows() / 2][map.columns() / 2]).isNotNaN();
