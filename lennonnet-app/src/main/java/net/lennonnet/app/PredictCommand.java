@@ -161,7 +161,7 @@ final class PredictCommand implements Callable<Integer> {
     /** {@code --csv}/{@code --jsonl}: the table, after a line saying how long the model took to load. */
     private int toTable(LennonNet net, double loadSeconds, List<Path> files, PrintWriter err) throws IOException {
         Path file = csv != null ? csv : jsonl;
-        err.printf("%s: loaded in %.1f s (%s)%n", model, loadSeconds, net.engine().flag());
+        err.printf("%s: loaded in %.1f s (%s, %s)%n", model, loadSeconds, net.engine().flag(), net.precision().flag());
         AnswerTable.Format format = csv != null ? AnswerTable.Format.CSV : AnswerTable.Format.JSON_LINES;
         double threshold = net.metadata().threshold();
         String modelSha256 = net.metadata().modelSha256();

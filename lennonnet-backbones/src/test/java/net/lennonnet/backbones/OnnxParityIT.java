@@ -11,6 +11,7 @@ import java.util.Optional;
 import net.lennonnet.backbones.face.FaceModels;
 import net.lennonnet.model.engine.Engine;
 import net.lennonnet.model.engine.Engines;
+import net.lennonnet.model.engine.Int8Export;
 import net.lennonnet.model.graph.TransferGraph;
 import net.lennonnet.model.image.Images;
 import net.lennonnet.model.pipeline.ImagePipeline;
@@ -88,6 +89,67 @@ class OnnxParityIT {
         assertThat(onnxTop).containsExactly(dl4jTop);
     }
 
+    /** Real photos the int8 calibration is measured on: none of the photos it is then tested on. */
+    private static List<INDArray> calibrationPhotos(ImagePipeline pipeline) throws IOException {
+        List<INDArray> photos = new ArrayList<>();
+        for (String name : List.of("motorcycle_right.png", "retina.jpg", "brick.png", "grass.png", "ihc.png", "horse.png")) {
+            photos.add(pipeline.input(RealPackages.skimageData().resolve(name)).tensor());
+        }
+        return photos;
+    }
+
+    @Test
+    void int8ResNet50KeepsImageNetsClassesOnRealPhotos() throws Exception {
+        Backbone backbone = Backbones.load(RealPackages.resnet50());
+        ComputationGraph graph = backbone.graph();
+        TransferGraph.Head head = TransferGraph.findHead(graph);
+        ImagePipeline pipeline = ImagePipeline.of(backbone.input());
+        List<INDArray> calibration = calibrationPhotos(pipeline);
+        for (int i = 1; i <= 3; i++) {
+            calibration.add(pipeline.input(RealPackages.faceApiSamples().resolve("sample" + i + ".jpg")).tensor());
+        }
+        List<INDArray> tested = new ArrayList<>();
+        for (String name : SKIMAGE_PHOTOS) {
+            tested.add(pipeline.input(RealPackages.skimageData().resolve(name)).tensor());
+        }
+        for (int i = 4; i <= 6; i++) {
+            tested.add(pipeline.input(RealPackages.faceApiSamples().resolve("sample" + i + ".jpg")).tensor());
+        }
+        var int8 = Int8Export.calibrate(graph, head.featureVertex(), 3, 224, 224, calibration);
+        INDArray batch = Nd4j.concat(0, tested.toArray(INDArray[]::new));
+        float[][] exact;
+        float[][] approx;
+        try (Engine f = Engines.open(Engine.Choice.ONNXRUNTIME, graph, head.featureVertex(), 3, 224, 224, 2, Optional.empty());
+                Engine q = Engines.open(Engine.Choice.ONNXRUNTIME, graph, head.featureVertex(), 3, 224, 224, 2, Optional.of(int8))) {
+            assertThat(q.precision()).isEqualTo(Engine.Precision.INT8);
+            exact = f.features(batch);
+            approx = q.features(batch);
+        }
+        double worst = 1;
+        for (int i = 0; i < exact.length; i++) {
+            worst = Math.min(worst, cosine(exact[i], approx[i]));
+        }
+        int[] floatTop = topClass(graph, head, exact);
+        int[] int8Top = topClass(graph, head, approx);
+        System.out.printf("ResNet-50 in int8 (calibrated on %d real photos), %d others: top-1 %s (float %s); lowest feature "
+                + "cosine to float %.4f%n", calibration.size(), tested.size(), java.util.Arrays.toString(int8Top),
+                java.util.Arrays.toString(floatTop), worst);
+        assertThat(int8Top).containsExactly(floatTop);
+        assertThat(worst).isGreaterThan(0.98);
+    }
+
+    private static double cosine(float[] a, float[] b) {
+        double dot = 0;
+        double na = 0;
+        double nb = 0;
+        for (int i = 0; i < a.length; i++) {
+            dot += a[i] * b[i];
+            na += a[i] * a[i];
+            nb += b[i] * b[i];
+        }
+        return dot / Math.sqrt(na * nb);
+    }
+
     private static int[] topClass(ComputationGraph graph, TransferGraph.Head head, float[][] features) {
         var classifier = graph.getLayer(head.outputVertex());
         INDArray scores = classifier.activate(Nd4j.create(features), false, LayerWorkspaceMgr.noWorkspaces()).detach();
@@ -99,7 +161,7 @@ class OnnxParityIT {
     }
 
     @Test
-    void theFaceDescriptorGivesDl4jsDescriptorsAndPairDecisionsOnRealFaces() throws IOException {
+    void theFaceDescriptorGivesDl4jsDescriptorsAndPairDecisionsOnRealFaces() throws Exception {
         Backbone face = Backbones.face();
         ImagePipeline pipeline = new ImagePipeline(InputContract.faceChip(), Images.DEFAULT_MAX_PIXELS,
                 Optional.of(FaceModels.detector()));
@@ -127,6 +189,38 @@ class OnnxParityIT {
         System.out.printf("face descriptor, %d real faces: largest relative difference %.2e; %d pairs, distances "
                 + "moved at most %.2e, the same decisions%n", chips.size(), worst, pairs, largestShift);
         assertThat(largestShift).isLessThan(1e-3);
+
+        // in int8, calibrated on the faces of the first three group photos: distances move, decisions do not
+        List<INDArray> calibration = new ArrayList<>();
+        for (int i = 1; i <= 3; i++) {
+            var photo = Images.decode(RealPackages.faceApiSamples().resolve("sample" + i + ".jpg"), Images.DEFAULT_MAX_PIXELS);
+            pipeline.inputsPerFace(photo).forEach(in -> calibration.add(in.tensor()));
+        }
+        var int8 = Int8Export.calibrate(face.graph(), vertex, 3, InputContract.faceChip().height(), InputContract.faceChip().width(),
+                calibration);
+        float[][] quantised;
+        try (Engine q = Engines.open(Engine.Choice.ONNXRUNTIME, face.graph(), vertex, 3, InputContract.faceChip().height(),
+                InputContract.faceChip().width(), 2, Optional.of(int8))) {
+            quantised = q.features(Nd4j.concat(0, chips.toArray(INDArray[]::new)));
+        }
+        List<String> changed = new ArrayList<>();
+        double moved = 0;
+        for (int i = 0; i < chips.size(); i++) {
+            for (int j = i + 1; j < chips.size(); j++) {
+                double a = distance(descriptors.dl4j()[i], descriptors.dl4j()[j]);
+                double b = distance(quantised[i], quantised[j]);
+                moved = Math.max(moved, Math.abs(a - b));
+                if ((a < 0.6) != (b < 0.6)) {
+                    changed.add(String.format("%.4f -> %.4f", a, b));
+                    // only a pair at the threshold's edge may change sides
+                    assertThat(Math.abs(a - 0.6)).as("faces %d and %d", i, j).isLessThan(0.03);
+                }
+            }
+        }
+        System.out.printf("face descriptor in int8 (calibrated on %d of the faces): %d of %d pair decisions changed %s, "
+                + "distances moved at most %.4f%n", calibration.size(), changed.size(), pairs, changed, moved);
+        assertThat(changed.size()).isLessThanOrEqualTo(pairs / 50);
+        assertThat(moved).isLessThan(0.05);
     }
 
     private static double distance(float[] a, float[] b) {

@@ -79,7 +79,7 @@ public final class LennonNet implements AutoCloseable {
         this.pipeline = new ImagePipeline(metadata.input(), maxPixels, detector);
         Dl4jDefaults.logStatusOnce();
         this.engine = Engines.open(engine, graph, metadata.head().featureVertex(), 3, metadata.input().height(),
-                metadata.input().width(), engineThreads);
+                metadata.input().width(), engineThreads, metadata.int8Calibration());
         this.javaHead = this.engine.kind() == Engine.Kind.DL4J ? java.util.Optional.empty()
                 : SoftmaxHead.of(graph, metadata.head().outputVertex());
         this.engineThreads = engineThreads;
@@ -125,6 +125,11 @@ public final class LennonNet implements AutoCloseable {
     /** The engine that runs the backbone. */
     public Engine.Kind engine() {
         return engine.kind();
+    }
+
+    /** The precision the backbone runs in: int8 for a model trained so, when ONNX Runtime runs it. */
+    public Engine.Precision precision() {
+        return engine.precision();
     }
 
     /** What the model was trained with: labels, input contract, threshold, provenance. */

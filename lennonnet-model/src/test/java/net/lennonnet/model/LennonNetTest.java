@@ -195,6 +195,40 @@ class LennonNetTest {
     }
 
     @Test
+    void anInt8ModelAnswersInInt8AndItsCalibrationSurvivesPacking() throws Exception {
+        ComputationGraph graph = TransferGraph.twoClass(TinyGraphs.imagenetShaped(32, 1), TinyGraphs.HEAD_OPTIONS);
+        TransferGraph.Head head = TransferGraph.findHead(graph);
+        ImagePipeline pipeline = ImagePipeline.of(InputContract.square(32));
+        List<org.nd4j.linalg.api.ndarray.INDArray> photos = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            photos.add(pipeline.input(images.get(i)).tensor());
+        }
+        var calibration = net.lennonnet.model.engine.Int8Export.calibrate(graph, head.featureVertex(), 3, 32, 32, photos);
+        Path int8 = dir.resolve("int8");
+        ModelBundle.write(int8, graph, new ModelMetadata(ModelMetadata.FORMAT, Labels.ALL, InputContract.square(32),
+                0.5, "test", "0".repeat(64), head, Provenance.unknown()).withInt8(calibration));
+        Path packed = dir.resolve("int8.lennonnet");
+        ModelBundle.pack(int8, packed);
+        try (LennonNet quantised = LennonNet.load(packed); LennonNet dl4j = LennonNet.load(int8, Engine.Choice.DL4J)) {
+            assertThat(quantised.precision()).isEqualTo(Engine.Precision.INT8);
+            assertThat(quantised.metadata().precision()).isEqualTo("int8");
+            assertThat(quantised.metadata().int8Calibration()).contains(calibration);
+            assertThat(ModelBundle.metadata(packed)).isEqualTo(quantised.metadata());
+            // DL4J has no int8: it answers the same model in float
+            assertThat(dl4j.precision()).isEqualTo(Engine.Precision.FP32);
+            for (int i = 10; i < 20; i++) {
+                assertThat(quantised.predict(images.get(i)).probabilityJohn()).as("image %d", i)
+                        .isCloseTo(dl4j.predict(images.get(i)).probabilityJohn(), org.assertj.core.api.Assertions.within(0.05));
+            }
+        }
+        try (LennonNet plain = LennonNet.load(model)) {
+            assertThat(plain.precision()).isEqualTo(Engine.Precision.FP32);
+            assertThat(plain.metadata().precision()).isEqualTo("fp32");
+            assertThat(Files.readString(model.resolve(ModelBundle.METADATA_FILE))).doesNotContain("int8");
+        }
+    }
+
+    @Test
     void concurrentCallersGetTheAnswersOfSequentialOnes() throws Exception {
         try (LennonNet net = LennonNet.load(model)) {
             List<Double> expected = new ArrayList<>();

@@ -27,11 +27,22 @@ import net.lennonnet.model.engine.Engine;
  * @param backbone     which backbone the head is trained on
  * @param engine       what computes the backbone's features: the engine the model will answer with by default
  *                     (ONNX Runtime when it can), so that the head learns from the features it will read
+ * @param precision    the backbone's precision: {@link Engine.Precision#INT8} calibrates ONNX Runtime's int8
+ *                     backbone on training photos, computes the features with it and records the calibration in
+ *                     the model, which then answers in int8 too
  */
 public record TrainConfig(Path data, Path out, int inputSize, int epochs, int batchSize, double learningRate,
         int patience, long seed, WeightsChoice weights, int uiPort,
         Path featureCache, Augmentation augmentation,
-        FineTuning fineTuning, BackboneKind backbone, Engine.Choice engine) {
+        FineTuning fineTuning, BackboneKind backbone, Engine.Choice engine, Engine.Precision precision) {
+
+    /** In float. */
+    public TrainConfig(Path data, Path out, int inputSize, int epochs, int batchSize, double learningRate,
+            int patience, long seed, WeightsChoice weights, int uiPort, Path featureCache,
+            Augmentation augmentation, FineTuning fineTuning, BackboneKind backbone, Engine.Choice engine) {
+        this(data, out, inputSize, epochs, batchSize, learningRate, patience, seed, weights, uiPort, featureCache,
+                augmentation, fineTuning, backbone, engine, Engine.Precision.FP32);
+    }
 
     /** A ResNet-50 configuration. */
     /** With the faster engine that loads for the features. */
@@ -72,7 +83,7 @@ public record TrainConfig(Path data, Path out, int inputSize, int epochs, int ba
         return new Builder(data, out).inputSize(inputSize).epochs(epochs).batchSize(batchSize)
                 .learningRate(learningRate).patience(patience).seed(seed).weights(weights).uiPort(uiPort)
                 .featureCache(featureCache).augmentation(augmentation).fineTuning(fineTuning)
-                .backbone(backbone).engine(engine);
+                .backbone(backbone).engine(engine).precision(precision);
     }
 
     /** Builds a {@link TrainConfig}; every setter has the default above until called. */
@@ -92,6 +103,7 @@ public record TrainConfig(Path data, Path out, int inputSize, int epochs, int ba
         private FineTuning fineTuning = FineTuning.off();
         private BackboneKind backbone = BackboneKind.RESNET50;
         private Engine.Choice engine = Engine.Choice.AUTO;
+        private Engine.Precision precision = Engine.Precision.FP32;
 
         private Builder(Path data, Path out) {
             this.data = data;
@@ -114,12 +126,13 @@ public record TrainConfig(Path data, Path out, int inputSize, int epochs, int ba
         public Builder fineTuning(FineTuning value) { fineTuning = value; return this; }
         public Builder backbone(BackboneKind value) { backbone = value; return this; }
         public Builder engine(Engine.Choice value) { engine = value; return this; }
+        public Builder precision(Engine.Precision value) { precision = value; return this; }
 
         /** The configuration; {@link IllegalArgumentException} naming the first value out of range. */
         public TrainConfig build() {
             return new TrainConfig(data, out, inputSize, epochs, batchSize, learningRate, patience, seed, weights,
                     uiPort, featureCache != null ? featureCache : data == null ? null : defaultFeatureCache(data),
-                    augmentation, fineTuning, backbone, engine);
+                    augmentation, fineTuning, backbone, engine, precision);
         }
     }
 
@@ -135,6 +148,7 @@ public record TrainConfig(Path data, Path out, int inputSize, int epochs, int ba
 
     public TrainConfig {
         engine = engine == null ? Engine.Choice.AUTO : engine;
+        precision = precision == null ? Engine.Precision.FP32 : precision;
         if (data == null || out == null) {
             throw new IllegalArgumentException("data and out folders are required");
         }
@@ -170,6 +184,14 @@ public record TrainConfig(Path data, Path out, int inputSize, int epochs, int ba
         }
         if (backbone == null) {
             throw new IllegalArgumentException("a backbone is required");
+        }
+        if (precision == Engine.Precision.INT8 && engine == Engine.Choice.DL4J) {
+            throw new IllegalArgumentException("int8 runs on ONNX Runtime's integer kernels: use --engine auto or onnxruntime with "
+                    + "--precision int8");
+        }
+        if (precision == Engine.Precision.INT8 && fineTuning.enabled()) {
+            throw new IllegalArgumentException("fine-tuning changes the last stage the int8 calibration was measured on: "
+                    + "train with --precision int8 or with fine-tuning, not both");
         }
         if (backbone == BackboneKind.FACE && fineTuning.enabled()) {
             throw new IllegalArgumentException("fine-tuning unfreezes ResNet-50's last stage; the face backbone has none");

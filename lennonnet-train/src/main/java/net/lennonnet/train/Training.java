@@ -18,6 +18,8 @@ import net.lennonnet.model.bundle.ModelMetadata;
 import net.lennonnet.model.bundle.Provenance;
 import net.lennonnet.model.engine.Engine;
 import net.lennonnet.model.engine.Engines;
+import net.lennonnet.model.engine.Int8Calibration;
+import net.lennonnet.model.engine.Int8Export;
 import net.lennonnet.model.graph.Labels;
 import net.lennonnet.model.graph.TransferGraph;
 import net.lennonnet.model.pipeline.InputContract;
@@ -41,6 +43,8 @@ public final class Training {
 
     private static final Logger log = LoggerFactory.getLogger(Training.class);
     private static final int CALIBRATION_IMAGES = 8;
+    /** Training images the int8 backbone's activation ranges are measured on. */
+    static final int INT8_CALIBRATION_IMAGES = 32;
 
     private Training() {}
 
@@ -72,9 +76,17 @@ public final class Training {
                 new TransferGraph.HeadOptions(config.learningRate(), classWeights, config.seed()));
         TransferGraph.Head head = TransferGraph.findHead(graph);
         // the backbone runs on the engine answering will use, and the cache knows which computed its rows
-        Engine engine = Engines.open(config.engine(), graph, head.featureVertex(), 3, contract.height(), contract.width());
+        Optional<Int8Calibration> int8 = config.precision() == Engine.Precision.INT8
+                ? Optional.of(calibrateInt8(config, dataset, contract, graph, head.featureVertex())) : Optional.empty();
+        Engine engine = Engines.open(config.engine(), graph, head.featureVertex(), 3, contract.height(), contract.width(),
+                Runtime.getRuntime().availableProcessors(), int8);
+        if (int8.isPresent() && engine.precision() != Engine.Precision.INT8) {
+            engine.close();
+            throw new IllegalStateException("--precision int8 needs ONNX Runtime, and the features would be computed by "
+                    + engine.kind().flag() + " (see the log line above for why)");
+        }
         String backboneKey = FeatureCache.key(backbone.graph(), contract,
-                TransferGraph.findHead(backbone.graph()).featureVertex(), engine.kind());
+                TransferGraph.findHead(backbone.graph()).featureVertex(), engine.kind(), int8);
         FeatureCache cache = new FeatureCache(config.featureCache(), backboneKey);
         log.info("feature cache: {}", cache.dir());
         long featureStart = System.nanoTime();
@@ -123,13 +135,36 @@ public final class Training {
         // a face model carries the face detector it finds faces with: answering needs nothing outside the model
         Optional<Path> detector = contract.preparation() == Preparation.FACE_ALIGN ? Optional.of(net.lennonnet.backbones.face.FaceModels.blazeFace())
                 : Optional.empty();
-        ModelBundle.write(config.out(), graph, new ModelMetadata(ModelMetadata.FORMAT, Labels.ALL, contract,
-                threshold.value(), threshold.source(), "0".repeat(64), head, provenance, decision), detector);
+        ModelMetadata metadata = new ModelMetadata(ModelMetadata.FORMAT, Labels.ALL, contract,
+                threshold.value(), threshold.source(), "0".repeat(64), head, provenance, decision);
+        ModelBundle.write(config.out(), graph, int8.map(metadata::withInt8).orElse(metadata), detector);
         log.info("model written to {} ({} s in all: {} s features, {} s head)", config.out(), fmt(seconds(started)),
                 fmt(featureSeconds), fmt(headSeconds));
         return new TrainResult(config.run(), List.copyOf(history), bestEpoch, backbone.pretrained(), backbone.origin(),
                 classWeights, report, featureSeconds, train.computed() + validation.computed() + test.computed(),
                 headSeconds);
+    }
+
+    /**
+     * The int8 calibration of the backbone on up to {@link #INT8_CALIBRATION_IMAGES} training images (read as
+     * the features will be, no augmented views): the range of every quantised activation, measured by the
+     * float backbone on ONNX Runtime.
+     */
+    private static Int8Calibration calibrateInt8(TrainConfig config, Dataset dataset, InputContract contract,
+            ComputationGraph graph, String featureVertex) throws IOException {
+        long started = System.nanoTime();
+        var batch = DatasetIterators.of(dataset, Split.TRAIN, contract, INT8_CALIBRATION_IMAGES, config.seed()).next();
+        try {
+            Int8Calibration calibration = Int8Export.calibrate(graph, featureVertex, 3, contract.height(), contract.width(),
+                    List.of(batch.getFeatures()));
+            log.info("int8: calibrated {} activations on {} training images in {} s (calibration {})",
+                    calibration.ranges().size(), calibration.images(), String.format("%.1f", seconds(started)),
+                    calibration.hash());
+            return calibration;
+        } catch (net.lennonnet.model.engine.OnnxExport.UnsupportedGraphException | ai.onnxruntime.OrtException e) {
+            throw new IllegalStateException("--precision int8 needs the backbone on ONNX Runtime, which cannot run it: "
+                    + e.getMessage(), e);
+        }
     }
 
     /**

@@ -72,9 +72,20 @@ public final class FeatureCache {
      * engines agree to about 1e-5, not exactly, so the others are keyed apart).
      */
     public static String key(ComputationGraph backbone, InputContract contract, String featureVertex, Engine.Kind engine) {
+        return key(backbone, contract, featureVertex, engine, java.util.Optional.empty());
+    }
+
+    /**
+     * The same for features computed in int8 with {@code int8}'s calibration, when present: the precision and
+     * the calibration's hash are part of the key, since the features differ from float's (and between
+     * calibrations).
+     */
+    public static String key(ComputationGraph backbone, InputContract contract, String featureVertex, Engine.Kind engine,
+            java.util.Optional<net.lennonnet.model.engine.Int8Calibration> int8) {
         MessageDigest digest = Hashes.digest();
         digest.update(("lennonnet-features-v1|" + contract + "|" + featureVertex + "|"
-                + (engine == Engine.Kind.DL4J ? "" : engine.flag() + "|")).getBytes(StandardCharsets.UTF_8));
+                + (engine == Engine.Kind.DL4J ? "" : engine.flag() + "|")
+                + int8.map(c -> "int8:" + c.hash() + "|").orElse("")).getBytes(StandardCharsets.UTF_8));
         ByteBuffer weights = backbone.params().data().asNio();
         digest.update(weights.duplicate());
         return HexFormat.of().formatHex(digest.digest()).substring(0, 24);

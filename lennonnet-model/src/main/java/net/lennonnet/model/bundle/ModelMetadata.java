@@ -1,6 +1,7 @@
 package net.lennonnet.model.bundle;
 
 import java.util.List;
+import net.lennonnet.model.engine.Int8Calibration;
 import net.lennonnet.model.graph.Labels;
 import net.lennonnet.model.graph.TransferGraph;
 import net.lennonnet.model.pipeline.InputContract;
@@ -21,10 +22,14 @@ import net.lennonnet.model.pipeline.InputContract;
  *                        predate it, answer with the head as it is
  * @param detectorSha256  for a face-aligned model, the SHA-256 of the face detector it carries
  *                        ({@link ModelBundle#DETECTOR_FILE}); empty otherwise
+ * @param int8            for a model whose backbone answers in int8 ({@code train --precision int8}), the
+ *                        activation ranges its head's features were computed with; null for float
  */
 public record ModelMetadata(int format, List<String> labels, InputContract input, double threshold,
         String thresholdSource, String modelSha256, TransferGraph.Head head, Provenance provenance,
-        Decision decision, String detectorSha256) {
+        Decision decision, String detectorSha256,
+        @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+        Int8Calibration int8) {
 
     /** The format written: 2 records the {@link Decision}. */
     public static final int FORMAT = 2;
@@ -41,7 +46,15 @@ public record ModelMetadata(int format, List<String> labels, InputContract input
     public ModelMetadata(int format, List<String> labels, InputContract input, double threshold,
             String thresholdSource, String modelSha256, TransferGraph.Head head, Provenance provenance,
             Decision decision) {
-        this(format, labels, input, threshold, thresholdSource, modelSha256, head, provenance, decision, "");
+        this(format, labels, input, threshold, thresholdSource, modelSha256, head, provenance, decision, "", null);
+    }
+
+    /** Metadata of a float model. */
+    public ModelMetadata(int format, List<String> labels, InputContract input, double threshold,
+            String thresholdSource, String modelSha256, TransferGraph.Head head, Provenance provenance,
+            Decision decision, String detectorSha256) {
+        this(format, labels, input, threshold, thresholdSource, modelSha256, head, provenance, decision, detectorSha256,
+                null);
     }
 
     public ModelMetadata {
@@ -76,12 +89,28 @@ public record ModelMetadata(int format, List<String> labels, InputContract input
     /** A copy with another model hash (the hash is known only once the weights are written). */
     public ModelMetadata withModelSha256(String sha256) {
         return new ModelMetadata(format, labels, input, threshold, thresholdSource, sha256, head, provenance, decision,
-                detectorSha256);
+                detectorSha256, int8);
     }
 
     /** A copy that says which face detector the model carries. */
     public ModelMetadata withDetectorSha256(String sha256) {
         return new ModelMetadata(format, labels, input, threshold, thresholdSource, modelSha256, head, provenance, decision,
-                sha256);
+                sha256, int8);
+    }
+
+    /** A copy whose backbone answers in int8 with {@code calibration}'s ranges. */
+    public ModelMetadata withInt8(Int8Calibration calibration) {
+        return new ModelMetadata(format, labels, input, threshold, thresholdSource, modelSha256, head, provenance, decision,
+                detectorSha256, calibration);
+    }
+
+    /** The int8 calibration the backbone answers with; empty for a float model. */
+    public java.util.Optional<Int8Calibration> int8Calibration() {
+        return java.util.Optional.ofNullable(int8);
+    }
+
+    /** {@code int8} or {@code fp32}: the precision the head's features were computed in. */
+    public String precision() {
+        return int8 == null ? "fp32" : "int8";
     }
 }

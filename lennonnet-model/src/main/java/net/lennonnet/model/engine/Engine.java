@@ -41,7 +41,35 @@ public interface Engine extends AutoCloseable {
         }
     }
 
+    /** The numbers the backbone computes in. */
+    enum Precision {
+        /** 32-bit float, as DL4J computes. */
+        FP32,
+        /** ONNX Runtime's int8 kernels on the backbone quantised with a calibration ({@link Int8Export}). */
+        INT8;
+
+        /** The name the command line takes: {@code fp32} or {@code int8}. */
+        public String flag() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        /** {@code fp32} or {@code int8}; an error naming both otherwise. */
+        public static Precision parse(String text) {
+            for (Precision p : values()) {
+                if (p.name().equalsIgnoreCase(text)) {
+                    return p;
+                }
+            }
+            throw new IllegalArgumentException("precision must be fp32 or int8, got " + text);
+        }
+    }
+
     Kind kind();
+
+    /** The precision the backbone runs in: float unless an int8 calibration was given and the engine runs it. */
+    default Precision precision() {
+        return Precision.FP32;
+    }
 
     /**
      * The backbone's features for a batch: one row per image of {@code input} ({@code [n, channels,

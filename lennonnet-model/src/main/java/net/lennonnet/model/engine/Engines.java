@@ -35,18 +35,31 @@ public final class Engines {
      */
     public static Engine open(Engine.Choice choice, ComputationGraph graph, String featureVertex, int channels,
             int height, int width, int threads) {
+        return open(choice, graph, featureVertex, channels, height, width, threads, java.util.Optional.empty());
+    }
+
+    /**
+     * The same, in int8 when {@code int8} holds a calibration ({@link Int8Export}): ONNX Runtime's integer
+     * kernels on the quantised backbone. Only ONNX Runtime runs int8; where DL4J answers (asked for by name,
+     * a GPU backend, an export that fails under {@code auto}) it computes in float, and one log line says so.
+     */
+    public static Engine open(Engine.Choice choice, ComputationGraph graph, String featureVertex, int channels,
+            int height, int width, int threads, java.util.Optional<Int8Calibration> int8) {
         if (threads < 1) {
             throw new IllegalArgumentException("an engine needs at least one thread, got " + threads);
         }
         if (choice == Engine.Choice.DL4J) {
-            return new Dl4jEngine(graph, featureVertex);
+            return dl4j(graph, featureVertex, int8);
         }
         if (choice == Engine.Choice.AUTO && gpuBackend()) {
             log.info("answering with DL4J: the ND4J backend runs on the GPU, and the ONNX Runtime here is its CPU build");
-            return new Dl4jEngine(graph, featureVertex);
+            return dl4j(graph, featureVertex, int8);
         }
         try {
             byte[] model = OnnxExport.export(graph, featureVertex, channels, height, width);
+            if (int8.isPresent()) {
+                return OrtEngine.open(Int8Export.quantise(model, int8.get()), threads, Engine.Precision.INT8);
+            }
             return OrtEngine.open(model, threads);
         } catch (OnnxExport.UnsupportedGraphException | ai.onnxruntime.OrtException | LinkageError | RuntimeException e) {
             String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
@@ -54,7 +67,15 @@ public final class Engines {
                 throw new IllegalStateException("ONNX Runtime cannot run this model: " + why, e);
             }
             log.info("answering with DL4J: ONNX Runtime cannot run this model ({})", why);
-            return new Dl4jEngine(graph, featureVertex);
+            return dl4j(graph, featureVertex, int8);
         }
+    }
+
+    private static Engine dl4j(ComputationGraph graph, String featureVertex, java.util.Optional<Int8Calibration> int8) {
+        if (int8.isPresent()) {
+            log.info("computing in float: the model's backbone was calibrated for int8, which only ONNX Runtime runs; "
+                    + "its features differ from int8's a little (cosine about 0.995 on real photos)");
+        }
+        return new Dl4jEngine(graph, featureVertex);
     }
 }

@@ -18,27 +18,39 @@ final class OrtEngine implements Engine {
 
     private final OrtEnvironment environment;
     private final OrtSession session;
+    private final Precision precision;
 
-    private OrtEngine(OrtEnvironment environment, OrtSession session) {
+    private OrtEngine(OrtEnvironment environment, OrtSession session, Precision precision) {
         this.environment = environment;
         this.session = session;
+        this.precision = precision;
     }
 
-    /** A session on the ONNX model, with {@code threads} intra-op threads. */
+    /** A session on the float ONNX model, with {@code threads} intra-op threads. */
     static OrtEngine open(byte[] onnxModel, int threads) throws OrtException {
+        return open(onnxModel, threads, Precision.FP32);
+    }
+
+    /** A session on the ONNX model, float or quantised ({@link Int8Export}), with {@code threads} intra-op threads. */
+    static OrtEngine open(byte[] onnxModel, int threads, Precision precision) throws OrtException {
         OrtEnvironment environment = OrtEnvironment.getEnvironment();
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             options.setIntraOpNumThreads(threads);
             options.setInterOpNumThreads(1);
             options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            return new OrtEngine(environment, environment.createSession(onnxModel, options));
+            return new OrtEngine(environment, environment.createSession(onnxModel, options), precision);
         }
     }
 
     @Override
     public Kind kind() {
         return Kind.ONNXRUNTIME;
+    }
+
+    @Override
+    public Precision precision() {
+        return precision;
     }
 
     @Override
