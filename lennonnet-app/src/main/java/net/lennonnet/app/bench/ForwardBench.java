@@ -60,9 +60,41 @@ public final class ForwardBench {
         return new ForwardBench(graph, net.lennonnet.model.engine.Engines.open(choice, graph, features, 3, 224, 224));
     }
 
-    /** What runs the forward pass: {@code dl4j} (the whole graph) or the engine's name. */
+    /** Photos an int8 backbone is calibrated on, at most: as many as {@code train --precision int8} takes. */
+    static final int INT8_CALIBRATION_PHOTOS = 32;
+
+    /**
+     * The same in int8, as a model trained with {@code --precision int8} answers: the backbone calibrated on
+     * up to {@value #INT8_CALIBRATION_PHOTOS} photos under {@code photos} (read as ImageNet's input is), then
+     * quantised and run by ONNX Runtime's integer kernels.
+     */
+    public ForwardBench int8(java.nio.file.Path photos) throws java.io.IOException {
+        String features = net.lennonnet.model.graph.TransferGraph.findHead(graph).featureVertex();
+        var pipeline = net.lennonnet.model.pipeline.ImagePipeline.of(net.lennonnet.model.pipeline.InputContract.imagenet());
+        List<INDArray> inputs = new ArrayList<>();
+        try (var files = java.nio.file.Files.walk(photos)) {
+            for (java.nio.file.Path file : files.filter(java.nio.file.Files::isRegularFile).sorted()
+                    .filter(f -> f.toString().matches("(?i).*\\.(jpe?g|png)$")).limit(INT8_CALIBRATION_PHOTOS).toList()) {
+                inputs.add(pipeline.input(file).tensor());
+            }
+        }
+        if (inputs.isEmpty()) {
+            throw new java.io.IOException("no JPEG or PNG photos under " + photos + " to calibrate the int8 backbone on");
+        }
+        try {
+            var calibration = net.lennonnet.model.engine.Int8Export.calibrate(graph, features, 3, 224, 224, inputs);
+            return new ForwardBench(graph, net.lennonnet.model.engine.Engines.open(
+                    net.lennonnet.model.engine.Engine.Choice.ONNXRUNTIME, graph, features, 3, 224, 224,
+                    Runtime.getRuntime().availableProcessors(), java.util.Optional.of(calibration)));
+        } catch (net.lennonnet.model.engine.OnnxExport.UnsupportedGraphException | ai.onnxruntime.OrtException e) {
+            throw new IllegalStateException("the int8 backbone cannot be built: " + e.getMessage(), e);
+        }
+    }
+
+    /** What runs the forward pass: {@code dl4j} (the whole graph), or the engine's name and, in int8, {@code -int8}. */
     public String engineName() {
-        return engine.map(e -> e.kind().flag()).orElse("dl4j");
+        return engine.map(e -> e.kind().flag() + (e.precision() == net.lennonnet.model.engine.Engine.Precision.INT8
+                ? "-int8" : "")).orElse("dl4j");
     }
 
     private void forward(INDArray input) {
@@ -132,10 +164,20 @@ public final class ForwardBench {
         int warmup = Integer.parseInt(env("WARMUP", "2"));
         int iters = Integer.parseInt(env("ITERS", "7"));
         int itersBs1 = Integer.parseInt(env("ITERS_BS1", "20"));
-        // LENNONNET_ENGINE: dl4j (the whole graph in DL4J) or onnxruntime (the backbone as LennonNet answers with it)
+        // LENNONNET_ENGINE: dl4j (the whole graph in DL4J), onnxruntime (the backbone as LennonNet answers with it), or
+        // int8 (the same in int8, calibrated on the photos under LENNONNET_CALIBRATION)
         String choice = env("LENNONNET_ENGINE", "dl4j");
-        ForwardBench bench = choice.equals("dl4j") ? of(which)
-                : of(which).on(net.lennonnet.model.engine.Engine.Choice.parse(choice));
+        ForwardBench bench = switch (choice) {
+            case "dl4j" -> of(which);
+            case "int8" -> {
+                String photos = env("LENNONNET_CALIBRATION", "");
+                if (photos.isEmpty()) {
+                    throw new IllegalArgumentException("LENNONNET_ENGINE=int8 needs LENNONNET_CALIBRATION: a folder of photos");
+                }
+                yield of(which).int8(java.nio.file.Path.of(photos));
+            }
+            default -> of(which).on(net.lennonnet.model.engine.Engine.Choice.parse(choice));
+        };
         String engine = "lennonnet-" + bench.engineName() + (which.equals("imagenet") ? "" : "-" + which)
                 + env("ENGINE_SUFFIX", "");
         System.out.println("INFO engine=" + engine + " threads=" + threads + " backend="
