@@ -124,19 +124,16 @@ public final class Int8Export {
         }
         Set<String> quantised = quantised(source);
         Map<String, Activation> params = new HashMap<>();
-        for (Onnx.NodeProto node : source.getNodeList()) {
+        for (Onnx.NodeProto node : source.getNodeList()) { // in topological order: a tensor's producer comes first
+            for (String in : node.getInputList()) {
+                if (quantised.contains(in)) {
+                    params.computeIfAbsent(in, k -> Activation.of(calibration.range(k)));
+                }
+            }
             // a max pool's output takes its input's scale, so that ONNX Runtime can run it on the bytes
             if (node.getOpType().equals("MaxPool") && quantised.contains(node.getOutput(0)) && params.containsKey(node.getInput(0))) {
                 params.put(node.getOutput(0), params.get(node.getInput(0)));
             }
-            for (String in : node.getInputList()) {
-                if (quantised.contains(in) && !params.containsKey(in)) {
-                    params.put(in, Activation.of(calibration.range(in)));
-                }
-            }
-        }
-        for (String t : quantised) {
-            params.computeIfAbsent(t, k -> Activation.of(calibration.range(k)));
         }
 
         Onnx.GraphProto.Builder graph = source.toBuilder().clearNode().clearInitializer();

@@ -51,8 +51,21 @@ class Int8ExportTest {
         assertThat(calibration.ranges()).containsOnlyKeys(OnnxExport.INPUT, "conv1", "maxpool", "same", "same2", "short", "relu2", "avgpool");
 
         byte[] int8 = Int8Export.quantise(floatModel, calibration);
-        Map<String, Integer> written = opCounts(Onnx.ModelProto.parseFrom(int8).getGraph());
+        Onnx.GraphProto quantisedGraph = Onnx.ModelProto.parseFrom(int8).getGraph();
+        Map<String, Integer> written = opCounts(quantisedGraph);
         assertThat(written.get("QuantizeLinear")).isEqualTo(calibration.ranges().size());
+        // the max pool's output keeps its input's scale and zero point, whatever the calibration measured for it
+        Map<String, Onnx.TensorProto> constants = new HashMap<>();
+        quantisedGraph.getInitializerList().forEach(t -> constants.put(t.getName(), t));
+        assertThat(constants.get("maxpool/scale").getRawData()).isEqualTo(constants.get("conv1/scale").getRawData());
+        assertThat(constants.get("maxpool/zero").getRawData()).isEqualTo(constants.get("conv1/zero").getRawData());
+        Map<String, float[]> wider = new HashMap<>(calibration.ranges());
+        wider.put("maxpool", new float[] {-50f, 50f});
+        Onnx.GraphProto widerGraph = Onnx.ModelProto.parseFrom(Int8Export.quantise(floatModel, new Int8Calibration(wider, 6))).getGraph();
+        Map<String, Onnx.TensorProto> widerConstants = new HashMap<>();
+        widerGraph.getInitializerList().forEach(t -> widerConstants.put(t.getName(), t));
+        assertThat(widerConstants.get("maxpool/scale").getRawData()).isEqualTo(constants.get("conv1/scale").getRawData());
+        assertThat(widerConstants.get("short/scale").getRawData()).isEqualTo(constants.get("short/scale").getRawData());
         Path optimised = dir.resolve("optimised.onnx");
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.EXTENDED_OPT);
