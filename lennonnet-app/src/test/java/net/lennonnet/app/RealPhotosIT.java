@@ -68,6 +68,8 @@ class RealPhotosIT {
         assertThat(int8.path("accuracy").asDouble()).isGreaterThanOrEqualTo(report.path("accuracy").asDouble());
         JsonNode int8Model = JSON.readTree(tmp.resolve("int8").resolve("lennonnet.json").toFile());
         assertThat(int8Model.at("/int8/images").asInt()).isEqualTo(32);
+        assertThat(int8Model.at("/provenance/features").asText()).isEqualTo("onnxruntime int8");
+        assertThat(model.at("/provenance/features").asText()).isEqualTo("onnxruntime fp32");
         assertThat(int8Model.at("/int8/ranges").size()).isEqualTo(71); // ResNet-50's quantised activations
     }
 

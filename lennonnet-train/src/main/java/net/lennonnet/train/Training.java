@@ -85,6 +85,7 @@ public final class Training {
             throw new IllegalStateException("--precision int8 needs ONNX Runtime, and the features would be computed by "
                     + engine.kind().flag() + " (see the log line above for why)");
         }
+        String features = engine.kind().flag() + " " + engine.precision().flag();
         String backboneKey = FeatureCache.key(backbone.graph(), contract,
                 TransferGraph.findHead(backbone.graph()).featureVertex(), engine.kind(), int8);
         FeatureCache cache = new FeatureCache(config.featureCache(), backboneKey);
@@ -131,7 +132,7 @@ public final class Training {
         report.write(config.run().test());
         log.info("test: john {}/{} correct, not_john {}/{} correct, accuracy {}", report.johnCorrect(),
                 report.johnTotal(), report.notJohnCorrect(), report.notJohnTotal(), fmt(report.accuracy()));
-        Provenance provenance = provenance(config, backbone, trainingSet, bestEpoch, seconds(started));
+        Provenance provenance = provenance(config, backbone, trainingSet, bestEpoch, seconds(started), features);
         // a face model carries the face detector it finds faces with: answering needs nothing outside the model
         Optional<Path> detector = contract.preparation() == Preparation.FACE_ALIGN ? Optional.of(net.lennonnet.backbones.face.FaceModels.blazeFace())
                 : Optional.empty();
@@ -193,7 +194,7 @@ public final class Training {
 
     /** What the model records about its making; no local path goes in. */
     private static Provenance provenance(TrainConfig config, Backbone backbone, TrainingSet trainingSet, int bestEpoch,
-            double seconds) {
+            double seconds, String features) {
         Path dataName = config.data().toAbsolutePath().normalize().getFileName();
         Augmentation views = config.augmentation();
         return new Provenance(backbone.origin(), backbone.pretrained(),
@@ -202,7 +203,7 @@ public final class Training {
                 new Provenance.Settings(config.epochs(), config.batchSize(), config.learningRate(), config.patience(),
                         config.seed(), views.views(), views.flip(), views.crop(), views.jitter(),
                         config.fineTuning().epochs(), config.fineTuning().learningRate()),
-                bestEpoch, seconds, Provenance.Build.current());
+                bestEpoch, seconds, Provenance.Build.current(), features);
     }
 
     private static double seconds(long startNanos) {

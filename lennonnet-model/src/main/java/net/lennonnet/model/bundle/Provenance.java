@@ -23,10 +23,20 @@ import java.util.Properties;
  * @param bestEpoch             the epoch whose head was kept
  * @param trainingSeconds       wall time of the run
  * @param build                 the Lennonnet build that trained it
+ * @param features              what computed the features the head was trained on: the engine and precision,
+ *                              e.g. {@code onnxruntime int8}; {@value #UNKNOWN} for models saved before it was recorded
  */
 public record Provenance(String backbone, boolean pretrained, String dataset, String datasetManifestSha256,
         int trainJohn, int trainNotJohn, List<Double> classWeights, Settings settings, int bestEpoch,
-        double trainingSeconds, Build build) {
+        double trainingSeconds, Build build, String features) {
+
+    /** A provenance that does not say what computed the features. */
+    public Provenance(String backbone, boolean pretrained, String dataset, String datasetManifestSha256,
+            int trainJohn, int trainNotJohn, List<Double> classWeights, Settings settings, int bestEpoch,
+            double trainingSeconds, Build build) {
+        this(backbone, pretrained, dataset, datasetManifestSha256, trainJohn, trainNotJohn, classWeights, settings,
+                bestEpoch, trainingSeconds, build, UNKNOWN);
+    }
 
     /** What a model records when nothing is known about its origin (tests, hand-made bundles). */
     public static final String UNKNOWN = "unknown";
@@ -85,6 +95,7 @@ public record Provenance(String backbone, boolean pretrained, String dataset, St
 
     public Provenance {
         classWeights = classWeights == null ? List.of() : List.copyOf(classWeights);
+        features = features == null || features.isBlank() ? UNKNOWN : features;
     }
 
     /** A model of unknown origin, built by this Lennonnet. */
