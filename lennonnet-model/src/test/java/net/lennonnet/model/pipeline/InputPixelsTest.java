@@ -63,6 +63,30 @@ class InputPixelsTest {
                 .isEqualTo(inputs.get(0));
     }
 
+    @Test
+    void buffersGivenBackAreWrittenAgainWithTheNextImagesValues() {
+        ImagePipeline pipeline = ImagePipeline.of(InputContract.imagenet());
+        INDArray first = pipeline.toInput(noise(224, 224, 4));
+        float[] expected = ImagePipeline.of(InputContract.imagenet()).toInput(noise(150, 90, 5)).data().asFloat();
+        pipeline.recycle(first);
+        INDArray again = pipeline.toInput(noise(150, 90, 5));
+        assertThat(again).as("the buffer given back").isSameAs(first);
+        assertSame(again.data().asFloat(), expected);
+        // a batch stacked into a kept buffer of its shape: that buffer, the values of a new one; another shape: a new one
+        java.util.List<INDArray> two = java.util.List.of(again, pipeline.toInput(noise(224, 224, 6)));
+        INDArray kept = org.nd4j.linalg.factory.Nd4j.zeros(org.nd4j.linalg.api.buffer.DataType.FLOAT, 2, 3, 224, 224);
+        INDArray stacked = ImagePipeline.stack(two, kept);
+        assertThat(stacked).isSameAs(kept);
+        assertSame(stacked.data().asFloat(), ImagePipeline.stack(two).data().asFloat());
+        INDArray wrong = org.nd4j.linalg.factory.Nd4j.zeros(org.nd4j.linalg.api.buffer.DataType.FLOAT, 3, 3, 224, 224);
+        assertThat(ImagePipeline.stack(two, wrong)).isNotSameAs(wrong);
+        // an array of another shape is not kept
+        INDArray other = org.nd4j.linalg.factory.Nd4j.zeros(org.nd4j.linalg.api.buffer.DataType.FLOAT, 1, 3, 32, 32);
+        pipeline.recycle(other);
+        assertThat(pipeline.toInput(noise(224, 224, 7))).isNotSameAs(other);
+        assertThat(other.wasClosed()).isTrue();
+    }
+
     /** Equal value for value (AssertJ's own message for 150,000 floats takes minutes to build). */
     private static void assertSame(float[] actual, float[] expected) {
         assertThat(actual).hasSameSizeAs(expected);
