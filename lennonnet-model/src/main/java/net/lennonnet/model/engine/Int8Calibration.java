@@ -26,7 +26,9 @@ public record Int8Calibration(Map<String, float[]> ranges, int images) {
         TreeMap<String, float[]> copy = new TreeMap<>();
         for (var e : ranges.entrySet()) {
             float[] r = e.getValue();
-            if (r.length != 2 || !Float.isFinite(r[0]) || !Float.isFinite(r[1]) || r[0] > r[1]) {
+            // a model file's ranges become the int8 model's scales: each one finite, ordered, and spanning a finite width
+            if (r.length != 2 || !Float.isFinite(r[0]) || !Float.isFinite(r[1]) || r[0] > r[1]
+                    || !Float.isFinite(Math.max(0f, r[1]) - Math.min(0f, r[0]))) {
                 throw new IllegalArgumentException("tensor " + e.getKey() + ": a range is [min, max], finite, min <= max");
             }
             copy.put(e.getKey(), r.clone());

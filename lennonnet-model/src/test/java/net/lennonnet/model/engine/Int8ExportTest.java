@@ -127,6 +127,8 @@ class Int8ExportTest {
         assertThat(a.hash()).isEqualTo(same.hash()).hasSize(16).isNotEqualTo(other.hash());
         assertThatThrownBy(() -> new Int8Calibration(Map.of("x", new float[] {2f, 1f}), 1)).hasMessageContaining("min <= max");
         assertThatThrownBy(() -> new Int8Calibration(Map.of("x", new float[] {Float.NaN, 1f}), 1)).hasMessageContaining("finite");
+        assertThatThrownBy(() -> new Int8Calibration(Map.of("x", new float[] {-3e38f, 3e38f}), 1)).hasMessageContaining("finite");
+        assertThatThrownBy(() -> new Int8Calibration(Map.of("x", new float[] {1f}), 1)).hasMessageContaining("[min, max]");
         assertThatThrownBy(() -> new Int8Calibration(Map.of(), 0)).hasMessageContaining("at least one image");
     }
 
