@@ -221,6 +221,13 @@ class LennonNetTest {
                         .isCloseTo(dl4j.predict(images.get(i)).probabilityJohn(), org.assertj.core.api.Assertions.within(0.05));
             }
         }
+        // a file whose ranges are out of order is refused at load, not made into scales
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        var tree = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(int8.resolve(ModelBundle.METADATA_FILE).toFile());
+        var ranges = (com.fasterxml.jackson.databind.node.ObjectNode) tree.path("int8").path("ranges");
+        ranges.set(ranges.fieldNames().next(), json.createArrayNode().add(2.0).add(1.0));
+        json.writeValue(int8.resolve(ModelBundle.METADATA_FILE).toFile(), tree);
+        assertThatThrownBy(() -> LennonNet.load(int8)).isInstanceOf(IOException.class);
         try (LennonNet plain = LennonNet.load(model)) {
             assertThat(plain.precision()).isEqualTo(Engine.Precision.FP32);
             assertThat(plain.metadata().precision()).isEqualTo("fp32");
