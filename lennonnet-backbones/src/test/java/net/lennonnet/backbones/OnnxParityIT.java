@@ -3,14 +3,14 @@ package net.lennonnet.backbones;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import net.lennonnet.backbones.face.FaceModels;
 import net.lennonnet.model.engine.Engine;
+import net.lennonnet.model.bundle.Decision;
 import net.lennonnet.model.engine.Engines;
+import net.lennonnet.model.engine.FeatureVectors;
 import net.lennonnet.model.engine.Int8Export;
 import net.lennonnet.model.graph.TransferGraph;
 import net.lennonnet.model.image.Images;
@@ -68,16 +68,7 @@ class OnnxParityIT {
         ComputationGraph graph = backbone.graph();
         TransferGraph.Head head = TransferGraph.findHead(graph);
         ImagePipeline pipeline = ImagePipeline.of(backbone.input());
-        List<INDArray> inputs = new ArrayList<>();
-        for (String name : SKIMAGE_PHOTOS) {
-            Path file = RealPackages.skimageData().resolve(name);
-            if (Files.isRegularFile(file)) {
-                inputs.add(pipeline.input(file).tensor());
-            }
-        }
-        for (int i = 1; i <= 6; i++) {
-            inputs.add(pipeline.input(RealPackages.faceApiSamples().resolve("sample" + i + ".jpg")).tensor());
-        }
+        List<INDArray> inputs = photos(pipeline, SKIMAGE_PHOTOS, 1, 6);
         assertThat(inputs).hasSizeGreaterThanOrEqualTo(12);
         INDArray batch = Nd4j.concat(0, inputs.toArray(INDArray[]::new));
         Pair features = bothEngines(graph, head.featureVertex(), backbone.input(), batch);
@@ -89,14 +80,21 @@ class OnnxParityIT {
         assertThat(onnxTop).containsExactly(dl4jTop);
     }
 
-    /** Real photos the int8 calibration is measured on: none of the photos it is then tested on. */
-    private static List<INDArray> calibrationPhotos(ImagePipeline pipeline) throws IOException {
-        List<INDArray> photos = new ArrayList<>();
-        for (String name : List.of("motorcycle_right.png", "retina.jpg", "brick.png", "grass.png", "ihc.png", "horse.png")) {
-            photos.add(pipeline.input(RealPackages.skimageData().resolve(name)).tensor());
+    /** The network inputs of skimage's photos {@code skimage}, then face-api's samples {@code first} to {@code last}. */
+    private static List<INDArray> photos(ImagePipeline pipeline, List<String> skimage, int first, int last) throws IOException {
+        List<INDArray> inputs = new ArrayList<>();
+        for (String name : skimage) {
+            inputs.add(pipeline.input(RealPackages.skimageData().resolve(name)).tensor());
         }
-        return photos;
+        for (int i = first; i <= last; i++) {
+            inputs.add(pipeline.input(RealPackages.faceApiSamples().resolve("sample" + i + ".jpg")).tensor());
+        }
+        return inputs;
     }
+
+    /** skimage's photos the int8 calibration is measured on: none of the photos it is then tested on. */
+    private static final List<String> CALIBRATION_PHOTOS = List.of("motorcycle_right.png", "retina.jpg", "brick.png",
+            "grass.png", "ihc.png", "horse.png");
 
     @Test
     void int8ResNet50KeepsImageNetsClassesOnRealPhotos() throws Exception {
@@ -104,17 +102,8 @@ class OnnxParityIT {
         ComputationGraph graph = backbone.graph();
         TransferGraph.Head head = TransferGraph.findHead(graph);
         ImagePipeline pipeline = ImagePipeline.of(backbone.input());
-        List<INDArray> calibration = calibrationPhotos(pipeline);
-        for (int i = 1; i <= 3; i++) {
-            calibration.add(pipeline.input(RealPackages.faceApiSamples().resolve("sample" + i + ".jpg")).tensor());
-        }
-        List<INDArray> tested = new ArrayList<>();
-        for (String name : SKIMAGE_PHOTOS) {
-            tested.add(pipeline.input(RealPackages.skimageData().resolve(name)).tensor());
-        }
-        for (int i = 4; i <= 6; i++) {
-            tested.add(pipeline.input(RealPackages.faceApiSamples().resolve("sample" + i + ".jpg")).tensor());
-        }
+        List<INDArray> calibration = photos(pipeline, CALIBRATION_PHOTOS, 1, 3);
+        List<INDArray> tested = photos(pipeline, SKIMAGE_PHOTOS, 4, 6);
         var int8 = Int8Export.calibrate(graph, head.featureVertex(), 3, 224, 224, calibration);
         INDArray batch = Nd4j.concat(0, tested.toArray(INDArray[]::new));
         float[][] exact;
@@ -127,7 +116,7 @@ class OnnxParityIT {
         }
         double worst = 1;
         for (int i = 0; i < exact.length; i++) {
-            worst = Math.min(worst, cosine(exact[i], approx[i]));
+            worst = Math.min(worst, FeatureVectors.cosine(exact[i], approx[i]));
         }
         int[] floatTop = topClass(graph, head, exact);
         int[] int8Top = topClass(graph, head, approx);
@@ -136,18 +125,6 @@ class OnnxParityIT {
                 java.util.Arrays.toString(floatTop), worst);
         assertThat(int8Top).containsExactly(floatTop);
         assertThat(worst).isGreaterThan(0.98);
-    }
-
-    private static double cosine(float[] a, float[] b) {
-        double dot = 0;
-        double na = 0;
-        double nb = 0;
-        for (int i = 0; i < a.length; i++) {
-            dot += a[i] * b[i];
-            na += a[i] * a[i];
-            nb += b[i] * b[i];
-        }
-        return dot / Math.sqrt(na * nb);
     }
 
     private static int[] topClass(ComputationGraph graph, TransferGraph.Head head, float[][] features) {
@@ -179,8 +156,8 @@ class OnnxParityIT {
         double largestShift = 0;
         for (int i = 0; i < chips.size(); i++) {
             for (int j = i + 1; j < chips.size(); j++) {
-                double a = distance(descriptors.dl4j()[i], descriptors.dl4j()[j]);
-                double b = distance(descriptors.onnx()[i], descriptors.onnx()[j]);
+                double a = Decision.distance(descriptors.dl4j()[i], descriptors.dl4j()[j]);
+                double b = Decision.distance(descriptors.onnx()[i], descriptors.onnx()[j]);
                 largestShift = Math.max(largestShift, Math.abs(a - b));
                 assertThat(b < 0.6).as("faces %d and %d: %.5f vs %.5f", i, j, a, b).isEqualTo(a < 0.6);
                 pairs++;
@@ -207,8 +184,8 @@ class OnnxParityIT {
         double moved = 0;
         for (int i = 0; i < chips.size(); i++) {
             for (int j = i + 1; j < chips.size(); j++) {
-                double a = distance(descriptors.dl4j()[i], descriptors.dl4j()[j]);
-                double b = distance(quantised[i], quantised[j]);
+                double a = Decision.distance(descriptors.dl4j()[i], descriptors.dl4j()[j]);
+                double b = Decision.distance(quantised[i], quantised[j]);
                 moved = Math.max(moved, Math.abs(a - b));
                 if ((a < 0.6) != (b < 0.6)) {
                     changed.add(String.format("%.4f -> %.4f", a, b));
@@ -221,14 +198,5 @@ class OnnxParityIT {
                 + "distances moved at most %.4f%n", calibration.size(), changed.size(), pairs, changed, moved);
         assertThat(changed.size()).isLessThanOrEqualTo(pairs / 50);
         assertThat(moved).isLessThan(0.05);
-    }
-
-    private static double distance(float[] a, float[] b) {
-        double sum = 0;
-        for (int i = 0; i < a.length; i++) {
-            double d = a[i] - b[i];
-            sum += d * d;
-        }
-        return Math.sqrt(sum);
     }
 }

@@ -95,7 +95,7 @@ class Int8ExportTest {
         }
         boolean anyDifferent = false;
         for (int i = 0; i < exact.length; i++) {
-            assertThat(cosine(exact[i], approx[i])).as("image %d", i).isGreaterThan(0.99);
+            assertThat(FeatureVectors.cosine(exact[i], approx[i])).as("image %d", i).isGreaterThan(0.99);
             anyDifferent |= !java.util.Arrays.equals(exact[i], approx[i]);
         }
         assertThat(anyDifferent).as("int8 computes something else than float").isTrue();
@@ -140,15 +140,4 @@ class Int8ExportTest {
         return counts;
     }
 
-    private static double cosine(float[] a, float[] b) {
-        double dot = 0;
-        double na = 0;
-        double nb = 0;
-        for (int i = 0; i < a.length; i++) {
-            dot += a[i] * b[i];
-            na += a[i] * a[i];
-            nb += b[i] * b[i];
-        }
-        return dot / Math.sqrt(na * nb);
-    }
 }
