@@ -41,6 +41,31 @@ class ImagesTest {
     }
 
     @Test
+    void decodesFromMemoryWithoutWritingTheBytesToATemporaryFile() throws Exception {
+        // ImageIO's own input streams copy what they read into a file in its cache directory when its cache is on
+        // (the default): slower, and untrusted bytes on disk. Watch that directory while decoding.
+        byte[] png = encode(noisy(32, 24), "png");
+        byte[] jpeg = encode(noisy(32, 24), "jpg");
+        java.nio.file.Path cache = java.nio.file.Files.createTempDirectory("imageio-cache");
+        boolean useCache = ImageIO.getUseCache();
+        java.io.File cacheDirectory = ImageIO.getCacheDirectory();
+        try (java.nio.file.WatchService watch = cache.getFileSystem().newWatchService()) {
+            cache.register(watch, java.nio.file.StandardWatchEventKinds.ENTRY_CREATE);
+            ImageIO.setUseCache(true);
+            ImageIO.setCacheDirectory(cache.toFile());
+            for (byte[] encoded : new byte[][] {png, jpeg}) {
+                assertThat(Images.decode(encoded, Images.DEFAULT_MAX_PIXELS).getWidth()).isEqualTo(32);
+            }
+            java.nio.file.WatchKey created = watch.poll(200, java.util.concurrent.TimeUnit.MILLISECONDS);
+            assertThat(created == null ? java.util.List.of() : created.pollEvents()).isEmpty();
+        } finally {
+            ImageIO.setUseCache(useCache);
+            ImageIO.setCacheDirectory(cacheDirectory);
+            java.nio.file.Files.delete(cache);
+        }
+    }
+
+    @Test
     void rejectsEmptyRandomAndTextBytesWithAReason() {
         assertThatThrownBy(() -> Images.decode(new byte[0], 100)).isInstanceOf(UndecodableImageException.class)
                 .hasMessage("empty file");
