@@ -323,7 +323,7 @@ final class BenchmarkCommand implements Callable<Integer> {
         }
         try (LennonNet net = LennonNet.load(model)) {
             List<INDArray> inputs = new ArrayList<>();
-            for (Path f : files.subList(0, 16)) {
+            for (Path f : files.subList(0, LennonNet.BATCH)) {
                 inputs.add(net.pipeline().input(f).tensor());
             }
             INDArray batch = ImagePipeline.stack(inputs);
@@ -351,10 +351,11 @@ final class BenchmarkCommand implements Callable<Integer> {
      */
     private static double[] round(LennonNet net, INDArray batch, List<Path> files, int forwardImages) {
         long t = System.nanoTime();
-        for (int b = 0; b < forwardImages / 16; b++) {
+        int batches = forwardImages / LennonNet.BATCH;
+        for (int b = 0; b < batches; b++) {
             net.features(batch);
         }
-        double forwardRate = forwardImages / 16 * 16 / ((System.nanoTime() - t) / 1e9);
+        double forwardRate = batches * LennonNet.BATCH / ((System.nanoTime() - t) / 1e9);
         t = System.nanoTime();
         double folderRate = net.predictFiles(files).size() / ((System.nanoTime() - t) / 1e9);
         return new double[] {folderRate, forwardRate, folderRate / forwardRate};

@@ -44,7 +44,7 @@ public final class Training {
     private static final Logger log = LoggerFactory.getLogger(Training.class);
     private static final int CALIBRATION_IMAGES = 8;
     /** Training images the int8 backbone's activation ranges are measured on. */
-    static final int INT8_CALIBRATION_IMAGES = 32;
+    public static final int INT8_CALIBRATION_IMAGES = 32;
 
     private Training() {}
 

@@ -60,13 +60,11 @@ public final class ForwardBench {
         return new ForwardBench(graph, net.lennonnet.model.engine.Engines.open(choice, graph, features, 3, 224, 224));
     }
 
-    /** Photos an int8 backbone is calibrated on, at most: as many as {@code train --precision int8} takes. */
-    static final int INT8_CALIBRATION_PHOTOS = 32;
-
     /**
      * The same in int8, as a model trained with {@code --precision int8} answers: the backbone calibrated on
-     * up to {@value #INT8_CALIBRATION_PHOTOS} photos under {@code photos} (read as ImageNet's input is), then
-     * quantised and run by ONNX Runtime's integer kernels.
+     * up to {@value net.lennonnet.train.Training#INT8_CALIBRATION_IMAGES} photos under {@code photos}, as many as
+     * {@code train --precision int8} takes (read as ImageNet's input is), then quantised and run by ONNX
+     * Runtime's integer kernels.
      */
     public ForwardBench int8(java.nio.file.Path photos) throws java.io.IOException {
         String features = net.lennonnet.model.graph.TransferGraph.findHead(graph).featureVertex();
@@ -74,7 +72,8 @@ public final class ForwardBench {
         List<INDArray> inputs = new ArrayList<>();
         try (var files = java.nio.file.Files.walk(photos)) {
             for (java.nio.file.Path file : files.filter(java.nio.file.Files::isRegularFile).sorted()
-                    .filter(f -> f.toString().matches("(?i).*\\.(jpe?g|png)$")).limit(INT8_CALIBRATION_PHOTOS).toList()) {
+                    .filter(f -> f.toString().matches("(?i).*\\.(jpe?g|png)$"))
+                    .limit(net.lennonnet.train.Training.INT8_CALIBRATION_IMAGES).toList()) {
                 inputs.add(pipeline.input(file).tensor());
             }
         }
