@@ -18,7 +18,8 @@ import net.lennonnet.model.engine.Engine;
  * @param learningRate Adam learning rate recorded in the head layer's configuration, (0, 1]
  * @param patience     fine-tuning stops after this many epochs without a real improvement of the
  *                     validation loss ({@link EarlyStopping}), 1..10000
- * @param seed         seed of initialisation, shuffling and calibration
+ * @param seed         seed of initialisation, shuffling and calibration (not of the int8 calibration's images,
+ *                     which depend on the dataset alone: {@link net.lennonnet.data.Int8Calibrations})
  * @param weights      where the backbone weights come from
  * @param uiPort       port of the DL4J training dashboard, 1..65535; or 0 for no dashboard
  * @param featureCache where backbone features are cached (see {@link #defaultFeatureCache})

@@ -11,6 +11,7 @@ import net.lennonnet.backbones.Backbones;
 import net.lennonnet.backbones.features.FeatureCache;
 import net.lennonnet.data.Dataset;
 import net.lennonnet.data.DatasetIterators;
+import net.lennonnet.data.Int8Calibrations;
 import net.lennonnet.data.Split;
 import net.lennonnet.model.bundle.Decision;
 import net.lennonnet.model.bundle.ModelBundle;
@@ -19,7 +20,6 @@ import net.lennonnet.model.bundle.Provenance;
 import net.lennonnet.model.engine.Engine;
 import net.lennonnet.model.engine.Engines;
 import net.lennonnet.model.engine.Int8Calibration;
-import net.lennonnet.model.engine.Int8Export;
 import net.lennonnet.model.graph.Labels;
 import net.lennonnet.model.graph.TransferGraph;
 import net.lennonnet.model.pipeline.InputContract;
@@ -43,8 +43,6 @@ public final class Training {
 
     private static final Logger log = LoggerFactory.getLogger(Training.class);
     private static final int CALIBRATION_IMAGES = 8;
-    /** Training images the int8 backbone's activation ranges are measured on. */
-    public static final int INT8_CALIBRATION_IMAGES = 32;
 
     private Training() {}
 
@@ -77,7 +75,7 @@ public final class Training {
         TransferGraph.Head head = TransferGraph.findHead(graph);
         // the backbone runs on the engine answering will use, and the cache knows which computed its rows
         Optional<Int8Calibration> int8 = config.precision() == Engine.Precision.INT8
-                ? Optional.of(calibrateInt8(config, dataset, contract, graph, head.featureVertex())) : Optional.empty();
+                ? Optional.of(calibrateInt8(dataset, contract, graph, head.featureVertex())) : Optional.empty();
         Engine engine = Engines.open(config.engine(), graph, head.featureVertex(), 3, contract.height(), contract.width(),
                 Runtime.getRuntime().availableProcessors(), int8);
         if (int8.isPresent() && engine.precision() != Engine.Precision.INT8) {
@@ -147,17 +145,14 @@ public final class Training {
     }
 
     /**
-     * The int8 calibration of the backbone on up to {@link #INT8_CALIBRATION_IMAGES} training images (read as
-     * the features will be, no augmented views): the range of every quantised activation, measured by the
-     * float backbone on ONNX Runtime.
+     * The int8 calibration of the backbone on up to {@value Int8Calibrations#IMAGES} training images
+     * ({@link Int8Calibrations}: the same the Spark featurise job makes, whatever the seed).
      */
-    private static Int8Calibration calibrateInt8(TrainConfig config, Dataset dataset, InputContract contract,
-            ComputationGraph graph, String featureVertex) throws IOException {
+    private static Int8Calibration calibrateInt8(Dataset dataset, InputContract contract, ComputationGraph graph,
+            String featureVertex) throws IOException {
         long started = System.nanoTime();
-        var batch = DatasetIterators.of(dataset, Split.TRAIN, contract, INT8_CALIBRATION_IMAGES, config.seed()).next();
         try {
-            Int8Calibration calibration = Int8Export.calibrate(graph, featureVertex, 3, contract.height(), contract.width(),
-                    List.of(batch.getFeatures()));
+            Int8Calibration calibration = Int8Calibrations.ofTrainingImages(dataset, contract, graph, featureVertex);
             log.info("int8: calibrated {} activations on {} training images in {} s (calibration {})",
                     calibration.ranges().size(), calibration.images(), String.format("%.1f", seconds(started)),
                     calibration.hash());

@@ -62,7 +62,7 @@ public final class ForwardBench {
 
     /**
      * The same in int8, as a model trained with {@code --precision int8} answers: the backbone calibrated on
-     * up to {@value net.lennonnet.train.Training#INT8_CALIBRATION_IMAGES} photos under {@code photos}, as many as
+     * up to {@value net.lennonnet.data.Int8Calibrations#IMAGES} photos under {@code photos}, as many as
      * {@code train --precision int8} takes (read as ImageNet's input is), then quantised and run by ONNX
      * Runtime's integer kernels.
      */
@@ -73,7 +73,7 @@ public final class ForwardBench {
         try (var files = java.nio.file.Files.walk(photos)) {
             for (java.nio.file.Path file : files.filter(java.nio.file.Files::isRegularFile).sorted()
                     .filter(f -> f.toString().matches("(?i).*\\.(jpe?g|png)$"))
-                    .limit(net.lennonnet.train.Training.INT8_CALIBRATION_IMAGES).toList()) {
+                    .limit(net.lennonnet.data.Int8Calibrations.IMAGES).toList()) {
                 inputs.add(pipeline.input(file).tensor());
             }
         }
