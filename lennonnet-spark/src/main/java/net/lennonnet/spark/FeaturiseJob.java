@@ -6,13 +6,16 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Optional;
 import net.lennonnet.backbones.Backbone;
 import net.lennonnet.backbones.BackboneKind;
 import net.lennonnet.backbones.features.FeatureCache;
 import net.lennonnet.data.Dataset;
+import net.lennonnet.data.Int8Calibrations;
 import net.lennonnet.data.Split;
 import net.lennonnet.model.engine.Engine;
 import net.lennonnet.model.engine.Engines;
+import net.lennonnet.model.engine.Int8Calibration;
 import net.lennonnet.model.graph.TransferGraph;
 import net.lennonnet.model.pipeline.InputContract;
 import org.apache.spark.sql.Encoders;
@@ -59,19 +62,37 @@ public final class FeaturiseJob {
      */
     public static Result run(SparkSession spark, Backbone backbone, BackboneKind kind, Engine.Choice choice,
             Path datasetFolder, Path out, Path cache) throws IOException {
+        return run(spark, backbone, kind, choice, Engine.Precision.FP32, datasetFolder, out, cache);
+    }
+
+    /**
+     * The same in {@code precision}: with int8, the backbone is calibrated on the driver as {@code train --precision
+     * int8} calibrates it ({@link Int8Calibrations}: same images, same ranges), the executors compute the features
+     * with ONNX Runtime's integer kernels, and the rows carry the key {@code train --precision int8} reads.
+     */
+    public static Result run(SparkSession spark, Backbone backbone, BackboneKind kind, Engine.Choice choice,
+            Engine.Precision precision, Path datasetFolder, Path out, Path cache) throws IOException {
         Dataset dataset = Dataset.open(datasetFolder);
         InputContract contract = kind.contract(backbone, dataset.preparation());
         String vertex = TransferGraph.findHead(backbone.graph()).featureVertex();
+        Optional<Int8Calibration> int8 = precision == Engine.Precision.INT8
+                ? Optional.of(calibrate(dataset, contract, backbone, vertex, choice)) : Optional.empty();
         Engine.Kind engine;
-        try (Engine probe = Engines.open(choice, backbone.graph(), vertex, 3, contract.height(), contract.width(), 1)) {
+        try (Engine probe = Engines.open(choice, backbone.graph(), vertex, 3, contract.height(), contract.width(), 1,
+                int8)) {
+            if (int8.isPresent() && probe.precision() != Engine.Precision.INT8) {
+                throw new IOException("--precision int8 needs ONNX Runtime, and the features would be computed by "
+                        + probe.kind().flag() + " in " + probe.precision().flag() + " (see the log line above for why)");
+            }
             engine = probe.kind();
         }
-        String key = FeatureCache.key(backbone.graph(), contract, vertex, engine);
-        log.info("features of {} on {}, cache key {}", backbone.origin(), engine.flag(), key);
+        String key = FeatureCache.key(backbone.graph(), contract, vertex, engine, int8);
+        log.info("features of {} on {} {}, cache key {}", backbone.origin(), engine.flag(), precision.flag(), key);
 
         Files.createDirectories(out);
         Path staged = out.resolve(".backbone.zip.part");
-        ShippedBackbone.write(staged, backbone.graph(), new ShippedBackbone.Spec(contract, vertex, engine, key));
+        ShippedBackbone.write(staged, backbone.graph(),
+                new ShippedBackbone.Spec(contract, vertex, engine, key, int8.orElse(null)));
         ExecutorFiles.Shipped shipped = ExecutorFiles.ship(spark, staged, "backbone-", ".zip");
         long start = System.nanoTime(); // from here: listing, planning, the executors' load, featurising, writing
 
@@ -97,6 +118,25 @@ public final class FeaturiseJob {
         long imported = cache == null ? 0 : importInto(all, new FeatureCache(cache, key));
         return new Result(key, counts.rows(), counts.failed(), remaining.skipped(), imported, out, seconds,
                 clock.warmPerSlot());
+    }
+
+    /** The int8 calibration {@code train --precision int8} makes on this dataset; DL4J has no int8. */
+    private static Int8Calibration calibrate(Dataset dataset, InputContract contract, Backbone backbone, String vertex,
+            Engine.Choice choice) throws IOException {
+        if (choice == Engine.Choice.DL4J) {
+            throw new IllegalArgumentException("--precision int8 runs on ONNX Runtime: not with --engine dl4j");
+        }
+        long started = System.nanoTime();
+        try {
+            Int8Calibration calibration = Int8Calibrations.ofTrainingImages(dataset, contract, backbone.graph(), vertex);
+            log.info("int8: calibrated {} activations on {} training images in {} s (calibration {})",
+                    calibration.ranges().size(), calibration.images(),
+                    String.format("%.1f", (System.nanoTime() - started) / 1e9), calibration.hash());
+            return calibration;
+        } catch (net.lennonnet.model.engine.OnnxExport.UnsupportedGraphException | ai.onnxruntime.OrtException e) {
+            throw new IOException("--precision int8 needs the backbone on ONNX Runtime, which cannot run it: "
+                    + e.getMessage(), e);
+        }
     }
 
     /**

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import net.lennonnet.model.engine.Engine;
 import net.lennonnet.model.engine.Engines;
+import net.lennonnet.model.engine.Int8Calibration;
 import net.lennonnet.model.io.GraphFiles;
 import net.lennonnet.model.pipeline.ImagePipeline;
 import net.lennonnet.model.pipeline.InputContract;
@@ -28,10 +29,17 @@ final class ShippedBackbone {
     /**
      * How the features are read.
      *
-     * @param key the {@link net.lennonnet.backbones.features.FeatureCache#key} of features from this backbone,
-     *            contract, vertex and engine: the key {@code train} reads them under
+     * @param key  the {@link net.lennonnet.backbones.features.FeatureCache#key} of features from this backbone,
+     *             contract, vertex, engine and calibration: the key {@code train} reads them under
+     * @param int8 for features computed in int8, the calibration the backbone is quantised with; null for float
      */
-    record Spec(InputContract contract, String featureVertex, Engine.Kind engine, String key) {}
+    record Spec(InputContract contract, String featureVertex, Engine.Kind engine, String key, Int8Calibration int8) {
+
+        /** A spec of float features. */
+        Spec(InputContract contract, String featureVertex, Engine.Kind engine, String key) {
+            this(contract, featureVertex, engine, key, null);
+        }
+    }
 
     private final Spec spec;
     private final ImagePipeline pipeline;
@@ -48,15 +56,25 @@ final class ShippedBackbone {
         GraphFiles.write(graph, file, Map.of(SPEC_ENTRY, JSON.writeValueAsBytes(spec)));
     }
 
-    /** Executor side: the backbone's engine, the one the driver chose (an engine that cannot run is an error). */
+    /**
+     * Executor side: the backbone's engine, the one the driver chose, in the precision it chose (an engine that
+     * cannot run, or cannot run in int8, is an error: its features would be keyed as what they are not).
+     */
     static ShippedBackbone open(Path file, int threads) throws IOException {
         byte[] json = GraphFiles.entry(file, SPEC_ENTRY, MAX_SPEC_BYTES)
                 .orElseThrow(() -> new IOException(file + " has no " + SPEC_ENTRY + ": not a shipped backbone"));
         Spec spec = JSON.readValue(json, Spec.class);
         ComputationGraph graph = GraphFiles.read(file);
         Engine.Choice choice = spec.engine() == Engine.Kind.ONNXRUNTIME ? Engine.Choice.ONNXRUNTIME : Engine.Choice.DL4J;
-        return new ShippedBackbone(spec, Engines.open(choice, graph, spec.featureVertex(), 3, spec.contract().height(),
-                spec.contract().width(), threads));
+        Engine engine = Engines.open(choice, graph, spec.featureVertex(), 3, spec.contract().height(),
+                spec.contract().width(), threads, java.util.Optional.ofNullable(spec.int8()));
+        Engine.Precision wanted = spec.int8() == null ? Engine.Precision.FP32 : Engine.Precision.INT8;
+        if (engine.precision() != wanted) {
+            engine.close();
+            throw new IOException("the backbone " + file + " should compute its features in " + wanted.flag()
+                    + " and computes them in " + engine.precision().flag() + " on this executor");
+        }
+        return new ShippedBackbone(spec, engine);
     }
 
     Spec spec() {

@@ -18,7 +18,7 @@ import org.apache.spark.sql.SparkSession;
  * <pre>
  * predict   [--master URL] --model MODEL --out OUT IMAGES...
  * featurise [--master URL] [--backbone resnet50|face] [--weights FILE] [--engine auto|onnxruntime|dl4j]
- *           [--cache DIR | --no-import] --out OUT DATASET
+ *           [--precision fp32|int8] [--cache DIR | --no-import] --out OUT DATASET
  * </pre>
  * Without {@code --master}, the master {@code spark-submit} set.
  */
@@ -27,7 +27,7 @@ public final class SparkJobs {
     private static final String USAGE = """
             usage: predict   [--master URL] --model MODEL --out OUT IMAGES...
                    featurise [--master URL] [--backbone resnet50|face] [--weights FILE] [--engine auto|onnxruntime|dl4j]
-                             [--cache DIR | --no-import] --out OUT DATASET""";
+                             [--precision fp32|int8] [--cache DIR | --no-import] --out OUT DATASET""";
 
     private SparkJobs() {}
 
@@ -40,6 +40,7 @@ public final class SparkJobs {
         String backbone = "resnet50";
         Path weights;
         String engine = "auto";
+        String precision = "fp32";
         Path cache;
         boolean noImport;
         final List<String> inputs = new ArrayList<>();
@@ -69,16 +70,21 @@ public final class SparkJobs {
         Path dataset = Path.of(o.inputs.get(0));
         BackboneKind kind = null;
         Engine.Choice engine = null;
+        Engine.Precision precision = null;
         try {
             kind = BackboneKind.parse(o.backbone);
             engine = Engine.Choice.parse(o.engine);
+            precision = Engine.Precision.parse(o.precision);
         } catch (IllegalArgumentException e) {
             usage(e.getMessage());
+        }
+        if (precision == Engine.Precision.INT8 && engine == Engine.Choice.DL4J) {
+            usage("--precision int8 runs on ONNX Runtime: not with --engine dl4j");
         }
         Path cache = o.noImport ? null : o.cache != null ? o.cache : FeatureCache.defaultRoot(dataset);
         Backbone backbone = backbone(kind, o.weights);
         try (SparkSession spark = builder.getOrCreate()) {
-            FeaturiseJob.Result r = FeaturiseJob.run(spark, backbone, kind, engine, dataset, o.out, cache);
+            FeaturiseJob.Result r = FeaturiseJob.run(spark, backbone, kind, engine, precision, dataset, o.out, cache);
             System.out.printf("%d feature rows of backbone %s in %s (%d failed, see the reason column; %d skipped as "
                     + "already there); %s%n%s%n", r.rows(), r.backboneKey(), r.out(), r.failed(), r.skipped(),
                     cache == null ? "not imported (--no-import)" : r.imported() + " imported into " + cache,
@@ -125,6 +131,7 @@ public final class SparkJobs {
                 case "--backbone" -> o.backbone = value(args, ++i, "--backbone");
                 case "--weights" -> o.weights = Path.of(value(args, ++i, "--weights"));
                 case "--engine" -> o.engine = value(args, ++i, "--engine");
+                case "--precision" -> o.precision = value(args, ++i, "--precision");
                 case "--cache" -> o.cache = Path.of(value(args, ++i, "--cache"));
                 case "--no-import" -> o.noImport = true;
                 default -> {

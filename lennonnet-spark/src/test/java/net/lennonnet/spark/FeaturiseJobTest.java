@@ -57,16 +57,28 @@ class FeaturiseJobTest {
 
     /** A dataset of drawn images: john reddish, not_john bluish, {@code perClass} per class in train. */
     private static Path dataset(Path folder, int perClass) throws IOException {
+        return dataset(folder, perClass, false);
+    }
+
+    /**
+     * The same, the train images of each class from dark to bright when {@code spread} (so that each has its own
+     * extremes, and an int8 calibration's ranges depend on which it reads).
+     */
+    private static Path dataset(Path folder, int perClass, boolean spread) throws IOException {
         int n = 0;
         for (Split split : Split.values()) {
             for (String label : Labels.ALL) {
                 Path classFolder = Files.createDirectories(folder.resolve(split.folder()).resolve(label));
                 int count = split == Split.TRAIN ? perClass : 3;
                 for (int i = 0; i < count; i++, n++) {
-                    Color c = label.equals(Labels.JOHN) ? new Color(200 + i * 5, 40 + n % 50, 30)
-                            : new Color(30, 40 + n % 50, 200 + i * 5);
-                    Files.write(classFolder.resolve(String.format("%s-%03d.png", label, n)), TestImages.encode(
-                            TestImages.solid(32 + n % 9, 32 + n % 5, BufferedImage.TYPE_INT_RGB, c), "png"));
+                    Color c = label.equals(Labels.JOHN) ? new Color(200 + i * 5 % 56, 40 + n % 50, 30)
+                            : new Color(30, 40 + n % 50, 200 + i * 5 % 56);
+                    if (spread) {
+                        float f = (i + 1f) / count;
+                        c = new Color((int) (c.getRed() * f), (int) (c.getGreen() * f), (int) (c.getBlue() * f));
+                    }
+                    BufferedImage image = TestImages.solid(32 + n % 9, 32 + n % 5, BufferedImage.TYPE_INT_RGB, c);
+                    Files.write(classFolder.resolve(String.format("%s-%03d.png", label, n)), TestImages.encode(image, "png"));
                 }
             }
         }
@@ -104,6 +116,46 @@ class FeaturiseJobTest {
                         .orElseThrow(() -> new AssertionError("train keyed " + png + " elsewhere")), png.toString());
             }
         }
+    }
+
+    @Test
+    void int8FeaturesAreTheOnesTrainInInt8ReadsWhateverItsSeed() throws IOException {
+        Path data = dataset(dir.resolve("data-int8"), 20, true); // more training images than a calibration reads
+        FeaturiseJob.Result result = FeaturiseJob.run(spark, backbone, BackboneKind.RESNET50, Engine.Choice.AUTO,
+                Engine.Precision.INT8, data, dir.resolve("out-int8"), FeatureCache.defaultRoot(data));
+        int images = 2 * (20 + 3 + 3);
+        assertThat(result.failed()).isZero();
+        assertThat(result.imported()).isEqualTo(images);
+        FeaturiseJob.Result floats = FeaturiseJob.run(spark, backbone, BackboneKind.RESNET50, Engine.Choice.AUTO, data,
+                dir.resolve("out-fp32"), null);
+        assertThat(result.backboneKey()).as("int8 features are keyed apart from float ones").isNotEqualTo(floats.backboneKey());
+
+        // train in int8, with the default seed and another one: every feature comes from the imported rows
+        for (long seed : new long[] {TrainConfig.DEFAULT_SEED, 7}) {
+            TrainResult trained = Training.run(TrainConfig.builder(data, dir.resolve("model-int8-" + seed)).seed(seed)
+                    .weights(new WeightsChoice.LocalFile(weights)).precision(Engine.Precision.INT8).build());
+            assertThat(trained.featuresComputed()).as("features train --precision int8 --seed %d computed", seed).isZero();
+        }
+
+        // and they are what train computes in int8 when it has none
+        Path ownCache = dir.resolve("own-cache-int8");
+        TrainResult own = Training.run(TrainConfig.builder(data, dir.resolve("model-int8-own"))
+                .weights(new WeightsChoice.LocalFile(weights)).featureCache(ownCache).precision(Engine.Precision.INT8)
+                .build());
+        assertThat(own.featuresComputed()).isEqualTo(images);
+        FeatureCache imported = new FeatureCache(FeatureCache.defaultRoot(data), result.backboneKey());
+        FeatureCache computed = new FeatureCache(ownCache, result.backboneKey());
+        try (var files = Files.walk(data.resolve("train"))) {
+            for (Path png : files.filter(p -> p.toString().endsWith(".png")).toList()) {
+                String sha = Hashes.sha256(png);
+                SparkTests.assertSameFeatures(imported.get(sha).orElseThrow(), computed.get(sha)
+                        .orElseThrow(() -> new AssertionError("train keyed " + png + " elsewhere")), png.toString());
+            }
+        }
+
+        assertThatThrownBy(() -> FeaturiseJob.run(spark, backbone, BackboneKind.RESNET50, Engine.Choice.DL4J,
+                Engine.Precision.INT8, data, dir.resolve("out-dl4j-int8"), null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not with --engine dl4j");
     }
 
     @Test
