@@ -8,6 +8,8 @@ import net.lennonnet.model.engine.Int8Export;
 import net.lennonnet.model.engine.OnnxExport;
 import net.lennonnet.model.pipeline.InputContract;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The int8 calibration of a backbone on a dataset: {@code train --precision int8} makes it, and the Spark
@@ -25,6 +27,8 @@ public final class Int8Calibrations {
     /** The shuffle that picks them. */
     public static final long SHUFFLE_SEED = 42;
 
+    private static final Logger log = LoggerFactory.getLogger(Int8Calibrations.class);
+
     private Int8Calibrations() {}
 
     /**
@@ -32,13 +36,22 @@ public final class Int8Calibrations {
      * {@code featureVertex}) on ONNX Runtime over the training images, read as the features will be (no
      * augmented views).
      *
-     * @throws OnnxExport.UnsupportedGraphException when the backbone cannot be exported for ONNX Runtime
-     * @throws OrtException                         when ONNX Runtime cannot run it
+     * @throws IllegalStateException naming the reason when ONNX Runtime cannot run the backbone (no int8 then)
      */
     public static Int8Calibration ofTrainingImages(Dataset dataset, InputContract contract, ComputationGraph backbone,
-            String featureVertex) throws IOException, OnnxExport.UnsupportedGraphException, OrtException {
+            String featureVertex) throws IOException {
+        long started = System.nanoTime();
         var batch = DatasetIterators.of(dataset, Split.TRAIN, contract, IMAGES, SHUFFLE_SEED).next();
-        return Int8Export.calibrate(backbone, featureVertex, 3, contract.height(), contract.width(),
-                List.of(batch.getFeatures()));
+        try {
+            Int8Calibration calibration = Int8Export.calibrate(backbone, featureVertex, 3, contract.height(),
+                    contract.width(), List.of(batch.getFeatures()));
+            log.info("int8: calibrated {} activations on {} training images in {} s (calibration {})",
+                    calibration.ranges().size(), calibration.images(),
+                    String.format("%.1f", (System.nanoTime() - started) / 1e9), calibration.hash());
+            return calibration;
+        } catch (OnnxExport.UnsupportedGraphException | OrtException e) {
+            throw new IllegalStateException("--precision int8 needs the backbone on ONNX Runtime, which cannot run it: "
+                    + e.getMessage(), e);
+        }
     }
 }

@@ -75,8 +75,12 @@ public final class FeaturiseJob {
         Dataset dataset = Dataset.open(datasetFolder);
         InputContract contract = kind.contract(backbone, dataset.preparation());
         String vertex = TransferGraph.findHead(backbone.graph()).featureVertex();
+        if (precision == Engine.Precision.INT8 && choice == Engine.Choice.DL4J) {
+            throw new IllegalArgumentException("--precision int8 runs on ONNX Runtime: not with --engine dl4j");
+        }
         Optional<Int8Calibration> int8 = precision == Engine.Precision.INT8
-                ? Optional.of(calibrate(dataset, contract, backbone, vertex, choice)) : Optional.empty();
+                ? Optional.of(Int8Calibrations.ofTrainingImages(dataset, contract, backbone.graph(), vertex))
+                : Optional.empty();
         Engine.Kind engine;
         try (Engine probe = Engines.open(choice, backbone.graph(), vertex, 3, contract.height(), contract.width(), 1,
                 int8)) {
@@ -118,25 +122,6 @@ public final class FeaturiseJob {
         long imported = cache == null ? 0 : importInto(all, new FeatureCache(cache, key));
         return new Result(key, counts.rows(), counts.failed(), remaining.skipped(), imported, out, seconds,
                 clock.warmPerSlot());
-    }
-
-    /** The int8 calibration {@code train --precision int8} makes on this dataset; DL4J has no int8. */
-    private static Int8Calibration calibrate(Dataset dataset, InputContract contract, Backbone backbone, String vertex,
-            Engine.Choice choice) throws IOException {
-        if (choice == Engine.Choice.DL4J) {
-            throw new IllegalArgumentException("--precision int8 runs on ONNX Runtime: not with --engine dl4j");
-        }
-        long started = System.nanoTime();
-        try {
-            Int8Calibration calibration = Int8Calibrations.ofTrainingImages(dataset, contract, backbone.graph(), vertex);
-            log.info("int8: calibrated {} activations on {} training images in {} s (calibration {})",
-                    calibration.ranges().size(), calibration.images(),
-                    String.format("%.1f", (System.nanoTime() - started) / 1e9), calibration.hash());
-            return calibration;
-        } catch (net.lennonnet.model.engine.OnnxExport.UnsupportedGraphException | ai.onnxruntime.OrtException e) {
-            throw new IOException("--precision int8 needs the backbone on ONNX Runtime, which cannot run it: "
-                    + e.getMessage(), e);
-        }
     }
 
     /**

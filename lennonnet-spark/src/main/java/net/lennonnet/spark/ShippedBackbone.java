@@ -33,13 +33,7 @@ final class ShippedBackbone {
      *             contract, vertex, engine and calibration: the key {@code train} reads them under
      * @param int8 for features computed in int8, the calibration the backbone is quantised with; null for float
      */
-    record Spec(InputContract contract, String featureVertex, Engine.Kind engine, String key, Int8Calibration int8) {
-
-        /** A spec of float features. */
-        Spec(InputContract contract, String featureVertex, Engine.Kind engine, String key) {
-            this(contract, featureVertex, engine, key, null);
-        }
-    }
+    record Spec(InputContract contract, String featureVertex, Engine.Kind engine, String key, Int8Calibration int8) {}
 
     private final Spec spec;
     private final ImagePipeline pipeline;

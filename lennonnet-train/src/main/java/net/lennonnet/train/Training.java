@@ -75,7 +75,8 @@ public final class Training {
         TransferGraph.Head head = TransferGraph.findHead(graph);
         // the backbone runs on the engine answering will use, and the cache knows which computed its rows
         Optional<Int8Calibration> int8 = config.precision() == Engine.Precision.INT8
-                ? Optional.of(calibrateInt8(dataset, contract, graph, head.featureVertex())) : Optional.empty();
+                ? Optional.of(Int8Calibrations.ofTrainingImages(dataset, contract, graph, head.featureVertex()))
+                : Optional.empty();
         Engine engine = Engines.open(config.engine(), graph, head.featureVertex(), 3, contract.height(), contract.width(),
                 Runtime.getRuntime().availableProcessors(), int8);
         if (int8.isPresent() && engine.precision() != Engine.Precision.INT8) {
@@ -142,25 +143,6 @@ public final class Training {
         return new TrainResult(config.run(), List.copyOf(history), bestEpoch, backbone.pretrained(), backbone.origin(),
                 classWeights, report, featureSeconds, train.computed() + validation.computed() + test.computed(),
                 headSeconds);
-    }
-
-    /**
-     * The int8 calibration of the backbone on up to {@value Int8Calibrations#IMAGES} training images
-     * ({@link Int8Calibrations}: the same the Spark featurise job makes, whatever the seed).
-     */
-    private static Int8Calibration calibrateInt8(Dataset dataset, InputContract contract, ComputationGraph graph,
-            String featureVertex) throws IOException {
-        long started = System.nanoTime();
-        try {
-            Int8Calibration calibration = Int8Calibrations.ofTrainingImages(dataset, contract, graph, featureVertex);
-            log.info("int8: calibrated {} activations on {} training images in {} s (calibration {})",
-                    calibration.ranges().size(), calibration.images(), String.format("%.1f", seconds(started)),
-                    calibration.hash());
-            return calibration;
-        } catch (net.lennonnet.model.engine.OnnxExport.UnsupportedGraphException | ai.onnxruntime.OrtException e) {
-            throw new IllegalStateException("--precision int8 needs the backbone on ONNX Runtime, which cannot run it: "
-                    + e.getMessage(), e);
-        }
     }
 
     /**
