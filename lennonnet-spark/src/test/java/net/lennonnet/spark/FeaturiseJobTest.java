@@ -85,6 +85,22 @@ class FeaturiseJobTest {
         return folder;
     }
 
+    /**
+     * Every training image's features imported into {@code data}'s default cache under {@code key} are the ones
+     * {@code train} computed itself into {@code ownCache} under the same key.
+     */
+    private static void assertImportedAsComputed(Path data, Path ownCache, String key) throws IOException {
+        FeatureCache imported = new FeatureCache(FeatureCache.defaultRoot(data), key);
+        FeatureCache computed = new FeatureCache(ownCache, key);
+        try (var files = Files.walk(data.resolve("train"))) {
+            for (Path png : files.filter(p -> p.toString().endsWith(".png")).toList()) {
+                String sha = Hashes.sha256(png);
+                SparkTests.assertSameFeatures(imported.get(sha).orElseThrow(), computed.get(sha)
+                        .orElseThrow(() -> new AssertionError("train keyed " + png + " elsewhere")), png.toString());
+            }
+        }
+    }
+
     @Test
     void trainReadsEveryImportedFeatureAndComputesTheSame() throws IOException {
         Path data = dataset(dir.resolve("data"), 9);
@@ -107,15 +123,7 @@ class FeaturiseJobTest {
         TrainResult own = Training.run(TrainConfig.builder(data, dir.resolve("model-own"))
                 .weights(new WeightsChoice.LocalFile(weights)).featureCache(ownCache).build());
         assertThat(own.featuresComputed()).isEqualTo(images);
-        FeatureCache imported = new FeatureCache(FeatureCache.defaultRoot(data), result.backboneKey());
-        FeatureCache computed = new FeatureCache(ownCache, result.backboneKey());
-        try (var files = Files.walk(data.resolve("train"))) {
-            for (Path png : files.filter(p -> p.toString().endsWith(".png")).toList()) {
-                String sha = Hashes.sha256(png);
-                SparkTests.assertSameFeatures(imported.get(sha).orElseThrow(), computed.get(sha)
-                        .orElseThrow(() -> new AssertionError("train keyed " + png + " elsewhere")), png.toString());
-            }
-        }
+        assertImportedAsComputed(data, ownCache, result.backboneKey());
     }
 
     @Test
@@ -143,15 +151,7 @@ class FeaturiseJobTest {
                 .weights(new WeightsChoice.LocalFile(weights)).featureCache(ownCache).precision(Engine.Precision.INT8)
                 .build());
         assertThat(own.featuresComputed()).isEqualTo(images);
-        FeatureCache imported = new FeatureCache(FeatureCache.defaultRoot(data), result.backboneKey());
-        FeatureCache computed = new FeatureCache(ownCache, result.backboneKey());
-        try (var files = Files.walk(data.resolve("train"))) {
-            for (Path png : files.filter(p -> p.toString().endsWith(".png")).toList()) {
-                String sha = Hashes.sha256(png);
-                SparkTests.assertSameFeatures(imported.get(sha).orElseThrow(), computed.get(sha)
-                        .orElseThrow(() -> new AssertionError("train keyed " + png + " elsewhere")), png.toString());
-            }
-        }
+        assertImportedAsComputed(data, ownCache, result.backboneKey());
 
         assertThatThrownBy(() -> FeaturiseJob.run(spark, backbone, BackboneKind.RESNET50, Engine.Choice.DL4J,
                 Engine.Precision.INT8, data, dir.resolve("out-dl4j-int8"), null))
