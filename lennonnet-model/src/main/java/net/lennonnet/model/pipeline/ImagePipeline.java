@@ -171,9 +171,7 @@ public final class ImagePipeline {
      * at most {@value #MAX_INPUT_BUFFERS}; closes the rest, and anything of another shape.
      */
     public void recycle(INDArray input) {
-        if (input.dataType() == org.nd4j.linalg.api.buffer.DataType.FLOAT && input.ordering() == 'c' && !input.isView()
-                && input.shape().length == 4 && input.size(0) == 1 && input.size(1) == 3
-                && input.size(2) == contract.height() && input.size(3) == contract.width()
+        if (writableAs(input, new long[] {1, 3, contract.height(), contract.width()})
                 && inputBuffers.size() < MAX_INPUT_BUFFERS) {
             inputBuffers.offerFirst(input);
         } else {
@@ -215,14 +213,19 @@ public final class ImagePipeline {
         }
         long[] shape = first.shape().clone();
         shape[0] = rows;
-        INDArray out = reuse != null && reuse.dataType() == org.nd4j.linalg.api.buffer.DataType.FLOAT
-                && reuse.ordering() == 'c' && !reuse.isView() && java.util.Arrays.equals(reuse.shape(), shape)
+        INDArray out = reuse != null && writableAs(reuse, shape)
                 ? reuse : Nd4j.createUninitialized(org.nd4j.linalg.api.buffer.DataType.FLOAT, shape, 'c');
         java.nio.FloatBuffer target = out.data().asNioFloat();
         for (INDArray input : inputs) {
             target.put(input.data().asNioFloat());
         }
         return out;
+    }
+
+    /** Whether a kept buffer can be written as a new float array of {@code shape}: float, in C order, whole, that shape. */
+    private static boolean writableAs(INDArray buffer, long[] shape) {
+        return buffer.dataType() == org.nd4j.linalg.api.buffer.DataType.FLOAT && buffer.ordering() == 'c'
+                && !buffer.isView() && java.util.Arrays.equals(buffer.shape(), shape);
     }
 
     private static long[] rowShape(INDArray input) {
