@@ -185,7 +185,7 @@ public record ModelBundle(ComputationGraph graph, ModelMetadata metadata, java.u
                 try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(temporary))) {
                     for (String name : new String[] {METADATA_FILE, MODEL_FILE, DETECTOR_FILE}) {
                         if (Files.isRegularFile(from.resolve(name))) {
-                            zip.putNextEntry(new ZipEntry(name));
+                            zip.putNextEntry(storedEntry(name, from.resolve(name)));
                             Files.copy(from.resolve(name), zip);
                             zip.closeEntry();
                         }
@@ -198,6 +198,30 @@ public record ModelBundle(ComputationGraph graph, ModelMetadata metadata, java.u
                 deleteFolder(staged);
             }
         }
+    }
+
+    /**
+     * A packed file's entry for {@code file}: stored as it is (the weights are a zip already, which deflating again
+     * only slows down, to pack and to load) and dated 1980-01-01, so that one folder always packs to the same bytes,
+     * and so to the same SHA-256 (a Spark executor that has loaded a model knows it again by that hash).
+     */
+    private static ZipEntry storedEntry(String name, Path file) throws IOException {
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        long size = 0;
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] buffer = new byte[1 << 16];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                crc.update(buffer, 0, n);
+                size += n;
+            }
+        }
+        ZipEntry entry = new ZipEntry(name);
+        entry.setMethod(ZipEntry.STORED);
+        entry.setSize(size);
+        entry.setCompressedSize(size);
+        entry.setCrc(crc.getValue());
+        entry.setTimeLocal(java.time.LocalDateTime.of(1980, 1, 1, 0, 0));
+        return entry;
     }
 
     /** Packs a bundle folder that already carries everything it needs. */

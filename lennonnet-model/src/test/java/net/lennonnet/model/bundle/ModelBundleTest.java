@@ -45,6 +45,28 @@ class ModelBundleTest {
     }
 
     @Test
+    void aFolderPacksToTheSameBytesEveryTimeWithItsWeightsStoredAsTheyAre() throws Exception {
+        ComputationGraph graph = TransferGraph.twoClass(TinyGraphs.imagenetShaped(32, 1), TinyGraphs.HEAD_OPTIONS);
+        ModelMetadata written = ModelBundle.write(dir.resolve("model"), graph, metadata(graph));
+        Path first = dir.resolve("first.lennonnet");
+        Path second = dir.resolve("second.lennonnet");
+        ModelBundle.pack(dir.resolve("model"), first);
+        Thread.sleep(2100); // a zip's times have two seconds' resolution: a packing dated now would differ
+        ModelBundle.pack(dir.resolve("model"), second);
+
+        assertThat(Hashes.sha256(second)).isEqualTo(Hashes.sha256(first));
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(first.toFile())) {
+            java.util.zip.ZipEntry weights = zip.getEntry(ModelBundle.MODEL_FILE);
+            assertThat(weights.getMethod()).isEqualTo(java.util.zip.ZipEntry.STORED);
+            assertThat(weights.getSize()).isEqualTo(Files.size(dir.resolve("model").resolve(ModelBundle.MODEL_FILE)));
+        }
+        ModelBundle read = ModelBundle.read(first);
+        assertThat(read.metadata()).isEqualTo(written);
+        INDArray x = Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, 2, 3, 32, 32);
+        assertThat(read.graph().outputSingle(x)).isEqualTo(graph.outputSingle(x));
+    }
+
+    @Test
     void refusesWeightsThatDoNotMatchTheirMetadata() throws IOException {
         ComputationGraph graph = TransferGraph.twoClass(TinyGraphs.imagenetShaped(32, 1), TinyGraphs.HEAD_OPTIONS);
         ModelBundle.write(dir, graph, metadata(graph));
