@@ -42,6 +42,10 @@ final class AnswerRows implements MapPartitionsFunction<Row, Row>, Serializable 
         return schema;
     }
 
+    /** How an executor loads the shipped model: its ONNX Runtime threads share the executor's cores with the other slots. */
+    static final ExecutorFiles.Loader<LennonNet> LOADER = (file, threads) -> LennonNet.load(file, Engine.Choice.AUTO,
+            threads);
+
     private final String modelFile;
     private final String modelFileSha256;
     private final TaskClock clock;
@@ -54,9 +58,8 @@ final class AnswerRows implements MapPartitionsFunction<Row, Row>, Serializable 
 
     @Override
     public Iterator<Row> call(Iterator<Row> input) {
-        boolean warm = ExecutorFiles.loaded(modelFileSha256);
-        LennonNet net = ExecutorFiles.get(modelFile, modelFileSha256, LennonNet.class,
-                (file, threads) -> LennonNet.load(file, Engine.Choice.AUTO, threads));
+        boolean warm = ExecutorFiles.afterFirstWave(modelFileSha256);
+        LennonNet net = ExecutorFiles.get(modelFile, modelFileSha256, LennonNet.class, LOADER);
         return clock.time(Batches.of(input, rows -> answer(net, rows)), warm);
     }
 

@@ -1,15 +1,20 @@
 package net.lennonnet.spark;
 
 import java.io.IOException;
+import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 import net.lennonnet.model.io.Hashes;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.SparkFiles;
+import org.apache.spark.api.java.JavaFutureAction;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,6 +28,7 @@ final class ExecutorFiles {
 
     private static final Logger log = LoggerFactory.getLogger(ExecutorFiles.class);
     private static final Map<String, Object> LOADED = new ConcurrentHashMap<>();
+    private static final Map<String, AtomicInteger> TASKS = new ConcurrentHashMap<>();
 
     private ExecutorFiles() {}
 
@@ -35,24 +41,73 @@ final class ExecutorFiles {
 
     /**
      * Driver side: ships {@code staged} to the executors, renamed {@code prefix + hash + suffix} beside it
-     * (Spark ships files by name, and refuses a second file of the same name with other bytes).
+     * (Spark ships files by name, and refuses a second file of the same name with other bytes). A file of that
+     * name this session has shipped already (the same model packed again: the same bytes) is not shipped twice,
+     * since a cluster's file server refuses one name from two paths; the executors have it, or fetch it, by name.
      */
     static Shipped ship(SparkSession spark, Path staged, String prefix, String suffix) throws IOException {
         String sha = Hashes.sha256(staged);
         Path file = staged.resolveSibling(prefix + sha.substring(0, 16) + suffix);
         Files.move(staged, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        spark.sparkContext().addFile(file.toString());
+        String name = file.getFileName().toString();
+        boolean shipped = scala.collection.JavaConverters.seqAsJavaList(spark.sparkContext().listFiles()).stream()
+                .anyMatch(uri -> uri.endsWith("/" + name));
+        if (shipped) {
+            log.info("{} was shipped to the executors earlier in this session", name);
+        } else {
+            spark.sparkContext().addFile(file.toString());
+        }
         return new Shipped(file, sha);
     }
 
-    /** How a shipped file becomes what the tasks use. */
-    interface Loader<T> {
+    /** How a shipped file becomes what the tasks use (sent to the executors with them). */
+    interface Loader<T> extends Serializable {
         T load(Path file, int engineThreads) throws IOException;
     }
 
-    /** Executor side: whether this JVM has loaded the file of {@code sha256} already. */
-    static boolean loaded(String sha256) {
-        return LOADED.containsKey(sha256);
+    /**
+     * A job loading a shipped file on the executors ahead of the query that uses it ({@link #preload}). Closing it
+     * cancels what is left of it: only a run whose query failed, or had no task, leaves any.
+     */
+    static final class Preload implements AutoCloseable {
+        private final JavaFutureAction<Void> job;
+
+        private Preload(JavaFutureAction<Void> job) {
+            this.job = job;
+        }
+
+        @Override
+        public void close() {
+            job.cancel(false); // a task already loading finishes its load; Spark interrupts no task by default
+        }
+    }
+
+    /**
+     * Driver side: starts a job of one task per executor core that loads the shipped file, so that the executors
+     * load it while the driver lists the input and plans the query, rather than after. The query's tasks run once
+     * this job's have (Spark's scheduler takes jobs in order) and find the file loaded; one that finds it still
+     * loading waits for it, as any task does.
+     */
+    static <T> Preload preload(SparkSession spark, Shipped shipped, Class<T> type, Loader<T> loader) {
+        int slots = spark.sparkContext().defaultParallelism();
+        String name = shipped.name();
+        String sha256 = shipped.sha256();
+        spark.sparkContext().setJobDescription("lennonnet: load " + name + " on the executors");
+        try {
+            return new Preload(JavaSparkContext.fromSparkContext(spark.sparkContext())
+                    .parallelize(IntStream.range(0, slots).boxed().toList(), slots)
+                    .foreachPartitionAsync(slot -> get(name, sha256, type, loader)));
+        } finally {
+            spark.sparkContext().setJobDescription(null);
+        }
+    }
+
+    /**
+     * Executor side: whether a task using the file of {@code sha256} comes after this executor's first wave of such
+     * tasks (one per task slot), whose passes through the engine were its first ones, slower than the rest.
+     */
+    static boolean afterFirstWave(String sha256) {
+        return TASKS.computeIfAbsent(sha256, sha -> new AtomicInteger()).getAndIncrement() >= slots();
     }
 
     /** Executor side: the file shipped as {@code fileName}, whose bytes must hash to {@code sha256}, loaded once. */
@@ -80,8 +135,11 @@ final class ExecutorFiles {
      * so that the slots together use the executor's cores once, not each of them all.
      */
     private static int engineThreads() {
-        int slots = Math.max(1, SparkEnv.get().conf().getInt("spark.executor.cores",
-                Runtime.getRuntime().availableProcessors()));
-        return Math.max(1, Runtime.getRuntime().availableProcessors() / slots);
+        return Math.max(1, Runtime.getRuntime().availableProcessors() / slots());
+    }
+
+    /** The executor's task slots: {@code spark.executor.cores}, or its cores. */
+    private static int slots() {
+        return Math.max(1, SparkEnv.get().conf().getInt("spark.executor.cores", Runtime.getRuntime().availableProcessors()));
     }
 }

@@ -37,6 +37,9 @@ final class FeatureRows implements MapPartitionsFunction<Row, Row>, Serializable
             .add("reason", DataTypes.StringType, true)
             .add("features", DataTypes.BinaryType, true);
 
+    /** How an executor loads the shipped backbone. */
+    static final ExecutorFiles.Loader<ShippedBackbone> LOADER = ShippedBackbone::open;
+
     private final String backboneFile;
     private final String backboneFileSha256;
     private final TaskClock clock;
@@ -49,9 +52,8 @@ final class FeatureRows implements MapPartitionsFunction<Row, Row>, Serializable
 
     @Override
     public Iterator<Row> call(Iterator<Row> input) {
-        boolean warm = ExecutorFiles.loaded(backboneFileSha256);
-        ShippedBackbone backbone = ExecutorFiles.get(backboneFile, backboneFileSha256, ShippedBackbone.class,
-                ShippedBackbone::open);
+        boolean warm = ExecutorFiles.afterFirstWave(backboneFileSha256);
+        ShippedBackbone backbone = ExecutorFiles.get(backboneFile, backboneFileSha256, ShippedBackbone.class, LOADER);
         return clock.time(Batches.of(input, rows -> featurise(backbone, rows)), warm);
     }
 

@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
  *   <li>The driver chooses the engine once (with {@code auto}: ONNX Runtime if it runs the backbone here)
  *       and every executor runs that one, since features of two engines agree to about 1e-5 and are cached
  *       apart; an executor where it cannot run fails the job instead of writing other rows.</li>
- *   <li>The backbone travels as one file ({@link ShippedBackbone}) and is loaded once per executor JVM.</li>
+ *   <li>The backbone travels as one file ({@link ShippedBackbone}) and is loaded once per executor JVM, while the
+ *       driver plans the query.</li>
  *   <li>Augmented views ({@code train --views}) are not computed here: {@code train} computes those itself.</li>
  *   <li>A re-run skips the images already in {@code OUT/features}; another backbone's rows there are an error.</li>
  * </ul>
@@ -50,7 +51,7 @@ public final class FeaturiseJob {
      * What a run did: feature rows in the table, the failed among them, skipped as already there, imported, and
      * the seconds the new images took (the backbone's load on the executors, the query's planning, the images read,
      * decoded, featurised and written; without Spark's start or the import),
-     * and the images per second per task slot of the tasks that began with the backbone loaded ({@link TaskClock}).
+     * and the images per second per task slot of the tasks after each executor's first wave ({@link TaskClock}).
      */
     public record Result(String backboneKey, long rows, long failed, long skipped, long imported, Path out,
             double seconds, java.util.OptionalDouble warmPerSlot) {}
@@ -93,13 +94,6 @@ public final class FeaturiseJob {
         String key = FeatureCache.key(backbone.graph(), contract, vertex, engine, int8);
         log.info("features of {} on {} {}, cache key {}", backbone.origin(), engine.flag(), precision.flag(), key);
 
-        Files.createDirectories(out);
-        Path staged = out.resolve(".backbone.zip.part");
-        ShippedBackbone.write(staged, backbone.graph(),
-                new ShippedBackbone.Spec(contract, vertex, engine, key, int8.orElse(null)));
-        ExecutorFiles.Shipped shipped = ExecutorFiles.ship(spark, staged, "backbone-", ".zip");
-        long start = System.nanoTime(); // from here: listing, planning, the executors' load, featurising, writing
-
         List<String> folders = new ArrayList<>();
         for (Split split : Split.values()) {
             if (Files.isDirectory(dataset.folder(split))) {
@@ -109,15 +103,26 @@ public final class FeaturiseJob {
         if (folders.isEmpty()) {
             throw new IOException(datasetFolder + " has no train, val or test folder: is it a Lennonnet dataset?");
         }
-        org.apache.spark.sql.Dataset<Row> images = spark.read().format("binaryFile")
-                .option("recursiveFileLookup", "true").option("pathGlobFilter", "*.png")
-                .load(folders.toArray(String[]::new)).select("path", "content");
+        Files.createDirectories(out);
+        Path staged = out.resolve(".backbone.zip.part");
+        ShippedBackbone.write(staged, backbone.graph(),
+                new ShippedBackbone.Spec(contract, vertex, engine, key, int8.orElse(null)));
+        ExecutorFiles.Shipped shipped = ExecutorFiles.ship(spark, staged, "backbone-", ".zip");
+        long start = System.nanoTime(); // from here to the last row written: listing, planning, the executors' load, featurising
         OutputTable table = new OutputTable(out.resolve(PARQUET), "backbone_key", key);
-        OutputTable.Remaining remaining = table.remaining(spark, images);
+        OutputTable.Remaining remaining;
         TaskClock clock = new TaskClock(spark);
-        org.apache.spark.sql.Dataset<Row> all = table.append(spark, remaining.images().mapPartitions(
-                new FeatureRows(shipped.name(), shipped.sha256(), clock), Encoders.row(FeatureRows.SCHEMA)));
+        try (ExecutorFiles.Preload preload = ExecutorFiles.preload(spark, shipped, ShippedBackbone.class,
+                FeatureRows.LOADER)) {
+            org.apache.spark.sql.Dataset<Row> images = spark.read().format("binaryFile")
+                    .option("recursiveFileLookup", "true").option("pathGlobFilter", "*.png")
+                    .load(folders.toArray(String[]::new)).select("path", "content");
+            remaining = table.remaining(spark, images);
+            table.append(remaining.images().mapPartitions(new FeatureRows(shipped.name(), shipped.sha256(), clock),
+                    Encoders.row(FeatureRows.SCHEMA)));
+        }
         double seconds = (System.nanoTime() - start) / 1e9;
+        org.apache.spark.sql.Dataset<Row> all = table.read(spark);
         OutputTable.Counts counts = OutputTable.counts(all);
         long imported = cache == null ? 0 : importInto(all, new FeatureCache(cache, key));
         return new Result(key, counts.rows(), counts.failed(), remaining.skipped(), imported, out, seconds,

@@ -44,9 +44,13 @@ record OutputTable(Path parquet, String column, String identity) {
         return new Remaining(images.join(done, images.col("path").equalTo(done.col("path")), "left_anti"), skipped);
     }
 
-    /** Appends a run's rows; returns the whole table. */
-    Dataset<Row> append(SparkSession spark, Dataset<Row> rows) {
+    /** Appends a run's rows: the query that computes them runs here. */
+    void append(Dataset<Row> rows) {
         rows.write().mode(SaveMode.Append).parquet(parquet.toString());
+    }
+
+    /** The whole table, this run's rows and the earlier ones. */
+    Dataset<Row> read(SparkSession spark) {
         return spark.read().parquet(parquet.toString());
     }
 

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
+import net.lennonnet.model.LennonNet;
 import net.lennonnet.model.bundle.ModelBundle;
 import net.lennonnet.model.io.AtomicFiles;
 import org.apache.spark.sql.Dataset;
@@ -24,7 +25,8 @@ import org.apache.spark.sql.SparkSession;
  *   <li>The bytes come from Spark's {@code binaryFile} source and are decoded by Lennonnet's own pipeline
  *       on the executors (never Spark's {@code image} source, which decodes differently).</li>
  *   <li>The model travels as one packed file ({@code addFile}); each executor loads it once
- *       ({@link ExecutorFiles}) and answers 16 images per forward pass ({@link AnswerRows}).</li>
+ *       ({@link ExecutorFiles}), while the driver plans the query, and answers 16 images per forward pass
+ *       ({@link AnswerRows}).</li>
  *   <li>A bad image is a row with its reason, never a failed job.</li>
  *   <li>A run into an {@code OUT} that already has answers of the same model answers only the other images
  *       and appends; answers of another model there are an error.</li>
@@ -41,7 +43,7 @@ public final class PredictJob {
      * What a run did: rows in the table, failed among them, skipped as already answered, and the seconds the
      * new images took (the model's load on the executors, the query's planning, the images read, decoded,
      * answered and written: the job's rate from the model to the table, without Spark's start), and
-     * the images per second per task slot of the tasks that began with the model loaded ({@link TaskClock}).
+     * the images per second per task slot of the tasks after each executor's first wave ({@link TaskClock}).
      */
     public record Result(long answered, long failed, long skipped, Path out, double seconds,
             java.util.OptionalDouble warmPerSlot) {}
@@ -56,18 +58,22 @@ public final class PredictJob {
         }
         Files.createDirectories(out);
         ExecutorFiles.Shipped model = ExecutorFiles.ship(spark, staged(modelPath, out), "model-", ".lennonnet");
-        long start = System.nanoTime(); // from here: listing, planning, the executors' load, answering, writing
-        // the metadata alone: the driver names the model, the executors load (and check) it
-        String modelSha256 = ModelBundle.metadata(model.file()).modelSha256();
-
-        Dataset<Row> images = spark.read().format("binaryFile").option("recursiveFileLookup", "true")
-                .load(inputs.toArray(String[]::new)).select("path", "content");
-        OutputTable table = new OutputTable(out.resolve(PARQUET), "model_sha256", modelSha256);
-        OutputTable.Remaining remaining = table.remaining(spark, images);
+        long start = System.nanoTime(); // from here to the last row written: listing, planning, the executors' load, answering
+        OutputTable table;
+        OutputTable.Remaining remaining;
         TaskClock clock = new TaskClock(spark);
-        Dataset<Row> all = table.append(spark, remaining.images().mapPartitions(new AnswerRows(model.name(),
-                model.sha256(), clock), Encoders.row(AnswerRows.SCHEMA)));
+        try (ExecutorFiles.Preload preload = ExecutorFiles.preload(spark, model, LennonNet.class, AnswerRows.LOADER)) {
+            // the metadata alone: the driver names the model, the executors load (and check) it
+            String modelSha256 = ModelBundle.metadata(model.file()).modelSha256();
+            Dataset<Row> images = spark.read().format("binaryFile").option("recursiveFileLookup", "true")
+                    .load(inputs.toArray(String[]::new)).select("path", "content");
+            table = new OutputTable(out.resolve(PARQUET), "model_sha256", modelSha256);
+            remaining = table.remaining(spark, images);
+            table.append(remaining.images().mapPartitions(new AnswerRows(model.name(), model.sha256(), clock),
+                    Encoders.row(AnswerRows.SCHEMA)));
+        }
         double seconds = (System.nanoTime() - start) / 1e9;
+        Dataset<Row> all = table.read(spark);
         OutputTable.Counts counts = OutputTable.counts(all);
         writeCsv(all, out);
         return new Result(counts.rows(), counts.failed(), remaining.skipped(), out, seconds, clock.warmPerSlot());

@@ -94,15 +94,15 @@ public final class SparkJobs {
 
     /**
      * The run's rate over its new images, in all and per core of the executors (the figure to size a cluster by),
-     * and that of its warm tasks (begun with the model loaded: the rate without the job's fixed costs).
+     * and that of its warm tasks (those after each executor's first wave: the rate without the job's fixed costs).
      */
     private static String rate(long images, double seconds, java.util.OptionalDouble warmPerSlot, SparkSession spark) {
         int cores = spark.sparkContext().defaultParallelism();
         return String.format("new images: %d in %.1f s, %.1f images/s on %d executor cores, %.2f images/s per core",
                 images, seconds, images / Math.max(seconds, 1e-9), cores, images / Math.max(seconds, 1e-9) / cores)
-                + (warmPerSlot.isPresent() ? String.format("; warm tasks (begun with the model loaded): %.2f images/s "
+                + (warmPerSlot.isPresent() ? String.format("; warm tasks (after each executor's first wave): %.2f images/s "
                         + "per task slot, %.1f on %d", warmPerSlot.getAsDouble(), warmPerSlot.getAsDouble() * cores, cores)
-                        : "; no task began with the model loaded");
+                        : "; no task came after its executor's first wave");
     }
 
     /** The backbone train would use: the face descriptor, or ResNet-50 from {@code weights} or the usual ways. */

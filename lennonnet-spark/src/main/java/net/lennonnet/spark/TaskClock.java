@@ -8,11 +8,12 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.util.CollectionAccumulator;
 
 /**
- * How fast a job's tasks answered once their executor had its model or backbone: each partition times
- * itself, from its first row asked for to its last, and records whether the executor had already loaded the
- * shipped file when the partition began; the driver adds up the warm ones. That is the rate per task slot
- * without the job's fixed costs (planning and code generation, the file's load and the engine's first passes,
- * the commit), which a run of a thousand images feels and an archive of millions does not.
+ * How fast a job's tasks answered once their executor was warm: each partition times itself, from its first row
+ * asked for to its last, and records whether it came after its executor's first wave of tasks with the shipped
+ * file ({@link ExecutorFiles#afterFirstWave}: the wave that waits for the file's load and makes the engine's first,
+ * slower passes); the driver adds up the warm ones. That is the rate per task slot without the job's fixed costs
+ * (planning and code generation, the file's load and the engine's first passes, the commit), which a run of a
+ * thousand images feels and an archive of millions does not.
  */
 final class TaskClock implements Serializable {
 

@@ -19,6 +19,10 @@ import net.lennonnet.model.TestImages;
 import net.lennonnet.model.TinyGraphs;
 import net.lennonnet.model.graph.TransferGraph;
 import net.lennonnet.model.io.Hashes;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerJobEnd;
+import org.apache.spark.scheduler.SparkListenerJobStart;
+import org.apache.spark.scheduler.SparkListenerTaskStart;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -116,6 +120,65 @@ class PredictJobTest {
         assertThat(again.skipped()).isEqualTo(42);
         assertThat(again.answered()).isEqualTo(42);
         assertThat(csv(out.resolve(PredictJob.CSV))).hasSize(42);
+    }
+
+    /** What a run's jobs did, as Spark's listener bus reports it. */
+    private static final class Jobs extends SparkListener {
+        final Map<Integer, String> descriptions = new java.util.concurrent.ConcurrentHashMap<>();
+        final Map<Integer, Long> ends = new java.util.concurrent.ConcurrentHashMap<>();
+        final Map<Integer, Integer> jobOfStage = new java.util.concurrent.ConcurrentHashMap<>();
+        final List<long[]> taskLaunches = java.util.Collections.synchronizedList(new ArrayList<>()); // job, time
+
+        @Override
+        public void onJobStart(SparkListenerJobStart start) {
+            String description = start.properties() == null ? null : start.properties().getProperty("spark.job.description");
+            descriptions.put(start.jobId(), description == null ? "" : description);
+            for (Object stage : scala.collection.JavaConverters.seqAsJavaList(start.stageIds())) {
+                jobOfStage.put((Integer) stage, start.jobId());
+            }
+        }
+
+        @Override
+        public void onJobEnd(SparkListenerJobEnd end) {
+            ends.put(end.jobId(), end.time());
+        }
+
+        @Override
+        public void onTaskStart(SparkListenerTaskStart start) {
+            taskLaunches.add(new long[] {jobOfStage.getOrDefault(start.stageId(), -1), start.taskInfo().launchTime()});
+        }
+    }
+
+    @Test
+    void theExecutorsLoadTheModelWhileTheDriverPlansAndAModelPackedAgainIsNotShippedTwice() throws Exception {
+        Jobs jobs = new Jobs();
+        spark.sparkContext().addSparkListener(jobs);
+        try {
+            PredictJob.Result first = PredictJob.run(spark, model, List.of(images.resolve("more").toString()),
+                    dir.resolve("loaded-ahead"));
+            spark.sparkContext().listenerBus().waitUntilEmpty();
+            int load = jobs.descriptions.entrySet().stream().filter(e -> e.getValue().startsWith("lennonnet: load model-"))
+                    .mapToInt(Map.Entry::getKey).min().orElseThrow(() -> new AssertionError("no job loaded the model: "
+                            + jobs.descriptions));
+            assertThat(jobs.descriptions.keySet()).as("the load is the run's first job").allMatch(job -> job >= load);
+            List<long[]> queryTasks = jobs.taskLaunches.stream().filter(t -> t[0] > load).toList();
+            assertThat(queryTasks).isNotEmpty();
+            assertThat(queryTasks).as("the query's tasks begin once the model is loaded")
+                    .allMatch(t -> t[1] >= jobs.ends.get(load));
+            assertThat(first.answered()).isEqualTo(14);
+
+            // the same folder packs to the same file: this session ships it once
+            int shipped = spark.sparkContext().listFiles().size();
+            PredictJob.run(spark, model, List.of(images.resolve("more").toString()), dir.resolve("loaded-again"));
+            assertThat(spark.sparkContext().listFiles().size()).isEqualTo(shipped);
+            try (Stream<Path> a = Files.list(dir.resolve("loaded-ahead")); Stream<Path> b = Files.list(dir.resolve("loaded-again"))) {
+                assertThat(b.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".lennonnet")).toList())
+                        .isEqualTo(a.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".lennonnet")).toList())
+                        .hasSize(1);
+            }
+        } finally {
+            spark.sparkContext().removeSparkListener(jobs);
+        }
     }
 
     @Test
