@@ -4,7 +4,8 @@
 #     Spark predict job through `mvn exec:java` (wall clock for both, and the job's own steady rate);
 #  2. the demo dataset's features computed by `lennonnet train` into an empty cache, and by the Spark featurise
 #     job (wall clock, and the job's steady rate).
-# The model and the dataset are `lennonnet demo`'s (real ImageNet ResNet-50; made in WORK/demo when absent).
+# The model and the dataset are `lennonnet demo`'s (real ImageNet ResNet-50; made in WORK/demo when absent); the model
+# is packed into one file, which both sides load.
 # usage: bench/spark.sh [WORK]      (default WORK: /tmp/lennonnet-spark-bench)
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -20,7 +21,11 @@ DEMO=$WORK/demo
 if [ ! -f "$DEMO/model/lennonnet.json" ]; then
   java -jar "$JAR" demo --work "$DEMO" --no-dashboard > "$WORK.demo.log" 2>&1
 fi
-MODEL=$DEMO/model
+# Both sides load the same packed model file, each from a JVM that has not loaded ND4J yet: given the folder, the
+# Spark driver would pack it (building the network to check it) before the job's clock starts, and the executor,
+# in the same JVM with a local master, would then find ND4J loaded and warm.
+MODEL=$WORK/model.lennonnet
+java -jar "$JAR" pack --model "$DEMO/model" --out "$MODEL" > "$WORK.pack.log" 2>&1
 DATA=$DEMO/dataset
 
 # N images: the demo's drawn test and train PNGs, copied round robin (decoding costs what it costs per image)
@@ -63,13 +68,13 @@ grep -h "new images:" "$WORK/spark-featurise.log" | sed 's/^/  Spark featurise, 
 # The rates compared like for like, each from its model (or backbone) file to its last row: `lennonnet predict`'s
 # load (it prints it) and its progress line's seconds; the Spark job's own seconds, which hold the executor's load
 # (with a local master it starts ahead, beside the query's planning), the planning, answering and writing. And the
-# job's warm tasks (begun with the model loaded) beside the one-process rate after its load.
+# job's warm tasks (those after each executor's first wave) beside the one-process rate after its load.
 # usage: compare WHAT ONE_PROCESS_NAME ONE_PROCESS_N ONE_PROCESS_SECS ONE_PROCESS_LOAD SPARK_LOG
 compare() {
   local what=$1 one_name=$2 one_n=$3 one_secs=$4 one_load=$5 log=$6 n secs warm one_rate one_with spark_rate
   n=$(grep -ho "new images: [0-9]* in [0-9.]* s" "$log" | tail -1 | awk '{print $3}')
   secs=$(grep -ho "new images: [0-9]* in [0-9.]* s" "$log" | tail -1 | awk '{print $5}')
-  warm=$(grep -ho "warm tasks (begun with the model loaded): [0-9.]* images/s per task slot, [0-9.]* on" "$log" \
+  warm=$(grep -ho "warm tasks (after each executor's first wave): [0-9.]* images/s per task slot, [0-9.]* on" "$log" \
     | tail -1 | awk '{print $(NF-1)}')
   if [ -z "$one_secs" ] || [ -z "$secs" ]; then
     return
