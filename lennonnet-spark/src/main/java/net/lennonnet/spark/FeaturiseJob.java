@@ -83,12 +83,8 @@ public final class FeaturiseJob {
                 ? Optional.of(Int8Calibrations.ofTrainingImages(dataset, contract, backbone.graph(), vertex))
                 : Optional.empty();
         Engine.Kind engine;
-        try (Engine probe = Engines.open(choice, backbone.graph(), vertex, 3, contract.height(), contract.width(), 1,
-                int8)) {
-            if (int8.isPresent() && probe.precision() != Engine.Precision.INT8) {
-                throw new IOException("--precision int8 needs ONNX Runtime, and the features would be computed by "
-                        + probe.kind().flag() + " in " + probe.precision().flag() + " (see the log line above for why)");
-            }
+        try (Engine probe = Engines.openInPrecision(choice, backbone.graph(), vertex, 3, contract.height(),
+                contract.width(), 1, int8)) {
             engine = probe.kind();
         }
         String key = FeatureCache.key(backbone.graph(), contract, vertex, engine, int8);

@@ -60,15 +60,12 @@ final class ShippedBackbone {
         Spec spec = JSON.readValue(json, Spec.class);
         ComputationGraph graph = GraphFiles.read(file);
         Engine.Choice choice = spec.engine() == Engine.Kind.ONNXRUNTIME ? Engine.Choice.ONNXRUNTIME : Engine.Choice.DL4J;
-        Engine engine = Engines.open(choice, graph, spec.featureVertex(), 3, spec.contract().height(),
-                spec.contract().width(), threads, java.util.Optional.ofNullable(spec.int8()));
-        Engine.Precision wanted = spec.int8() == null ? Engine.Precision.FP32 : Engine.Precision.INT8;
-        if (engine.precision() != wanted) {
-            engine.close();
-            throw new IOException("the backbone " + file + " should compute its features in " + wanted.flag()
-                    + " and computes them in " + engine.precision().flag() + " on this executor");
+        try {
+            return new ShippedBackbone(spec, Engines.openInPrecision(choice, graph, spec.featureVertex(), 3,
+                    spec.contract().height(), spec.contract().width(), threads, java.util.Optional.ofNullable(spec.int8())));
+        } catch (IllegalStateException e) {
+            throw new IOException("the backbone " + file + " on this executor: " + e.getMessage(), e);
         }
-        return new ShippedBackbone(spec, engine);
     }
 
     Spec spec() {

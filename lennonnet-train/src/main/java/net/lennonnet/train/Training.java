@@ -77,13 +77,8 @@ public final class Training {
         Optional<Int8Calibration> int8 = config.precision() == Engine.Precision.INT8
                 ? Optional.of(Int8Calibrations.ofTrainingImages(dataset, contract, graph, head.featureVertex()))
                 : Optional.empty();
-        Engine engine = Engines.open(config.engine(), graph, head.featureVertex(), 3, contract.height(), contract.width(),
-                Runtime.getRuntime().availableProcessors(), int8);
-        if (int8.isPresent() && engine.precision() != Engine.Precision.INT8) {
-            engine.close();
-            throw new IllegalStateException("--precision int8 needs ONNX Runtime, and the features would be computed by "
-                    + engine.kind().flag() + " (see the log line above for why)");
-        }
+        Engine engine = Engines.openInPrecision(config.engine(), graph, head.featureVertex(), 3, contract.height(),
+                contract.width(), Runtime.getRuntime().availableProcessors(), int8);
         String features = engine.kind().flag() + " " + engine.precision().flag();
         String backboneKey = FeatureCache.key(backbone.graph(), contract,
                 TransferGraph.findHead(backbone.graph()).featureVertex(), engine.kind(), int8);

@@ -71,6 +71,23 @@ public final class Engines {
         }
     }
 
+    /**
+     * The same, for callers that key what the engine computes by its precision (feature caches, feature tables):
+     * where answering may fall back to float, these may not, since their rows would be keyed as int8 features
+     * they are not. An engine that would compute in float when {@code int8} holds a calibration is closed, and
+     * refused with what it would have been.
+     */
+    public static Engine openInPrecision(Engine.Choice choice, ComputationGraph graph, String featureVertex,
+            int channels, int height, int width, int threads, java.util.Optional<Int8Calibration> int8) {
+        Engine engine = open(choice, graph, featureVertex, channels, height, width, threads, int8);
+        if (int8.isPresent() && engine.precision() != Engine.Precision.INT8) {
+            engine.close();
+            throw new IllegalStateException("int8 features need ONNX Runtime, and these would be computed by "
+                    + engine.kind().flag() + " in " + engine.precision().flag() + " (the log line above says why)");
+        }
+        return engine;
+    }
+
     private static Engine dl4j(ComputationGraph graph, String featureVertex, java.util.Optional<Int8Calibration> int8) {
         if (int8.isPresent()) {
             log.info("computing in float: the model's backbone was calibrated for int8, which only ONNX Runtime runs; "

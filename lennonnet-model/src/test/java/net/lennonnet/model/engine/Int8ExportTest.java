@@ -102,6 +102,25 @@ class Int8ExportTest {
     }
 
     @Test
+    void featuresKeyedAsInt8AreNeverComputedInFloat() throws Exception {
+        ComputationGraph graph = folded();
+        Int8Calibration calibration = Int8Export.calibrate(graph, "fc", 3, 37, 41, List.of(inputs(4, 6)));
+        // answering may fall back to float where only DL4J runs; features keyed by their precision may not
+        try (Engine answering = Engines.open(Engine.Choice.DL4J, graph, "fc", 3, 37, 41, 1, Optional.of(calibration))) {
+            assertThat(answering.precision()).isEqualTo(Engine.Precision.FP32);
+        }
+        assertThatThrownBy(() -> Engines.openInPrecision(Engine.Choice.DL4J, graph, "fc", 3, 37, 41, 1,
+                Optional.of(calibration))).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("would be computed by dl4j in fp32");
+        try (Engine int8 = Engines.openInPrecision(Engine.Choice.ONNXRUNTIME, graph, "fc", 3, 37, 41, 1,
+                Optional.of(calibration));
+                Engine fp32 = Engines.openInPrecision(Engine.Choice.DL4J, graph, "fc", 3, 37, 41, 1, Optional.empty())) {
+            assertThat(int8.precision()).isEqualTo(Engine.Precision.INT8);
+            assertThat(fp32.precision()).isEqualTo(Engine.Precision.FP32);
+        }
+    }
+
+    @Test
     void aCalibrationOfAnotherBackboneIsRefusedByName() throws Exception {
         ComputationGraph graph = folded();
         byte[] floatModel = OnnxExport.export(graph, "fc", 3, 37, 41);
