@@ -76,9 +76,7 @@ public final class FeaturiseJob {
         Dataset dataset = Dataset.open(datasetFolder);
         InputContract contract = kind.contract(backbone, dataset.preparation());
         String vertex = TransferGraph.findHead(backbone.graph()).featureVertex();
-        if (precision == Engine.Precision.INT8 && choice == Engine.Choice.DL4J) {
-            throw new IllegalArgumentException("--precision int8 runs on ONNX Runtime: not with --engine dl4j");
-        }
+        precision.requireOn(choice);
         Optional<Int8Calibration> int8 = precision == Engine.Precision.INT8
                 ? Optional.of(Int8Calibrations.ofTrainingImages(dataset, contract, backbone.graph(), vertex))
                 : Optional.empty();

@@ -75,11 +75,9 @@ public final class SparkJobs {
             kind = BackboneKind.parse(o.backbone);
             engine = Engine.Choice.parse(o.engine);
             precision = Engine.Precision.parse(o.precision);
+            precision.requireOn(engine);
         } catch (IllegalArgumentException e) {
             usage(e.getMessage());
-        }
-        if (precision == Engine.Precision.INT8 && engine == Engine.Choice.DL4J) {
-            usage("--precision int8 runs on ONNX Runtime: not with --engine dl4j");
         }
         Path cache = o.noImport ? null : o.cache != null ? o.cache : FeatureCache.defaultRoot(dataset);
         Backbone backbone = backbone(kind, o.weights);

@@ -186,10 +186,7 @@ public record TrainConfig(Path data, Path out, int inputSize, int epochs, int ba
         if (backbone == null) {
             throw new IllegalArgumentException("a backbone is required");
         }
-        if (precision == Engine.Precision.INT8 && engine == Engine.Choice.DL4J) {
-            throw new IllegalArgumentException("int8 runs on ONNX Runtime's integer kernels: use --engine auto or onnxruntime with "
-                    + "--precision int8");
-        }
+        precision.requireOn(engine);
         if (precision == Engine.Precision.INT8 && fineTuning.enabled()) {
             throw new IllegalArgumentException("fine-tuning changes the last stage the int8 calibration was measured on: "
                     + "train with --precision int8 or with fine-tuning, not both");

@@ -62,6 +62,14 @@ public interface Engine extends AutoCloseable {
             }
             throw new IllegalArgumentException("precision must be fp32 or int8, got " + text);
         }
+
+        /** Refuses this precision on an engine that cannot compute in it: int8 runs on ONNX Runtime only. */
+        public void requireOn(Choice engine) {
+            if (this == INT8 && engine == Choice.DL4J) {
+                throw new IllegalArgumentException("int8 runs on ONNX Runtime's integer kernels, not with --engine dl4j: "
+                        + "use --engine auto or onnxruntime with --precision int8");
+            }
+        }
     }
 
     Kind kind();
