@@ -68,7 +68,7 @@ public final class Int8Export {
         outputs.remove(OnnxExport.INPUT);
         Map<String, float[]> ranges = new HashMap<>();
         int images = 0;
-        OrtEnvironment environment = OrtEnvironment.getEnvironment();
+        OrtEnvironment environment = OrtEngine.environment();
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             options.setInterOpNumThreads(1);
             options.setIntraOpNumThreads(Runtime.getRuntime().availableProcessors());

@@ -26,6 +26,40 @@ final class OrtEngine implements Engine {
         this.precision = precision;
     }
 
+    /** Stack of the thread that creates ONNX Runtime's environment ({@link #environment}). */
+    private static final long ENVIRONMENT_STACK_BYTES = 256L << 20;
+    private static OrtEnvironment shared;
+
+    /**
+     * ONNX Runtime's environment (one per process), created the first time on a thread of its own with a 256 MB
+     * stack. Creating it (ONNX Runtime 1.29) recurses through the process's command line, about 250 bytes of stack a
+     * character: on a default 1 MB thread stack a command line of some 4,000 characters (`java -cp` with a Maven
+     * project's class path, or a long `-D`) crashed the JVM with a silent SIGSEGV. 256 MB covers the longest single
+     * argument Linux takes (128 KB); the stack is reserved, and only what the recursion touches is used.
+     */
+    static synchronized OrtEnvironment environment() {
+        if (shared == null) {
+            java.util.concurrent.FutureTask<OrtEnvironment> create =
+                    new java.util.concurrent.FutureTask<>(OrtEnvironment::getEnvironment);
+            Thread creator = new Thread(null, create, "onnxruntime-environment", ENVIRONMENT_STACK_BYTES);
+            creator.setDaemon(true);
+            creator.start();
+            try {
+                shared = create.get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (e.getCause() instanceof Error error) {
+                    throw error;
+                }
+                throw new IllegalStateException("ONNX Runtime's environment could not be created: " + e.getCause(),
+                        e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while ONNX Runtime's environment was created", e);
+            }
+        }
+        return shared;
+    }
+
     /** A session on the float ONNX model, with {@code threads} intra-op threads. */
     static OrtEngine open(byte[] onnxModel, int threads) throws OrtException {
         return open(onnxModel, threads, Precision.FP32);
@@ -33,7 +67,7 @@ final class OrtEngine implements Engine {
 
     /** A session on the ONNX model, float or quantised ({@link Int8Export}), with {@code threads} intra-op threads. */
     static OrtEngine open(byte[] onnxModel, int threads, Precision precision) throws OrtException {
-        OrtEnvironment environment = OrtEnvironment.getEnvironment();
+        OrtEnvironment environment = environment();
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             options.setIntraOpNumThreads(threads);
             options.setInterOpNumThreads(1);
