@@ -85,11 +85,33 @@ public final class LennonNet implements AutoCloseable {
         this.detector = bundle.detector();
         this.pipeline = new ImagePipeline(metadata.input(), maxPixels, detector);
         Dl4jDefaults.logStatusOnce();
+        // a loaded model answers its first image at speed: the pipeline's libraries load beside the engine
+        java.util.concurrent.FutureTask<Void> libraries = new java.util.concurrent.FutureTask<>(pipeline::loadLibraries, null);
+        Thread loader = new Thread(libraries, "lennonnet-pipeline-libraries");
+        loader.setDaemon(true);
+        loader.start();
         this.engine = Engines.open(engine, graph, metadata.head().featureVertex(), 3, metadata.input().height(),
                 metadata.input().width(), engineThreads, metadata.int8Calibration());
+        awaitLibraries(libraries);
         this.javaHead = this.engine.kind() == Engine.Kind.DL4J ? java.util.Optional.empty()
                 : SoftmaxHead.of(graph, metadata.head().outputVertex());
         this.engineThreads = engineThreads;
+    }
+
+    private void awaitLibraries(java.util.concurrent.FutureTask<Void> libraries) {
+        try {
+            libraries.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            engine.close();
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw new IllegalStateException("the image pipeline's libraries did not load: " + e.getCause(), e.getCause());
+        } catch (InterruptedException e) {
+            engine.close();
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the image pipeline's libraries loaded", e);
+        }
     }
 
     /** Largest encoded image {@link #predict(InputStream)} reads: 50 MB. */

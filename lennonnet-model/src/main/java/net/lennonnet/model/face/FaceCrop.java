@@ -141,6 +141,11 @@ public final class FaceCrop {
         return out;
     }
 
+    /** Loads OpenCV's face cascade (and its libraries), which the first {@link #prepare} would otherwise load. */
+    public static void loadCascade() {
+        classifier();
+    }
+
     private static synchronized CascadeClassifier classifier() {
         if (classifier == null) {
             String resource = "/org/bytedeco/opencv/" + Loader.getPlatform() + "/share/opencv4/haarcascades/" + CASCADE;

@@ -80,6 +80,11 @@ final class InputPixels {
         return ((DataBufferByte) copy.getRaster().getDataBuffer()).getData();
     }
 
+    /** Loads OpenCV's libraries that {@link #resized} calls (the first call would otherwise). */
+    static void loadLibraries() {
+        org.bytedeco.javacpp.Loader.load(opencv_imgproc.class);
+    }
+
     /** OpenCV's bilinear resize, the call DataVec's native loader makes. */
     private static byte[] resized(byte[] pixels, int width, int height, int toWidth, int toHeight) {
         try (Mat source = new Mat(height, width, opencv_core.CV_8UC3); Mat target = new Mat();
