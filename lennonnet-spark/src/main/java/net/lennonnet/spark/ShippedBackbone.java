@@ -43,6 +43,7 @@ final class ShippedBackbone {
         this.spec = spec;
         this.pipeline = ImagePipeline.of(spec.contract());
         this.engine = engine;
+        pipeline.loadLibraries(); // here, once per executor, rather than in its first wave of tasks
     }
 
     /** Driver side: writes {@code graph} and its spec to {@code file}. */
