@@ -59,7 +59,7 @@ final class AnswerRows implements MapPartitionsFunction<Row, Row>, Serializable 
     @Override
     public Iterator<Row> call(Iterator<Row> input) {
         boolean warm = ExecutorFiles.afterFirstWave(modelFileSha256);
-        LennonNet net = ExecutorFiles.get(modelFile, modelFileSha256, LennonNet.class, LOADER);
+        LennonNet net = ExecutorFiles.forThisTask(modelFile, modelFileSha256, LennonNet.class, LOADER);
         return clock.time(Batches.of(input, rows -> answer(net, rows)), warm);
     }
 

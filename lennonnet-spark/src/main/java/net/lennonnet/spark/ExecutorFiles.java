@@ -6,29 +6,80 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import net.lennonnet.model.io.Hashes;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.SparkFiles;
+import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaFutureAction;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.util.TaskCompletionListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Files a job ships with {@code addFile} (a model, a backbone), loaded once per executor JVM by the file's
  * SHA-256: every task of a job (and of the next job with the same file) on that executor shares it. The
- * file is checked against the hash the driver computed before it is loaded.
+ * file is checked against the hash the driver computed before it is loaded. A task leases what it uses
+ * ({@link #forThisTask}); an executor keeps the {@value #KEPT} files leased last loaded and closes the others
+ * once no task uses them, so that a long-lived session running many models does not hold every one of them
+ * (hundreds of MB of native memory each).
  */
 final class ExecutorFiles {
 
+    /** Loaded files an executor keeps when no task uses them: a session's model and backbone, say. */
+    static final int KEPT = 2;
+
     private static final Logger log = LoggerFactory.getLogger(ExecutorFiles.class);
-    private static final Map<String, Object> LOADED = new ConcurrentHashMap<>();
+    /** By SHA-256, least recently leased first; guarded by itself. */
+    private static final Map<String, Loaded> LOADED = new LinkedHashMap<>(8, 0.75f, true);
     private static final Map<String, AtomicInteger> TASKS = new ConcurrentHashMap<>();
+
+    /** A file's load (run by the first lease, awaited by the others) and the leases on it now. */
+    private static final class Loaded {
+        final String fileName;
+        final FutureTask<Object> load;
+        int leases; // guarded by LOADED
+
+        Loaded(String fileName, Callable<Object> load) {
+            this.fileName = fileName;
+            this.load = new FutureTask<>(load);
+        }
+    }
+
+    /** A use of a loaded file; closing it (once) lets the executor close the file's contents when it keeps them no longer. */
+    static final class Lease<T> implements AutoCloseable {
+        private final T value;
+        private final Loaded loaded;
+        private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+
+        private Lease(T value, Loaded loaded) {
+            this.value = value;
+            this.loaded = loaded;
+        }
+
+        T value() {
+            return value;
+        }
+
+        @Override
+        public void close() {
+            if (closed.compareAndSet(false, true)) {
+                synchronized (LOADED) {
+                    loaded.leases--;
+                }
+                closeUnkept();
+            }
+        }
+    }
 
     private ExecutorFiles() {}
 
@@ -96,7 +147,7 @@ final class ExecutorFiles {
         try {
             return new Preload(JavaSparkContext.fromSparkContext(spark.sparkContext())
                     .parallelize(IntStream.range(0, slots).boxed().toList(), slots)
-                    .foreachPartitionAsync(slot -> get(name, sha256, type, loader)));
+                    .foreachPartitionAsync(slot -> lease(name, sha256, type, loader).close()));
         } finally {
             spark.sparkContext().setJobDescription(null);
         }
@@ -110,24 +161,105 @@ final class ExecutorFiles {
         return TASKS.computeIfAbsent(sha256, sha -> new AtomicInteger()).getAndIncrement() >= slots();
     }
 
-    /** Executor side: the file shipped as {@code fileName}, whose bytes must hash to {@code sha256}, loaded once. */
-    static <T> T get(String fileName, String sha256, Class<T> type, Loader<T> loader) {
-        return type.cast(LOADED.computeIfAbsent(sha256, sha -> {
-            Path file = Path.of(SparkFiles.get(fileName));
-            try {
-                String actual = Hashes.sha256(file);
-                if (!actual.equals(sha)) {
-                    throw new IOException("the file " + file + " on this executor has SHA-256 " + actual
-                            + ", the driver shipped " + sha);
+    /**
+     * Executor side: the file shipped as {@code fileName}, whose bytes must hash to {@code sha256}, loaded once
+     * (or found loaded), leased until the running task ends.
+     */
+    static <T> T forThisTask(String fileName, String sha256, Class<T> type, Loader<T> loader) {
+        TaskContext task = TaskContext.get();
+        if (task == null) {
+            throw new IllegalStateException("forThisTask is for a Spark task; lease " + fileName + " instead");
+        }
+        Lease<T> lease = lease(fileName, sha256, type, loader);
+        task.addTaskCompletionListener((TaskCompletionListener) context -> lease.close());
+        return lease.value();
+    }
+
+    /**
+     * Executor side: the file shipped as {@code fileName}, loaded once (the first lease loads it, the others wait)
+     * and checked against {@code sha256}, leased until the lease is closed. A load that fails is tried again by
+     * the next lease.
+     */
+    static <T> Lease<T> lease(String fileName, String sha256, Class<T> type, Loader<T> loader) {
+        Loaded loaded;
+        synchronized (LOADED) {
+            loaded = LOADED.computeIfAbsent(sha256, sha -> new Loaded(fileName, () -> load(fileName, sha, loader)));
+            loaded.leases++;
+        }
+        loaded.load.run(); // loads, unless another lease has (or is loading: get() waits for it)
+        try {
+            T value = type.cast(loaded.load.get());
+            closeUnkept();
+            return new Lease<>(value, loaded);
+        } catch (java.util.concurrent.ExecutionException | InterruptedException | RuntimeException e) {
+            synchronized (LOADED) {
+                loaded.leases--;
+                if (loaded.load.isDone()) {
+                    LOADED.remove(sha256, loaded);
                 }
-                long start = System.nanoTime();
-                T loaded = loader.load(file, engineThreads());
-                log.info("{} loaded on this executor in {} s", fileName, String.format("%.1f", (System.nanoTime() - start) / 1e9));
-                return loaded;
-            } catch (IOException e) {
-                throw new UncheckedIOException("could not load " + fileName + " on this executor: " + e.getMessage(), e);
             }
-        }));
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while " + fileName + " loaded", e);
+            }
+            Throwable cause = e instanceof java.util.concurrent.ExecutionException ? e.getCause() : e;
+            if (cause instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (cause instanceof Error error) {
+                throw error;
+            }
+            throw new IllegalStateException(cause);
+        }
+    }
+
+    private static Object load(String fileName, String sha256, Loader<?> loader) {
+        Path file = Path.of(SparkFiles.get(fileName));
+        try {
+            String actual = Hashes.sha256(file);
+            if (!actual.equals(sha256)) {
+                throw new IOException("the file " + file + " on this executor has SHA-256 " + actual
+                        + ", the driver shipped " + sha256);
+            }
+            long start = System.nanoTime();
+            Object loaded = loader.load(file, engineThreads());
+            log.info("{} loaded on this executor in {} s", fileName, String.format("%.1f", (System.nanoTime() - start) / 1e9));
+            return loaded;
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not load " + fileName + " on this executor: " + e.getMessage(), e);
+        }
+    }
+
+    /** Closes the loaded files beyond the {@value #KEPT} leased last that no task uses. */
+    private static void closeUnkept() {
+        Map<String, Object> closing = new LinkedHashMap<>();
+        synchronized (LOADED) {
+            int excess = LOADED.size() - KEPT;
+            for (Iterator<Map.Entry<String, Loaded>> it = LOADED.entrySet().iterator(); it.hasNext() && excess > 0; ) {
+                Map.Entry<String, Loaded> entry = it.next();
+                Loaded loaded = entry.getValue();
+                if (loaded.leases == 0 && loaded.load.isDone()) {
+                    it.remove();
+                    TASKS.remove(entry.getKey());
+                    excess--;
+                    try {
+                        closing.put(loaded.fileName, loaded.load.get());
+                    } catch (java.util.concurrent.ExecutionException | InterruptedException e) {
+                        // a failed load holds nothing to close (and is removed as it fails)
+                    }
+                }
+            }
+        }
+        closing.forEach((fileName, contents) -> {
+            if (contents instanceof AutoCloseable closeable) {
+                try {
+                    closeable.close();
+                    log.info("{} closed on this executor, which keeps the {} files used last", fileName, KEPT);
+                } catch (Exception e) {
+                    log.warn("could not close {} on this executor: {}", fileName, e.toString());
+                }
+            }
+        });
     }
 
     /**

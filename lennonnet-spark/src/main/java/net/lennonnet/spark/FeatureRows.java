@@ -53,7 +53,7 @@ final class FeatureRows implements MapPartitionsFunction<Row, Row>, Serializable
     @Override
     public Iterator<Row> call(Iterator<Row> input) {
         boolean warm = ExecutorFiles.afterFirstWave(backboneFileSha256);
-        ShippedBackbone backbone = ExecutorFiles.get(backboneFile, backboneFileSha256, ShippedBackbone.class, LOADER);
+        ShippedBackbone backbone = ExecutorFiles.forThisTask(backboneFile, backboneFileSha256, ShippedBackbone.class, LOADER);
         return clock.time(Batches.of(input, rows -> featurise(backbone, rows)), warm);
     }
 

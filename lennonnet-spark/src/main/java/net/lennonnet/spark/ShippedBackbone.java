@@ -19,7 +19,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
  * features are read (the input contract, the feature vertex, the engine, the feature cache's key). On an
  * executor it is that backbone's engine and the pipeline that makes its input.
  */
-final class ShippedBackbone {
+final class ShippedBackbone implements AutoCloseable {
 
     static final String SPEC_ENTRY = "lennonnet-features.json";
     private static final int MAX_SPEC_BYTES = 64 * 1024;
@@ -80,5 +80,11 @@ final class ShippedBackbone {
 
     Engine engine() {
         return engine;
+    }
+
+    /** Releases the engine (an executor closes a backbone it no longer keeps, {@link ExecutorFiles}). */
+    @Override
+    public void close() {
+        engine.close();
     }
 }
