@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.FutureTask;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import net.lennonnet.model.io.Hashes;
@@ -29,13 +30,13 @@ import org.slf4j.LoggerFactory;
  * Files a job ships with {@code addFile} (a model, a backbone), loaded once per executor JVM by the file's
  * SHA-256: every task of a job (and of the next job with the same file) on that executor shares it. The
  * file is checked against the hash the driver computed before it is loaded. A task leases what it uses
- * ({@link #forThisTask}); an executor keeps the {@value #KEPT} files leased last loaded and closes the others
- * once no task uses them, so that a long-lived session running many models does not hold every one of them
- * (hundreds of MB of native memory each).
+ * ({@link #forThisTask}); an executor keeps at most {@value #KEPT} files loaded (more only while tasks use
+ * them), those leased last, and closes the others, so that a long-lived session running many models does not
+ * hold every one of them (hundreds of MB of native memory each).
  */
 final class ExecutorFiles {
 
-    /** Loaded files an executor keeps when no task uses them: a session's model and backbone, say. */
+    /** Loaded files an executor keeps (more only while tasks use them): a session's model and backbone, say. */
     static final int KEPT = 2;
 
     private static final Logger log = LoggerFactory.getLogger(ExecutorFiles.class);
@@ -59,7 +60,7 @@ final class ExecutorFiles {
     static final class Lease<T> implements AutoCloseable {
         private final T value;
         private final Loaded loaded;
-        private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+        private final AtomicBoolean closed = new AtomicBoolean();
 
         private Lease(T value, Loaded loaded) {
             this.value = value;
