@@ -7,11 +7,11 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
+import net.lennonnet.model.concurrent.Futures;
 import net.lennonnet.model.face.FaceBox;
 import net.lennonnet.model.image.Images;
 import net.lennonnet.model.io.Hashes;
@@ -139,20 +139,7 @@ public final class FileAnswers {
     }
 
     private static Read await(Future<Read> read) {
-        try {
-            return read.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while answering files", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            if (e.getCause() instanceof Error err) {
-                throw err;
-            }
-            throw new IllegalStateException(e.getCause());
-        }
+        return Futures.await(read, "answering files");
     }
 
     /** One reader thread preparing the next batch while the engine answers this one. */

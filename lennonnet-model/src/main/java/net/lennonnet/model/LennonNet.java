@@ -12,6 +12,7 @@ import java.util.Optional;
 import net.lennonnet.model.bundle.Decision;
 import net.lennonnet.model.bundle.ModelBundle;
 import net.lennonnet.model.bundle.ModelMetadata;
+import net.lennonnet.model.concurrent.Futures;
 import net.lennonnet.model.engine.Engine;
 import net.lennonnet.model.engine.Engines;
 import net.lennonnet.model.engine.SoftmaxHead;
@@ -100,17 +101,10 @@ public final class LennonNet implements AutoCloseable {
 
     private void awaitLibraries(java.util.concurrent.FutureTask<Void> libraries) {
         try {
-            libraries.get();
-        } catch (java.util.concurrent.ExecutionException e) {
+            Futures.await(libraries, "the image pipeline's libraries loaded");
+        } catch (RuntimeException | Error e) {
             engine.close();
-            if (e.getCause() instanceof Error error) {
-                throw error;
-            }
-            throw new IllegalStateException("the image pipeline's libraries did not load: " + e.getCause(), e.getCause());
-        } catch (InterruptedException e) {
-            engine.close();
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while the image pipeline's libraries loaded", e);
+            throw e;
         }
     }
 

@@ -15,6 +15,7 @@ import java.util.concurrent.FutureTask;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
+import net.lennonnet.model.concurrent.Futures;
 import net.lennonnet.model.io.Hashes;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.SparkFiles;
@@ -187,31 +188,21 @@ final class ExecutorFiles {
             loaded = LOADED.computeIfAbsent(sha256, sha -> new Loaded(fileName, () -> load(fileName, sha, loader)));
             loaded.leases++;
         }
-        loaded.load.run(); // loads, unless another lease has (or is loading: get() waits for it)
+        loaded.load.run(); // loads, unless another lease has (or is loading: await waits for it)
+        T value;
         try {
-            T value = type.cast(loaded.load.get());
-            closeUnkept();
-            return new Lease<>(value, loaded);
-        } catch (java.util.concurrent.ExecutionException | InterruptedException | RuntimeException e) {
+            value = type.cast(Futures.await(loaded.load, fileName + " loaded"));
+        } catch (RuntimeException | Error e) {
             synchronized (LOADED) {
                 loaded.leases--;
                 if (loaded.load.isDone()) {
                     LOADED.remove(sha256, loaded);
                 }
             }
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while " + fileName + " loaded", e);
-            }
-            Throwable cause = e instanceof java.util.concurrent.ExecutionException ? e.getCause() : e;
-            if (cause instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            if (cause instanceof Error error) {
-                throw error;
-            }
-            throw new IllegalStateException(cause);
+            throw e;
         }
+        closeUnkept();
+        return new Lease<>(value, loaded);
     }
 
     private static Object load(String fileName, String sha256, Loader<?> loader) {

@@ -44,18 +44,7 @@ final class OrtEngine implements Engine {
             Thread creator = new Thread(null, create, "onnxruntime-environment", ENVIRONMENT_STACK_BYTES);
             creator.setDaemon(true);
             creator.start();
-            try {
-                shared = create.get();
-            } catch (java.util.concurrent.ExecutionException e) {
-                if (e.getCause() instanceof Error error) {
-                    throw error;
-                }
-                throw new IllegalStateException("ONNX Runtime's environment could not be created: " + e.getCause(),
-                        e.getCause());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while ONNX Runtime's environment was created", e);
-            }
+            shared = net.lennonnet.model.concurrent.Futures.await(create, "ONNX Runtime's environment was created");
         }
         return shared;
     }
